@@ -1,0 +1,20 @@
+# Two commands set everything up on a fresh machine with only Python 3.11: `make demo` and `make test`.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+UV_VERSION := 0.13.8
+
+.PHONY: install demo test ui
+
+install:  ## the locked environment in .venv (installs uv itself if it is missing)
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen
+
+demo: install  ## the whole pipeline on the shipped sample extracts -> warehouse/cjs_scorecard.duckdb
+	$(UV) run --frozen cjs-scorecard demo
+
+test: install  ## the test suite (real DuckDB files, real dbt runs, real Dagster materialisations)
+	$(UV) run --frozen pytest
+
+ui: install  ## the Dagster UI on http://127.0.0.1:3000 over the shipped sample (demo key)
+	CJS_SOURCES_DIR=$(CURDIR)/sources/sample CJS_PSEUDONYM_KEY=$${CJS_PSEUDONYM_KEY:-cjs-scorecard-demo-key-not-for-real-data} \
+		$(UV) run --frozen dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

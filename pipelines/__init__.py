@@ -1,0 +1,1 @@
+"""cjs-scorecard: agency extracts -> reconciled DuckDB warehouse -> Local Criminal Justice Board scorecards."""

@@ -1,0 +1,91 @@
+"""The `cjs-scorecard` command: refresh the warehouse, run the demo, simulate agency extracts.
+
+It runs the same Dagster definitions the UI loads (in process), so a refresh from the terminal and one from the UI
+build the same assets with the same checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipelines.lib.errors import ConfigurationError, ExtractError
+from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV
+from pipelines.settings import SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, resolve_paths
+
+
+def run_refresh(sources_dir: str | Path | None = None, warehouse_dir: str | Path | None = None) -> Path:
+    """Materialise every asset from the landing zone to the published file; returns the published file's path."""
+    paths = resolve_paths(sources_dir, warehouse_dir)
+    if not paths.sources_dir.is_dir():
+        raise ConfigurationError(f"landing zone {paths.sources_dir} does not exist")
+    # The definitions read their default paths from the environment when they are imported.
+    os.environ[SOURCES_ENV] = str(paths.sources_dir)
+    os.environ[WAREHOUSE_ENV] = str(paths.warehouse_dir)
+
+    import dagster as dg
+
+    from pipelines.defs.transform.dbt import prepare_dbt_manifest
+
+    prepare_dbt_manifest(force=True)
+    from pipelines.definitions import defs
+
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    quiet_logs = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    result = defs.resolve_job_def("refresh").execute_in_process(run_config=quiet_logs, instance=instance, raise_on_error=True)
+    if not result.success:
+        raise RuntimeError("the refresh run failed; see the log above")
+    return paths.published_db
+
+
+def _print_summary(published: Path) -> None:
+    import duckdb
+
+    with duckdb.connect(str(published), read_only=True) as connection:
+        rows = connection.execute(
+            """
+            select v.measure_id, m.title, v.area_name, v.period_start, v.value
+            from scorecard.measure_values v join scorecard.measures m using (scorecard_id, measure_id)
+            order by v.measure_id, v.area_code, v.period_start desc
+            limit 6
+            """
+        ).fetchall()
+        total = connection.execute("select count(*) from scorecard.measure_values").fetchone()[0]
+    print(f"\nPublished {total} scorecard figures to {published}")
+    print("Latest figures:")
+    for measure_id, title, area, period, value in rows:
+        print(f"  {title} | {area} | {period:%Y-%m} | {value:,.0f}")
+    print(f"\nQuery it: duckdb -readonly {published} \"select * from scorecard.measure_values\"")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cjs-scorecard", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    refresh = commands.add_parser("refresh", help="ingest the landing zone, build, test and publish the warehouse")
+    refresh.add_argument("--sources", help=f"landing zone (default ${SOURCES_ENV} or ./sources)")
+    refresh.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
+
+    demo = commands.add_parser("demo", help="run the whole pipeline on the shipped sample extracts")
+    demo.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "refresh":
+            published = run_refresh(args.sources, args.warehouse)
+        else:
+            if not os.environ.get(KEY_ENV):
+                os.environ[KEY_ENV] = DEMO_KEY
+                print(f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)")
+            published = run_refresh(SAMPLE_SOURCES_DIR, args.warehouse)
+        _print_summary(published)
+    except (ConfigurationError, ExtractError) as exc:
+        print(f"cjs-scorecard: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

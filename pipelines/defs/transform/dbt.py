@@ -1,0 +1,61 @@
+"""The dbt project as Dagster assets (staging -> intermediate -> marts), with dbt tests as asset checks."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from pipelines.defs.resources import WarehouseResource
+from pipelines.settings import BUILD_DB_ENV, DBT_PROJECT_DIR, resolve_paths
+
+# dbt reads the build database's path from the environment (profiles.yml); parse needs it set to something real.
+os.environ.setdefault(BUILD_DB_ENV, str(resolve_paths().build_db))
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+
+
+def prepare_dbt_manifest(project: DbtProject = dbt_project, force: bool = False) -> None:
+    """Build the manifest under `dagster dev`, when it is missing (a fresh checkout), or when asked (the CLI)."""
+    if force or not project.manifest_path.exists():
+        project.preparer.prepare(project)
+    else:
+        project.prepare_if_dev()
+
+
+prepare_dbt_manifest()
+
+LAYER_GROUPS = {"staging": "staging", "intermediate": "reconcile", "marts": "scorecard"}
+
+
+class ScorecardDbtTranslator(DagsterDbtTranslator):
+    """Asset keys `<schema>/<model>` (what a BI user sees), groups named for the data's path."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        layer = fqn[1] if len(fqn) > 2 else None
+        if layer == "marts" and len(fqn) > 3:
+            return fqn[2]
+        return LAYER_GROUPS.get(layer, "transform")
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return ["team:lcjb-analysts"]
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=ScorecardDbtTranslator())
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Run `dbt build` (seeds, models and their tests) against the build database."""
+    os.environ[BUILD_DB_ENV] = str(warehouse.paths().build_db)
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project)

@@ -1,0 +1,50 @@
+"""pandera (polars backend) schemas derived from source specs, and their failures as cell-level problems."""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaErrors
+
+from pipelines.lib.errors import CellProblem
+from pipelines.lib.source_spec import ColumnSpec, SourceSpec
+
+POLARS_TYPES: dict[str, type[pl.DataType]] = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "date": pl.Date}
+
+
+def _checks(column: ColumnSpec) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if column.allowed is not None:
+        checks.append(pa.Check.isin(column.allowed))
+    if column.pattern is not None:
+        checks.append(pa.Check.str_matches(column.pattern))
+    if column.min is not None:
+        checks.append(pa.Check.ge(column.min))
+    if column.max is not None:
+        checks.append(pa.Check.le(column.max))
+    return checks
+
+
+def build_schema(spec: SourceSpec) -> pa.DataFrameSchema:
+    """The row-level rules of an extract, after parsing and before pseudonymisation."""
+    columns = {
+        c.name: pa.Column(POLARS_TYPES[c.dtype], checks=_checks(c), nullable=not c.required)
+        for c in spec.kept_columns
+    }
+    return pa.DataFrameSchema(columns, unique=spec.primary_key, name=spec.extract, strict=False)
+
+
+def validate(frame: pl.DataFrame, spec: SourceSpec, line_numbers: pl.Series) -> list[CellProblem]:
+    """Every failing cell (lazy validation), with the file line it came from; empty when the frame is valid."""
+    try:
+        build_schema(spec).validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+        problems = []
+        for row in cases.iter_rows(named=True):
+            index = row.get("index")
+            line = int(line_numbers[int(index)]) if index is not None else None
+            value = row.get("failure_case")
+            problems.append(CellProblem(line, row.get("column"), str(row.get("check")), None if value is None else str(value)))
+        return problems
+    return []

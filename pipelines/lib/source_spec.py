@@ -1,0 +1,102 @@
+"""Declarative specs of agency extracts: the one place an extract's columns, types, codes and keys are written.
+
+The reader, the pandera schema and the raw table are all derived from a spec, so adding an extract with a new layout
+is a YAML file, not new reader code.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from pipelines.lib.errors import ConfigurationError
+
+SPECS_DIR = Path(__file__).resolve().parents[1] / "defs" / "ingest" / "specs"
+
+
+class ColumnSpec(BaseModel):
+    """One column as the agency writes it (`header`) and as the warehouse names it (`name`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    header: str
+    dtype: Literal["str", "int", "float", "date"]
+    date_format: str | None = None
+    required: bool = False
+    personal: bool = False
+    drop: bool = False
+    allowed: list[str] | None = None
+    pattern: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _dates_need_a_format(self) -> "ColumnSpec":
+        if self.dtype == "date" and not self.date_format:
+            raise ValueError(f"column {self.name}: a date column needs date_format")
+        if self.drop and not self.personal:
+            raise ValueError(f"column {self.name}: only personal columns are dropped at read time")
+        return self
+
+
+class SourceSpec(BaseModel):
+    """An agency extract: where its files land, how they are written, and what a valid row is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    extract: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    agency: str
+    title: str
+    description: str
+    counting_basis: Literal["snapshot", "in_period", "cohort"]
+    format: Literal["csv"]
+    encoding: Literal["utf-8"] = "utf-8"
+    file_pattern: str
+    primary_key: list[str]
+    columns: list[ColumnSpec]
+
+    @model_validator(mode="after")
+    def _keys_are_columns(self) -> "SourceSpec":
+        names = [c.name for c in self.columns]
+        if len(set(names)) != len(names):
+            raise ValueError("column names must be unique")
+        missing = [k for k in self.primary_key if k not in names]
+        if missing:
+            raise ValueError(f"primary_key names unknown columns: {missing}")
+        if "{month}" not in self.file_pattern:
+            raise ValueError("file_pattern must contain {month} (the reporting month, YYYY-MM)")
+        return self
+
+    @property
+    def landing_subdir(self) -> Path:
+        """`<agency>/<extract without the agency prefix>`, e.g. police/live_caseload."""
+        return Path(self.agency) / self.extract.removeprefix(f"{self.agency}_")
+
+    @property
+    def kept_columns(self) -> list[ColumnSpec]:
+        return [c for c in self.columns if not c.drop]
+
+    def reporting_month(self, path: Path) -> str | None:
+        """The YYYY-MM a file name carries, or None if the name does not follow the pattern."""
+        regex = re.escape(self.file_pattern).replace(re.escape("{month}"), r"(\d{4}-(?:0[1-9]|1[0-2]))")
+        match = re.fullmatch(regex, path.name)
+        return match.group(1) if match else None
+
+
+def load_spec(path: Path) -> SourceSpec:
+    """Parse one spec file; errors name the file and the field."""
+    try:
+        return SourceSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise ConfigurationError(f"invalid source spec {path}: {exc}") from exc
+
+
+def load_specs(specs_dir: Path = SPECS_DIR) -> dict[str, SourceSpec]:
+    """Every spec in the folder, keyed by extract name."""
+    specs = [load_spec(p) for p in sorted(specs_dir.glob("*.yaml"))]
+    return {s.extract: s for s in specs}

@@ -1,0 +1,50 @@
+"""Where the product reads and writes, resolved once to absolute paths.
+
+Every path the pipeline uses comes from here, so dbt, Dagster, the CLI and BI tools agree on the same files whatever
+folder they are started from (relative paths break when a BI tool or dbt runs elsewhere).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+SCORECARD_DEFINITIONS_DIR = REPO_ROOT / "scorecard_definitions"
+SAMPLE_SOURCES_DIR = REPO_ROOT / "sources" / "sample"
+
+SOURCES_ENV = "CJS_SOURCES_DIR"
+WAREHOUSE_ENV = "CJS_WAREHOUSE_DIR"
+BUILD_DB_ENV = "CJS_BUILD_DB"
+
+PUBLISHED_FILE_NAME = "cjs_scorecard.duckdb"
+BUILD_FILE_NAME = "cjs_build.duckdb"
+# BI connectors (Metabase, Evidence, ODBC drivers) bundle DuckDB 1.4: the published file must stay readable by them.
+PUBLISHED_STORAGE_VERSION = "v1.4.0"
+
+
+@dataclass(frozen=True)
+class WarehousePaths:
+    """The landing zone and the two DuckDB files: the private build database and the published one."""
+
+    sources_dir: Path
+    warehouse_dir: Path
+
+    @property
+    def build_db(self) -> Path:
+        """Pseudonymised but unsuppressed data: raw, staging, intermediate, marts. Never given to BI users."""
+        return self.warehouse_dir / "build" / BUILD_FILE_NAME
+
+    @property
+    def published_db(self) -> Path:
+        """The file BI tools open read-only; replaced atomically by each successful refresh."""
+        return self.warehouse_dir / PUBLISHED_FILE_NAME
+
+
+def resolve_paths(sources_dir: str | Path | None = None, warehouse_dir: str | Path | None = None) -> WarehousePaths:
+    """Explicit argument, then environment variable, then the repository default; always absolute."""
+    sources = sources_dir or os.environ.get(SOURCES_ENV) or REPO_ROOT / "sources"
+    warehouse = warehouse_dir or os.environ.get(WAREHOUSE_ENV) or REPO_ROOT / "warehouse"
+    return WarehousePaths(Path(sources).expanduser().resolve(), Path(warehouse).expanduser().resolve())

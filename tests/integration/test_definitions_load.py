@@ -1,0 +1,33 @@
+"""The code location loads as Dagster loads it from workspace.yaml (what `dagster dev` and the UI do)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.settings import REPO_ROOT
+
+
+def test_workspace_validates(tmp_path: Path) -> None:
+    dagster = Path(sys.executable).parent / "dagster"
+    completed = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", str(REPO_ROOT / "workspace.yaml")],
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=300,
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "Validation successful for code location cjs_scorecard" in completed.stdout + completed.stderr
+
+
+def test_asset_graph_tells_the_story() -> None:
+    from pipelines.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert {"ingest", "staging", "reconcile", "scorecard", "publish"} <= groups
+    published = graph.get(dg.AssetKey(["published", "cjs_scorecard"]))
+    assert {k.to_user_string() for k in published.parent_keys} == {"scorecard/measure_values", "scorecard/measures"}

@@ -1,0 +1,96 @@
+"""The whole asset graph materialised for real (polars -> pandera -> DuckDB -> dbt -> published file)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipelines.defs.resources import WarehouseResource
+from pipelines.definitions import defs
+from pipelines.defs.transform.dbt import dbt_resource
+from tests.conftest import SMALL_LANDING_ZONE
+
+# Hand-counted from tests/fixtures/landing_small: rows with Status "Released under investigation".
+EXPECTED_RUI_LIVE = {date(2024, 1, 1): 3, date(2024, 2, 1): 4}
+RAW_PERSONAL_VALUES = ["Aled Fakeperson", "Bryn Notreal", "03/04/1990", "1990-04-03", "90/123456A", "N1000001"]
+
+
+@pytest.fixture(scope="module")
+def refreshed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    warehouse_dir = tmp_path_factory.mktemp("warehouse")
+    assets = list(defs.assets or [])
+    result = dg.materialize(
+        assets,
+        resources={
+            "warehouse": WarehouseResource(sources_dir=str(SMALL_LANDING_ZONE), warehouse_dir=str(warehouse_dir)),
+            "dbt": dbt_resource(),
+        },
+    )
+    assert result.success
+    return warehouse_dir
+
+
+def test_rui_live_matches_hand_count(refreshed: Path) -> None:
+    with duckdb.connect(str(refreshed / "cjs_scorecard.duckdb"), read_only=True) as connection:
+        rows = connection.execute(
+            """
+            select period_start, value, area_code, area_name, period_type, period_end, unit, counting_basis, status, as_at
+            from scorecard.measure_values where scorecard_id = 'wcjb' and measure_id = 'rui_live' order by period_start
+            """
+        ).fetchall()
+    assert {r[0]: r[1] for r in rows} == EXPECTED_RUI_LIVE
+    first = rows[0]
+    assert first[2:] == ("E23000038", "Wiltshire", "month", date(2024, 1, 31), "count", "snapshot", "ok", date(2024, 1, 31))
+
+
+def test_published_contract_columns_and_catalogue(refreshed: Path) -> None:
+    with duckdb.connect(str(refreshed / "cjs_scorecard.duckdb"), read_only=True) as connection:
+        columns = [r[0] for r in connection.execute("describe scorecard.measure_values").fetchall()]
+        catalogue = connection.execute(
+            "select title, section_id, unit, counting_basis, source_agencies from scorecard.measures where measure_id = 'rui_live'"
+        ).fetchall()
+        schemas = {r[0] for r in connection.execute("select schema_name from information_schema.schemata where catalog_name = current_database()").fetchall()}
+    assert columns[:14] == [
+        "scorecard_id", "measure_id", "area_code", "area_name", "period_type", "period_start", "period_end",
+        "value", "numerator", "denominator", "unit", "counting_basis", "status", "as_at",
+    ]
+    assert catalogue == [("Volume of RUI investigations (Live)", "p2_effective_efficient", "count", "snapshot", "police")]
+    assert "raw" not in schemas and "staging" not in schemas
+
+
+def test_no_raw_personal_value_in_any_table(refreshed: Path) -> None:
+    for database in [refreshed / "cjs_scorecard.duckdb", refreshed / "build" / "cjs_build.duckdb"]:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            tables = connection.execute(
+                "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE'"
+            ).fetchall()
+            for schema, table in tables:
+                dump = connection.execute(f'select string_agg(cast(t as varchar), \'|\') from "{schema}"."{table}" t').fetchone()[0] or ""
+                for value in RAW_PERSONAL_VALUES:
+                    assert value not in dump, f"{value!r} found in {database.name}:{schema}.{table}"
+
+
+def test_duckdb_1_4_client_opens_published_file(refreshed: Path) -> None:
+    """BI connectors bundle DuckDB 1.4: open the file with that client, in its own throwaway environment."""
+    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+    script = (
+        "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+        "print(duckdb.__version__, c.execute(\"select sum(value) from scorecard.measure_values where measure_id = 'rui_live'\").fetchone()[0])"
+    )
+    completed = subprocess.run(
+        [uv, "run", "--no-project", "--quiet", "--with", "duckdb==1.4.4", "python", "-c", script, str(refreshed / "cjs_scorecard.duckdb")],
+        capture_output=True, text=True, timeout=300, cwd=refreshed,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == ["1.4.4", "7.0"]
+
+
+def test_build_database_is_private(refreshed: Path) -> None:
+    assert (refreshed / "build").stat().st_mode & 0o077 == 0
