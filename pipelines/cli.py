@@ -12,29 +12,41 @@ import sys
 from pathlib import Path
 
 from pipelines.lib.errors import ConfigurationError, ExtractError
-from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV
+from pipelines.defs.partitions import partition_key
+from pipelines.lib.landing_zone import months_present
+from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
 from pipelines.settings import SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, resolve_paths
 
 
 def run_refresh(sources_dir: str | Path | None = None, warehouse_dir: str | Path | None = None) -> Path:
-    """Materialise every asset from the landing zone to the published file; returns the published file's path."""
+    """Materialise every asset of the code location, for every month the landing zone holds, to the published file."""
     paths = resolve_paths(sources_dir, warehouse_dir)
     if not paths.sources_dir.is_dir():
         raise ConfigurationError(f"landing zone {paths.sources_dir} does not exist")
-    # The definitions read their default paths from the environment when they are imported.
-    os.environ[SOURCES_ENV] = str(paths.sources_dir)
-    os.environ[WAREHOUSE_ENV] = str(paths.warehouse_dir)
+    months = months_present(paths.sources_dir)
+    if not months:
+        raise ConfigurationError(f"no agency extract files in the landing zone {paths.sources_dir} (see sources/README.md)")
+    pseudonym_key()  # fail before any work when the key is missing
 
     import dagster as dg
 
     from pipelines.defs.transform.dbt import prepare_dbt_manifest
 
     prepare_dbt_manifest(force=True)
-    from pipelines.definitions import defs
+    from pipelines.definitions import defs, resources_for
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    quiet_logs = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    result = defs.resolve_job_def("refresh").execute_in_process(run_config=quiet_logs, instance=instance, raise_on_error=True)
+    result = dg.materialize(
+        [*(defs.assets or []), *(defs.asset_checks or [])],
+        resources=resources_for(paths),
+        instance=instance,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        tags={
+            "dagster/asset_partition_range_start": partition_key(months[0]),
+            "dagster/asset_partition_range_end": partition_key(months[-1]),
+        },
+        raise_on_error=True,
+    )
     if not result.success:
         raise RuntimeError("the refresh run failed; see the log above")
     return paths.published_db

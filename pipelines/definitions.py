@@ -6,9 +6,19 @@ import dagster as dg
 
 from pipelines.defs.ingest.assets import ingest_assets
 from pipelines.defs.publish.assets import published_warehouse
-from pipelines.defs.resources import default_warehouse
+from pipelines.defs.resources import WarehouseResource, default_warehouse
 from pipelines.defs.scorecards.assets import measure_definitions
 from pipelines.defs.transform.dbt import dbt_models, dbt_resource
+from pipelines.settings import WarehousePaths
+
+
+def resources_for(paths: WarehousePaths) -> dict[str, dg.ConfigurableResource]:
+    """The resources of a run over the given landing zone and warehouse (the CLI's and the tests')."""
+    return {
+        "warehouse": WarehouseResource(sources_dir=str(paths.sources_dir), warehouse_dir=str(paths.warehouse_dir)),
+        "dbt": dbt_resource(),
+    }
+
 
 refresh_job = dg.define_asset_job(
     "refresh",
@@ -18,6 +28,6 @@ refresh_job = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=[*ingest_assets, measure_definitions, dbt_models, published_warehouse],
-    resources={"warehouse": default_warehouse(), "dbt": dbt_resource()},
+    resources={"warehouse": default_warehouse(), "dbt": dbt_resource()},  # the UI's: from CJS_* environment variables
     jobs=[refresh_job],
 )

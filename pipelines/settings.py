@@ -18,6 +18,9 @@ SAMPLE_SOURCES_DIR = REPO_ROOT / "sources" / "sample"
 SOURCES_ENV = "CJS_SOURCES_DIR"
 WAREHOUSE_ENV = "CJS_WAREHOUSE_DIR"
 BUILD_DB_ENV = "CJS_BUILD_DB"
+FIRST_MONTH_ENV = "CJS_FIRST_MONTH"
+# The earliest reporting month the monthly partitions offer; earlier extracts need CJS_FIRST_MONTH set before loading.
+DEFAULT_FIRST_MONTH = "2018-01"
 
 PUBLISHED_FILE_NAME = "cjs_scorecard.duckdb"
 BUILD_FILE_NAME = "cjs_build.duckdb"
@@ -41,6 +44,11 @@ class WarehousePaths:
     def published_db(self) -> Path:
         """The file BI tools open read-only; replaced atomically by each successful refresh."""
         return self.warehouse_dir / PUBLISHED_FILE_NAME
+
+
+def first_month() -> str:
+    """The first reporting month (YYYY-MM) of the monthly partitions."""
+    return os.environ.get(FIRST_MONTH_ENV) or DEFAULT_FIRST_MONTH
 
 
 def resolve_paths(sources_dir: str | Path | None = None, warehouse_dir: str | Path | None = None) -> WarehousePaths:

@@ -1,38 +1,44 @@
 """Read one agency extract file into typed, validated, pseudonymised rows, as its spec says.
 
-Everything is read as text first and parsed per spec, so a bad value becomes a named problem (file, line, column)
-instead of a type-inference surprise, and nothing personal is kept past this function.
+Every cell is read as text first and parsed per spec, so a bad value becomes a named problem (file, row, column)
+instead of a type-inference surprise. Rows with problems are set aside with their reasons (the quarantine), the rest
+go on; a problem with the file as a whole refuses the whole file. Nothing personal is kept past this function.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.lib.errors import CellProblem, ExtractError
+from pipelines.lib.extract_files import TextTable, normalise_header, read_csv_text, read_xlsx_text
 from pipelines.lib.extract_schema import POLARS_TYPES, validate
 from pipelines.lib.pseudonymise import pseudonymise_column
 from pipelines.lib.source_spec import ColumnSpec, SourceSpec
 
-HEADER_LINE = 1  # data rows start on file line 2
+EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts the fictitious 29/02/1900)
+PERSONAL_VALUE_WITHHELD = "(withheld: personal data)"
+REJECTION_SCHEMA = {"_line_number": pl.Int64, "column": pl.String, "check": pl.String, "value": pl.String}
 
 
 @dataclass(frozen=True)
 class ReadExtract:
-    """A file's accepted rows (spec column names, personal columns hashed or dropped) and what it was."""
+    """A file's accepted rows (spec names, personal columns hashed or dropped), its rejected cells, and what it was."""
 
     path: Path
     reporting_month: str
     sha256: str
     rows: pl.DataFrame
+    rejections: pl.DataFrame
+    rows_read: int
 
-
-def normalise_header(header: str) -> str:
-    """Headers compared without case, surrounding space or punctuation differences ('Crime Ref.' == 'crime ref')."""
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in header.replace("\ufeff", "")).split()).casefold()
+    @property
+    def rows_rejected(self) -> int:
+        return self.rows_read - self.rows.height
 
 
 def file_sha256(path: Path) -> str:
@@ -43,23 +49,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _read_text_frame(path: Path, spec: SourceSpec) -> pl.DataFrame:
-    try:
-        frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
-    except pl.exceptions.NoDataError as exc:
-        raise ExtractError(path, "the file is empty") from exc
-    except (pl.exceptions.ComputeError, UnicodeDecodeError) as exc:
-        raise ExtractError(path, f"the file cannot be read as {spec.encoding} CSV: {exc}") from exc
-    return frame
+def read_text_table(path: Path, spec: SourceSpec) -> TextTable:
+    """The file's cells as text, by format; refuses files that are not what the spec says they are."""
+    if spec.format == "xlsx":
+        return read_xlsx_text(path, spec.required_headers, spec.sheet)
+    return read_csv_text(path, spec.required_headers, spec.encoding)
 
 
 def _match_columns(frame: pl.DataFrame, spec: SourceSpec, path: Path) -> pl.DataFrame:
-    by_header = {normalise_header(h): h for h in frame.columns}
+    by_header: dict[str, str] = {}
+    for header in frame.columns:
+        by_header.setdefault(normalise_header(header), header)
     missing = [c.header for c in spec.columns if c.required and normalise_header(c.header) not in by_header]
     if missing:
         raise ExtractError(path, f"missing required column(s) {missing} for extract '{spec.extract}'")
     return frame.select(
         (pl.col(by_header[normalise_header(c.header)]) if normalise_header(c.header) in by_header else pl.lit(None, pl.String))
+        .cast(pl.String)
         .str.strip_chars()
         .replace("", None)
         .alias(c.name)
@@ -67,55 +73,90 @@ def _match_columns(frame: pl.DataFrame, spec: SourceSpec, path: Path) -> pl.Data
     )
 
 
-def _parse(text: pl.DataFrame, column: ColumnSpec) -> pl.Expr:
+def _date_expr(column: ColumnSpec) -> pl.Expr:
+    formats = [column.date_format] if isinstance(column.date_format, str) else list(column.date_format or [])
     source = pl.col(column.name)
+    attempts = []
+    for fmt in formats:
+        if fmt == "excel_serial":
+            serial = source.cast(pl.Float64, strict=False)
+            whole = pl.when((serial >= 1) & (serial < 2958466) & (serial == serial.floor())).then(serial.cast(pl.Int64))
+            attempts.append(pl.lit(EXCEL_EPOCH) + pl.duration(days=whole))
+        elif fmt == "iso":
+            attempts.append(source.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+        else:
+            attempts.append(source.str.strptime(pl.Date, fmt, strict=False))
+    return pl.coalesce(attempts).cast(pl.Date)
+
+
+def _parse(column: ColumnSpec) -> pl.Expr:
     if column.dtype == "date":
-        return source.str.strptime(pl.Date, column.date_format, strict=False).alias(column.name)
-    return source.cast(POLARS_TYPES[column.dtype], strict=False).alias(column.name)
+        return _date_expr(column).alias(column.name)
+    if column.dtype == "int":
+        as_number = pl.col(column.name).str.replace_all(",", "").cast(pl.Float64, strict=False)
+        return pl.when(as_number == as_number.floor()).then(as_number).cast(pl.Int64, strict=False).alias(column.name)
+    return pl.col(column.name).cast(POLARS_TYPES[column.dtype], strict=False).alias(column.name)
 
 
-def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec) -> list[CellProblem]:
+def _describe_type(column: ColumnSpec) -> str:
+    if column.dtype == "date":
+        return f"not a date in format {column.date_format}"
+    return {"int": "not a whole number", "float": "not a number"}.get(column.dtype, "not text")
+
+
+def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series) -> list[CellProblem]:
     problems = []
     for column in spec.kept_columns:
         if column.dtype == "str":
             continue
-        bad = text.with_row_index("i").filter(pl.col(column.name).is_not_null() & typed[column.name].is_null())
-        expected = f"a date in format {column.date_format}" if column.dtype == "date" else f"a whole number" if column.dtype == "int" else "a number"
-        problems.extend(
-            CellProblem(int(i) + HEADER_LINE + 1, column.header, f"not {expected}", value)
-            for i, value in bad.select("i", column.name).iter_rows()
-        )
+        failed = text[column.name].is_not_null() & typed[column.name].is_null()
+        if failed.any():
+            problems.extend(
+                CellProblem(int(line), column.name, _describe_type(column), value)
+                for line, value in zip(lines.filter(failed), text[column.name].filter(failed))
+            )
     return problems
 
 
-def read_extract(path: Path, spec: SourceSpec, key: bytes) -> ReadExtract:
-    """Parse, validate and pseudonymise a whole file, or raise ExtractError listing every problem in it."""
+def _rejections_frame(problems: list[CellProblem], spec: SourceSpec) -> pl.DataFrame:
+    """Problems as rows, headers as the agency wrote them, personal values withheld."""
+    columns = {c.name: c for c in spec.columns}
+    return pl.DataFrame(
+        [
+            {
+                "_line_number": p.row,
+                "column": columns[p.column].header if p.column in columns else p.column,
+                "check": p.check,
+                "value": PERSONAL_VALUE_WITHHELD if p.column in columns and columns[p.column].personal and p.value is not None else p.value,
+            }
+            for p in problems
+        ],
+        schema=REJECTION_SCHEMA,
+    )
+
+
+def read_extract(path: Path, spec: SourceSpec, key: bytes, sha256: str | None = None) -> ReadExtract:
+    """Parse, validate and pseudonymise a whole file: accepted rows, rejected cells with reasons, or ExtractError."""
     month = spec.reporting_month(path)
     if month is None:
         raise ExtractError(path, f"the file name does not match '{spec.file_pattern}' for extract '{spec.extract}'")
-    text = _match_columns(_read_text_frame(path, spec), spec, path)
+    table = read_text_table(path, spec)
+    text = _match_columns(table.frame, spec, path)
     if text.height == 0:
         raise ExtractError(path, "the file has a header but no data rows")
-    typed = text.select(_parse(text, c) for c in spec.kept_columns)
-    lines = pl.Series("line", range(HEADER_LINE + 1, HEADER_LINE + 1 + typed.height))
-    problems = _type_problems(text, typed, spec)
-    headers = {c.name: c.header for c in spec.columns}
-    unparsed = {(p.row, p.column) for p in problems}  # a value that failed to parse is not reported again as null
-    problems += [
-        named
-        for p in validate(typed, spec, lines)
-        if (named := CellProblem(p.row, headers.get(p.column or "", p.column), p.check, p.value)) and (named.row, named.column) not in unparsed
-    ]
-    if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-        raise ExtractError(path, f"{len(problems)} problem(s) in extract '{spec.extract}'", problems)
-    pseudonymised = typed.with_columns(
-        pseudonymise_column(typed[c.name], key) for c in spec.kept_columns if c.personal
-    )
-    return ReadExtract(path, month, file_sha256(path), pseudonymised.with_columns(lines.alias("_line_number")))
+    typed = text.select(_parse(c) for c in spec.kept_columns)
+    lines = pl.Series("_line_number", range(table.first_data_row, table.first_data_row + typed.height), dtype=pl.Int64)
+    problems = _type_problems(text, typed, spec, lines)
+    unparsed = {(p.row, p.column) for p in problems}  # a value that failed to parse is not reported again as missing
+    problems += [p for p in validate(typed, spec, lines) if (p.row, p.column) not in unparsed]
+    rejected_lines = pl.Series([p.row for p in problems if p.row is not None], dtype=pl.Int64)
+    accepted = typed.with_columns(lines).filter(~pl.col("_line_number").is_in(rejected_lines.implode()))
+    accepted = accepted.with_columns(pseudonymise_column(accepted[c.name], key) for c in spec.kept_columns if c.personal)
+    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    return ReadExtract(path, month, sha256 or file_sha256(path), accepted, _rejections_frame(problems, spec), typed.height)
 
 
 def empty_rows(spec: SourceSpec) -> pl.DataFrame:
-    """A typed frame with no rows, shaped like read_extract's output, for an extract with no files yet."""
+    """A typed frame with no rows, shaped like read_extract's accepted rows, for an extract with no files yet."""
     schema = {c.name: POLARS_TYPES[c.dtype] for c in spec.kept_columns} | {"_line_number": pl.Int64}
     return pl.DataFrame(schema=schema)

@@ -12,6 +12,17 @@ from pipelines.lib.source_spec import ColumnSpec, SourceSpec
 POLARS_TYPES: dict[str, type[pl.DataType]] = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "date": pl.Date}
 
 
+def _compared_with(this: str, other: str, relation: str) -> pa.Check:
+    """A date that cannot precede (or follow) another column of the same row; empty values are not compared."""
+
+    def holds(data: pa.PolarsData) -> pl.LazyFrame:
+        left, right = pl.col(this), pl.col(other)
+        ok = left >= right if relation == "not_before" else left <= right
+        return data.lazyframe.select(ok.fill_null(True).alias(this))
+
+    return pa.Check(holds, name=f"{relation}_{other}", error=f"{this} is {'before' if relation == 'not_before' else 'after'} {other}")
+
+
 def _checks(column: ColumnSpec) -> list[pa.Check]:
     checks: list[pa.Check] = []
     if column.allowed is not None:
@@ -22,6 +33,10 @@ def _checks(column: ColumnSpec) -> list[pa.Check]:
         checks.append(pa.Check.ge(column.min))
     if column.max is not None:
         checks.append(pa.Check.le(column.max))
+    if column.not_before is not None:
+        checks.append(_compared_with(column.name, column.not_before, "not_before"))
+    if column.not_after is not None:
+        checks.append(_compared_with(column.name, column.not_after, "not_after"))
     return checks
 
 
@@ -39,12 +54,14 @@ def validate(frame: pl.DataFrame, spec: SourceSpec, line_numbers: pl.Series) -> 
     try:
         build_schema(spec).validate(frame, lazy=True)
     except SchemaErrors as exc:
-        cases = exc.failure_cases
         problems = []
-        for row in cases.iter_rows(named=True):
+        for row in exc.failure_cases.iter_rows(named=True):
             index = row.get("index")
             line = int(line_numbers[int(index)]) if index is not None else None
             value = row.get("failure_case")
-            problems.append(CellProblem(line, row.get("column"), str(row.get("check")), None if value is None else str(value)))
+            check = "duplicate primary key" if row.get("schema_context") == "DataFrameSchema" and "unique" in str(row.get("check")) else str(row.get("check"))
+            if check == "not_nullable":
+                check = "required value missing"
+            problems.append(CellProblem(line, row.get("column"), check, None if value is None else str(value)))
         return problems
     return []

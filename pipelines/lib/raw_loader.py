@@ -1,45 +1,172 @@
-"""Write accepted extract rows into the build database's raw schema, with lineage on every row."""
+"""Load extract files into the build database's raw layer: idempotent, revision-aware, nothing lost.
+
+Per extract and reporting month, raw.<extract> holds the rows of the one delivery in force. A file already loaded
+(same SHA-256) changes nothing; a corrected file replaces its month, and the rows it replaces move to
+raw_history.<extract>; a refused file leaves the delivery in force untouched. Every file's fate is written to
+audit.load_log and every rejected row's reasons to audit.quarantine, so an analyst can always say what happened.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pipelines.lib.extract_reader import ReadExtract
+from pipelines.lib.errors import ExtractError
+from pipelines.lib.extract_reader import ReadExtract, empty_rows, file_sha256, read_extract
+from pipelines.lib.source_spec import SourceSpec
 
 LINEAGE_SCHEMA = {
     "_source_file": pl.String,
     "_file_sha256": pl.String,
     "_reporting_month": pl.String,
+    "_as_at": pl.Date,
     "_loaded_at": pl.Datetime("us"),
 }
 
+AUDIT_DDL = [
+    "create schema if not exists raw",
+    "create schema if not exists raw_history",
+    "create schema if not exists audit",
+    """create table if not exists audit.load_log (
+        extract varchar, reporting_month varchar, source_file varchar, file_sha256 varchar, file_modified_at timestamp,
+        loaded_at timestamp, outcome varchar, rows_read bigint, rows_accepted bigint, rows_rejected bigint, message varchar)""",
+    """create table if not exists audit.quarantine (
+        extract varchar, reporting_month varchar, source_file varchar, file_sha256 varchar, line_number bigint,
+        "column" varchar, "check" varchar, value varchar, loaded_at timestamp)""",
+]
 
-def with_lineage(extract: ReadExtract, loaded_at: datetime) -> pl.DataFrame:
-    """The rows plus where each came from: file, its hash, line (already there), reporting month and load time."""
-    return extract.rows.with_columns(
-        pl.lit(str(extract.path)).alias("_source_file"),
-        pl.lit(extract.sha256).alias("_file_sha256"),
-        pl.lit(extract.reporting_month).alias("_reporting_month"),
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """What one file did to the raw layer: loaded (first delivery), replaced, unchanged or rejected."""
+
+    path: Path
+    reporting_month: str | None
+    outcome: str
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    message: str = ""
+
+
+def ensure_tables(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    """Create the raw, history and audit tables for an extract if this is its first load."""
+    for statement in AUDIT_DDL:
+        connection.execute(statement)
+    shape = with_lineage(empty_rows(spec), "", "", "", None, datetime.now())
+    connection.register("shape", shape)
+    connection.execute(f"create table if not exists raw.{spec.extract} as select * from shape limit 0")
+    connection.execute(
+        f"create table if not exists raw_history.{spec.extract} as "
+        f"select *, cast(null as timestamp) as _replaced_at from shape limit 0"
+    )
+    connection.unregister("shape")
+
+
+def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str, as_at: object, loaded_at: datetime) -> pl.DataFrame:
+    """The rows plus where each came from: file, its hash, line (already there), reporting month, as-at, load time."""
+    return rows.with_columns(
+        pl.lit(path, dtype=pl.String).alias("_source_file"),
+        pl.lit(sha256, dtype=pl.String).alias("_file_sha256"),
+        pl.lit(month, dtype=pl.String).alias("_reporting_month"),
+        pl.lit(as_at, dtype=pl.Date).alias("_as_at"),
         pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("_loaded_at"),
     )
 
 
-def replace_raw_table(
-    connection: duckdb.DuckDBPyConnection, table: str, extracts: list[ReadExtract], empty_rows: pl.DataFrame
-) -> int:
-    """Replace raw.<table> with the files' rows in one transaction (an empty, typed table when there are no files)."""
+def _month_end(month: str) -> object:
+    return pl.Series([f"{month}-01"]).str.to_date().dt.month_end()[0]
+
+
+def _keys_loaded_elsewhere(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, read: ReadExtract) -> pl.DataFrame:
+    """For extracts whose key is unique across months: accepted rows whose key another month already holds."""
+    keys = ", ".join(spec.primary_key)
+    same_key = " and ".join(f"incoming_keys.{k} is not distinct from loaded.{k}" for k in spec.primary_key)  # empty == empty
+    connection.register("incoming_keys", read.rows.select([*spec.primary_key, "_line_number"]))
+    clashes = connection.sql(
+        f"""
+        select incoming_keys._line_number, loaded._source_file, loaded._reporting_month
+        from incoming_keys
+        join (select {keys}, _source_file, _reporting_month from raw.{spec.extract} where _reporting_month <> ?) loaded
+        on {same_key}
+        """,
+        params=[read.reporting_month],
+    ).pl()
+    connection.unregister("incoming_keys")
+    return clashes
+
+
+def _log(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, outcome: LoadOutcome, sha256: str, loaded_at: datetime) -> None:
+    modified = datetime.fromtimestamp(outcome.path.stat().st_mtime, timezone.utc).replace(tzinfo=None) if outcome.path.exists() else None
+    connection.execute(
+        "insert into audit.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [spec.extract, outcome.reporting_month, str(outcome.path), sha256, modified, loaded_at, outcome.outcome,
+         outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected, outcome.message],
+    )
+
+
+def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, key: bytes) -> LoadOutcome:
+    """Load one delivery, or leave everything as it was and say why."""
+    ensure_tables(connection, spec)
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    if extracts:
-        frame = pl.concat([with_lineage(e, loaded_at) for e in extracts], how="vertical")
-    else:
-        frame = empty_rows.with_columns(pl.lit(None, dtype=t).alias(c) for c, t in LINEAGE_SCHEMA.items())
+    sha256 = file_sha256(path)
+    month = spec.reporting_month(path)
+    in_force = connection.execute(
+        f"select distinct _file_sha256 from raw.{spec.extract} where _reporting_month = ?", [month]
+    ).fetchall()
+    last = connection.execute(
+        "select outcome from audit.load_log where extract = ? and file_sha256 = ? order by loaded_at desc limit 1",
+        [spec.extract, sha256],
+    ).fetchone()
+    if [(sha256,)] == in_force or (last is not None and last[0] == "rejected"):
+        return LoadOutcome(path, month, "unchanged", message="this delivery was already processed")
+    try:
+        read = read_extract(path, spec, key, sha256=sha256)
+    except ExtractError as exc:
+        outcome = LoadOutcome(path, month, "rejected", message=str(exc))
+        connection.execute("begin transaction")
+        _log(connection, spec, outcome, sha256, loaded_at)
+        connection.execute("commit")
+        return outcome
+
+    rows, rejections = read.rows, read.rejections
+    if spec.primary_key_scope == "extract":
+        clashes = _keys_loaded_elsewhere(connection, spec, read)
+        if clashes.height:
+            rows = rows.filter(~pl.col("_line_number").is_in(clashes["_line_number"].implode()))
+            rejections = pl.concat([rejections, clashes.select(
+                "_line_number",
+                pl.lit(", ".join(c.header for c in spec.columns if c.name in spec.primary_key)).alias("column"),
+                pl.format("duplicate primary key: already loaded from {} ({})", "_source_file", "_reporting_month").alias("check"),
+                pl.lit(None, pl.String).alias("value"),
+            )])
+    incoming = with_lineage(rows, str(path), sha256, read.reporting_month, _month_end(read.reporting_month), loaded_at)
+    quarantined = rejections.select(
+        pl.lit(spec.extract).alias("extract"), pl.lit(read.reporting_month).alias("reporting_month"),
+        pl.lit(str(path)).alias("source_file"), pl.lit(sha256).alias("file_sha256"),
+        pl.col("_line_number").alias("line_number"), "column", "check", "value",
+        pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("loaded_at"),
+    )
+    outcome = LoadOutcome(
+        path, read.reporting_month, "replaced" if in_force else "loaded", read.rows_read, rows.height,
+        read.rows_read - rows.height, f"{rejections.height} problem(s) in {read.rows_read - rows.height} row(s)" if rejections.height else "",
+    )
     connection.execute("begin transaction")
-    connection.execute("create schema if not exists raw")
-    connection.register("incoming_rows", frame)
-    connection.execute(f"create or replace table raw.{table} as select * from incoming_rows")
+    connection.execute(
+        f"insert into raw_history.{spec.extract} select *, ? from raw.{spec.extract} where _reporting_month = ?",
+        [loaded_at, read.reporting_month],
+    )
+    connection.execute(f"delete from raw.{spec.extract} where _reporting_month = ?", [read.reporting_month])
+    connection.register("incoming_rows", incoming)
+    connection.execute(f"insert into raw.{spec.extract} by name select * from incoming_rows")
     connection.unregister("incoming_rows")
+    connection.register("quarantined_rows", quarantined)
+    connection.execute("insert into audit.quarantine by name select * from quarantined_rows")
+    connection.unregister("quarantined_rows")
+    _log(connection, spec, outcome, sha256, loaded_at)
     connection.execute("commit")
-    return frame.height
+    return outcome

@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pipelines.lib.errors import ConfigurationError
+from pipelines.lib.extract_files import normalise_header
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "defs" / "ingest" / "specs"
 
@@ -26,7 +27,7 @@ class ColumnSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     header: str
     dtype: Literal["str", "int", "float", "date"]
-    date_format: str | None = None
+    date_format: str | list[str] | None = None  # strftime patterns, "iso" or "excel_serial"; the first that parses wins
     required: bool = False
     personal: bool = False
     drop: bool = False
@@ -34,6 +35,8 @@ class ColumnSpec(BaseModel):
     pattern: str | None = None
     min: float | None = None
     max: float | None = None
+    not_before: str | None = None  # another date column this one cannot precede (e.g. charge before offence)
+    not_after: str | None = None  # another date column this one cannot follow (e.g. recorded after the snapshot)
 
     @model_validator(mode="after")
     def _dates_need_a_format(self) -> "ColumnSpec":
@@ -54,10 +57,14 @@ class SourceSpec(BaseModel):
     title: str
     description: str
     counting_basis: Literal["snapshot", "in_period", "cohort"]
-    format: Literal["csv"]
-    encoding: Literal["utf-8"] = "utf-8"
+    format: Literal["csv", "xlsx"]
+    encoding: Literal["utf-8", "cp1252", "auto"] = "auto"
+    sheet: str | None = None
     file_pattern: str
     primary_key: list[str]
+    # "month": a key is unique within a reporting month (a snapshot repeats live cases every month);
+    # "extract": unique across all months (a flow: a finalisation is counted once, ever).
+    primary_key_scope: Literal["month", "extract"] = "month"
     columns: list[ColumnSpec]
 
     @model_validator(mode="after")
@@ -65,6 +72,10 @@ class SourceSpec(BaseModel):
         names = [c.name for c in self.columns]
         if len(set(names)) != len(names):
             raise ValueError("column names must be unique")
+        for column in self.columns:
+            for other in (column.not_before, column.not_after):
+                if other is not None and other not in names:
+                    raise ValueError(f"column {column.name}: compares with unknown column {other}")
         missing = [k for k in self.primary_key if k not in names]
         if missing:
             raise ValueError(f"primary_key names unknown columns: {missing}")
@@ -76,6 +87,11 @@ class SourceSpec(BaseModel):
     def landing_subdir(self) -> Path:
         """`<agency>/<extract without the agency prefix>`, e.g. police/live_caseload."""
         return Path(self.agency) / self.extract.removeprefix(f"{self.agency}_")
+
+    @property
+    def required_headers(self) -> set[str]:
+        """Normalised headers that must be present: how a header row, and the extract itself, are recognised."""
+        return {normalise_header(c.header) for c in self.columns if c.required}
 
     @property
     def kept_columns(self) -> list[ColumnSpec]:

@@ -8,13 +8,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.defs.resources import WarehouseResource
-from pipelines.definitions import defs
-from pipelines.defs.transform.dbt import dbt_resource
+from pipelines.cli import run_refresh
 from tests.conftest import SMALL_LANDING_ZONE
 
 # Hand-counted from tests/fixtures/landing_small: rows with Status "Released under investigation".
@@ -24,16 +21,9 @@ RAW_PERSONAL_VALUES = ["Aled Fakeperson", "Bryn Notreal", "03/04/1990", "1990-04
 
 @pytest.fixture(scope="module")
 def refreshed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`cjs-scorecard refresh`'s own function: all assets, every month of the landing zone, in process."""
     warehouse_dir = tmp_path_factory.mktemp("warehouse")
-    assets = list(defs.assets or [])
-    result = dg.materialize(
-        assets,
-        resources={
-            "warehouse": WarehouseResource(sources_dir=str(SMALL_LANDING_ZONE), warehouse_dir=str(warehouse_dir)),
-            "dbt": dbt_resource(),
-        },
-    )
-    assert result.success
+    assert run_refresh(SMALL_LANDING_ZONE, warehouse_dir) == warehouse_dir / "cjs_scorecard.duckdb"
     return warehouse_dir
 
 

@@ -1,38 +1,45 @@
-"""The extract reader on good and bad files: every problem named by file, line and column; nothing personal kept."""
+"""The extract reader on good and bad files: bad rows quarantined with file, line and column; bad files refused."""
 
 from __future__ import annotations
 
+import gzip
+import zipfile
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
+import xlsxwriter
 
 from pipelines.lib.errors import ConfigurationError, ExtractError
-from pipelines.lib.extract_reader import read_extract
+from pipelines.lib.extract_reader import PERSONAL_VALUE_WITHHELD, read_extract
 from pipelines.lib.pseudonymise import KEY_ENV, pseudonym_key
 from pipelines.lib.source_spec import load_specs
 from tests.conftest import SMALL_LANDING_ZONE
 
 SPEC = load_specs()["police_live_caseload"]
 GOOD_FILE = SMALL_LANDING_ZONE / "police" / "live_caseload" / "police_live_caseload_2024-01.csv"
+MONTH_FILE = "police_live_caseload_2024-03.csv"
 
 
-def write_variant(tmp_path: Path, text: str, name: str = "police_live_caseload_2024-03.csv") -> Path:
+def good_lines() -> list[str]:
+    return GOOD_FILE.read_text(encoding="utf-8").splitlines()
+
+
+def write(tmp_path: Path, content: str | bytes, name: str = MONTH_FILE) -> Path:
     path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return path
 
 
-def good_text() -> str:
-    return GOOD_FILE.read_text(encoding="utf-8")
+def rejected(extract) -> set[tuple[int, str]]:
+    return set(extract.rejections.select("_line_number", "column").iter_rows())
 
 
 def test_good_file_is_typed_and_pseudonymised(key: bytes) -> None:
     extract = read_extract(GOOD_FILE, SPEC, key)
-    assert extract.reporting_month == "2024-01"
-    assert extract.rows.height == 6
-    assert extract.rows.schema["snapshot_date"] == pl.Date
-    assert extract.rows.schema["days_in_status"] == pl.Int64
+    assert (extract.reporting_month, extract.rows_read, extract.rows.height, extract.rejections.height) == ("2024-01", 6, 6, 0)
+    assert extract.rows.schema["snapshot_date"] == pl.Date and extract.rows.schema["days_in_status"] == pl.Int64
     assert "suspect_name" not in extract.rows.columns and "suspect_dob" not in extract.rows.columns
     suspects = extract.rows["suspect_id"].to_list()
     assert "N1000001" not in suspects and all(s is None or len(s) == 32 for s in suspects)
@@ -40,54 +47,152 @@ def test_good_file_is_typed_and_pseudonymised(key: bytes) -> None:
 
 
 def test_pseudonyms_are_stable_for_a_key_and_differ_across_keys(key: bytes) -> None:
-    first = read_extract(GOOD_FILE, SPEC, key).rows["suspect_pnc_id"]
-    again = read_extract(GOOD_FILE, SPEC, key).rows["suspect_pnc_id"]
-    other = read_extract(GOOD_FILE, SPEC, b"another-key-of-enough-length").rows["suspect_pnc_id"]
-    assert first.to_list() == again.to_list()
-    assert first.drop_nulls().to_list() != other.drop_nulls().to_list()
+    first = read_extract(GOOD_FILE, SPEC, key).rows["suspect_pnc_id"].drop_nulls().to_list()
+    again = read_extract(GOOD_FILE, SPEC, key).rows["suspect_pnc_id"].drop_nulls().to_list()
+    other = read_extract(GOOD_FILE, SPEC, b"another-key-of-enough-length").rows["suspect_pnc_id"].drop_nulls().to_list()
+    assert first == again and set(first).isdisjoint(other)
 
 
-def test_every_bad_cell_is_named(tmp_path: Path, key: bytes) -> None:
-    lines = good_text().splitlines()
-    lines[1] = lines[1].replace(",Y,N,N,N", ",Q,N,N,N")  # line 2: unknown DA flag code
-    lines[2] = lines[2].replace(",25,", ",-3,")  # line 3: negative days
+def test_bad_cells_are_quarantined_and_good_rows_go_on(tmp_path: Path, key: bytes) -> None:
+    lines = good_lines()
+    lines[1] = lines[1].replace(",Y,N,N,N", ",Q,N,N,N")  # line 2: unknown code
+    lines[2] = lines[2].replace(",25,", ",-3,")  # line 3: negative count
     lines[4] = lines[4].replace("15/01/2024,Under", "31/02/2024,Under")  # line 5: impossible date
-    with pytest.raises(ExtractError) as raised:
-        read_extract(write_variant(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
-    found = {(p.row, p.column) for p in raised.value.problems}
-    assert found == {(2, "DA Flag"), (3, "Days In Status"), (5, "Recorded Date")}
-    assert "police_live_caseload_2024-03.csv" in str(raised.value) and "line 5, column 'Recorded Date'" in str(raised.value)
+    lines[5] = lines[5].replace("01/10/2023", "01/10/2025", 1)  # line 6: recorded after the snapshot (future)
+    lines[6] = lines[6].replace("21/01/2024,10", "19/01/2024,12")  # line 7: status before the crime was recorded
+    extract = read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
+    assert rejected(extract) == {
+        (2, "DA Flag"), (3, "Days In Status"), (5, "Recorded Date"), (6, "Recorded Date"), (6, "Status Date"), (7, "Status Date"),
+    }
+    assert extract.rows["_line_number"].to_list() == [4]
+    assert extract.rows_rejected == 5
+    checks = dict(((r, c), k) for r, c, k in extract.rejections.select("_line_number", "column", "check").iter_rows())
+    assert checks[(5, "Recorded Date")] == "not a date in format %d/%m/%Y"
 
 
-def test_duplicate_primary_key_is_reported(tmp_path: Path, key: bytes) -> None:
-    lines = good_text().splitlines()
-    with pytest.raises(ExtractError) as raised:
-        read_extract(write_variant(tmp_path, "\n".join([*lines, lines[1]]) + "\n"), SPEC, key)
-    assert {p.row for p in raised.value.problems} == {2, 8}
+def test_personal_values_are_withheld_from_the_quarantine(tmp_path: Path, key: bytes) -> None:
+    spec = SPEC.model_copy(update={"columns": [c.model_copy(update={"pattern": r"^\d\d/\d{6}[A-Z]$"}) if c.name == "suspect_pnc_id" else c for c in SPEC.columns]})
+    lines = good_lines()
+    lines[1] = lines[1].replace("90/123456A", "90-123456A")
+    extract = read_extract(write(tmp_path, "\n".join(lines) + "\n"), spec, key)
+    assert extract.rejections.select("column", "value").row(0) == ("PNC ID", PERSONAL_VALUE_WITHHELD)
+    assert "90-123456A" not in str(extract.rejections.to_dicts())
+
+
+def test_duplicate_primary_key_rows_are_both_quarantined(tmp_path: Path, key: bytes) -> None:
+    lines = good_lines()
+    extract = read_extract(write(tmp_path, "\n".join([*lines, lines[1]]) + "\n"), SPEC, key)
+    assert {r for r, _ in rejected(extract)} == {2, 8}
+    assert set(extract.rejections["check"]) == {"duplicate primary key"}
+
+
+def _zip_bytes(tmp_path: Path) -> bytes:
+    archive = tmp_path / "a.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.write(GOOD_FILE, "inner.csv")
+    return archive.read_bytes()
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("make", "message"),
     [
-        ("", "the file is empty"),
-        ("Force,Snapshot Date,Crime Reference\n", "missing required column"),
-        (None, "has a header but no data rows"),
+        (lambda tmp: b"", "the file is empty"),
+        (lambda tmp: "\n".join(good_lines()[:1]) + "\n", "has a header but no data rows"),
+        (lambda tmp: "Force,Snapshot Date,Crime Reference\nWiltshire,31/01/2024,1\n", "no header row with the required columns"),
+        (lambda tmp: "\n".join(good_lines())[:-40], "the file is truncated: line 7"),
+        (lambda tmp: "\n".join([*good_lines(), good_lines()[1] + ",extra,fields"]) + "\n", "line 8 has 19 fields, the header has 17"),
+        (_zip_bytes, "it looks like a zip archive"),
+        (lambda tmp: gzip.compress(GOOD_FILE.read_bytes()), "it looks like a gzip archive"),
+        (lambda tmp: b"\x00\x01\x02binary\x00" * 10, "binary file"),
     ],
+    ids=["empty", "header-only", "missing-columns", "truncated", "ragged", "zip", "gzip", "binary"],
 )
-def test_file_level_failures(tmp_path: Path, key: bytes, text: str | None, message: str) -> None:
-    content = good_text().splitlines()[0] + "\n" if text is None else text
-    with pytest.raises(ExtractError, match=message):
-        read_extract(write_variant(tmp_path, content), SPEC, key)
+def test_file_level_failures_refuse_the_whole_file(tmp_path: Path, key: bytes, make, message: str) -> None:
+    with pytest.raises(ExtractError, match=message) as raised:
+        read_extract(write(tmp_path, make(tmp_path)), SPEC, key)
+    assert MONTH_FILE in str(raised.value)
 
 
 def test_renamed_headers_with_other_case_and_spacing_are_matched(tmp_path: Path, key: bytes) -> None:
-    text = good_text().replace("Crime Reference", " crime  REFERENCE ", 1).replace("HO Offence Code", "HO Offence Code.", 1)
-    assert read_extract(write_variant(tmp_path, text), SPEC, key).rows.height == 6
+    text = GOOD_FILE.read_text().replace("Crime Reference", " crime  REFERENCE ", 1).replace("HO Offence Code", "HO Offence Code.", 1)
+    assert read_extract(write(tmp_path, text), SPEC, key).rows.height == 6
+
+
+def test_missing_optional_and_extra_columns_are_tolerated(tmp_path: Path, key: bytes) -> None:
+    frame = pl.read_csv(GOOD_FILE, infer_schema=False).drop("Youth Suspect").with_columns(pl.lit("x").alias("Officer"))
+    path = tmp_path / MONTH_FILE
+    frame.write_csv(path)
+    extract = read_extract(path, SPEC, key)
+    assert extract.rows.height == 6 and extract.rows["youth_suspect_flag"].null_count() == 6
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
+        lambda text: text.encode("cp1252"),
+        lambda text: text.split("\n", 3)[0].encode() + b"\n" + text.split("\n", 3)[1].encode("utf-8") + b"\n"
+        + text.split("\n", 3)[2].encode("cp1252") + b"\n" + text.split("\n", 3)[3].encode("utf-8"),
+    ],
+    ids=["utf8-bom", "windows-1252", "mixed"],
+)
+def test_encodings(tmp_path: Path, key: bytes, encode) -> None:
+    text = GOOD_FILE.read_text().replace("Dai Imaginary", "Dáí Ïmaginary").replace("Bryn Notreal", "Bryn Nötreal")
+    extract = read_extract(write(tmp_path, encode(text)), SPEC, key)
+    assert extract.rows.height == 6 and extract.rejections.height == 0
+    assert extract.rows["force_name"].unique().to_list() == ["Wiltshire"]
+
+
+def test_title_rows_above_the_header_are_skipped(tmp_path: Path, key: bytes) -> None:
+    text = "Wiltshire Police,,\nLive caseload report,,\nProduced 01/02/2024\n\n" + GOOD_FILE.read_text()
+    extract = read_extract(write(tmp_path, text), SPEC, key)
+    assert extract.rows.height == 6 and extract.rows["_line_number"].to_list()[0] == 6
+
+
+def _xlsx_spec():
+    return SPEC.model_copy(
+        update={
+            "format": "xlsx",
+            "file_pattern": "police_live_caseload_{month}.xlsx",
+            "columns": [c.model_copy(update={"date_format": ["%d/%m/%Y", "excel_serial", "iso"]}) if c.dtype == "date" else c for c in SPEC.columns],
+        }
+    )
+
+
+def test_xlsx_with_notes_sheet_titles_and_excel_serial_dates(tmp_path: Path, key: bytes) -> None:
+    path = tmp_path / "police_live_caseload_2024-03.xlsx"
+    rows = [line.split(",") for line in good_lines()]
+    with xlsxwriter.Workbook(path) as workbook:
+        workbook.add_worksheet("Notes").write(0, 0, "Data as at 31/01/2024; see sheet Caseload")
+        sheet = workbook.add_worksheet("Caseload")
+        sheet.write(0, 0, "Wiltshire Police live caseload")
+        sheet.write_row(2, 0, rows[0])
+        for offset, row in enumerate(rows[1:]):
+            values: list[object] = list(row)
+            values[1] = 45322  # 31/01/2024 as an Excel serial
+            values[12] = int(row[12])
+            sheet.write_row(3 + offset, 0, values)
+    extract = read_extract(path, _xlsx_spec(), key)
+    assert extract.rows.height == 6 and extract.rejections.height == 0
+    assert extract.rows["snapshot_date"].unique().to_list() == [date(2024, 1, 31)]
+    assert extract.rows["_line_number"].to_list()[0] == 4
+
+
+def test_xlsx_with_two_sheets_holding_the_extract_is_refused(tmp_path: Path, key: bytes) -> None:
+    path = tmp_path / "police_live_caseload_2024-03.xlsx"
+    rows = [line.split(",") for line in good_lines()]
+    with xlsxwriter.Workbook(path) as workbook:
+        for name in ("Caseload", "Caseload (old)"):
+            sheet = workbook.add_worksheet(name)
+            for index, row in enumerate(rows):
+                sheet.write_row(index, 0, row)
+    with pytest.raises(ExtractError, match="several sheets hold the extract"):
+        read_extract(path, _xlsx_spec(), key)
 
 
 def test_file_name_must_carry_the_month(tmp_path: Path, key: bytes) -> None:
     with pytest.raises(ExtractError, match="does not match"):
-        read_extract(write_variant(tmp_path, good_text(), name="caseload_latest.csv"), SPEC, key)
+        read_extract(write(tmp_path, GOOD_FILE.read_text(), name="caseload_latest.csv"), SPEC, key)
 
 
 def test_missing_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

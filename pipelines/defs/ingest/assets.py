@@ -1,40 +1,68 @@
-"""Ingest assets: one per extract spec, reading its landing folder into raw.<extract> in the build database."""
+"""Ingest assets: one per extract spec and reporting month, loading landing-zone files into the raw layer."""
 
 import dagster as dg
+import polars as pl
 
+from pipelines.defs.partitions import monthly_partitions, reporting_month
 from pipelines.defs.resources import WarehouseResource
-from pipelines.lib.extract_reader import empty_rows, read_extract
 from pipelines.lib.pseudonymise import pseudonym_key
-from pipelines.lib.raw_loader import replace_raw_table
+from pipelines.lib.raw_loader import LoadOutcome, load_file
 from pipelines.lib.source_spec import SourceSpec, load_specs
+
+PREVIEW_ROWS = 20
+
+
+def _outcomes_markdown(outcomes: list[LoadOutcome]) -> str:
+    lines = ["| file | month | outcome | read | accepted | rejected | message |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        f"| {o.path.name} | {o.reporting_month or '?'} | {o.outcome} | {o.rows_read} | {o.rows_accepted} | {o.rows_rejected} | {o.message.splitlines()[0] if o.message else ''} |"
+        for o in outcomes
+    ]
+    return "\n".join(lines)
 
 
 def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
-    """An asset that loads every file of one extract; it fails, naming file, line and column, on any bad file."""
+    """An asset that loads one extract for the months asked: new or corrected files replace their month, others are no-ops."""
 
     @dg.asset(
         key=["raw", spec.extract],
         group_name="ingest",
         owners=[f"team:{spec.agency}"],
         kinds={"polars", "duckdb"},
+        partitions_def=monthly_partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
         description=f"{spec.title}. {spec.description} Counting basis: {spec.counting_basis}. "
         f"Landing folder: <sources>/{spec.landing_subdir}/{spec.file_pattern}.",
         tags={"agency": spec.agency},
     )
     def ingest_extract(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         folder = warehouse.paths().sources_dir / spec.landing_subdir
-        files = sorted(folder.glob(spec.file_pattern.replace("{month}", "*")))
-        if not files:
-            context.log.warning(f"no files for extract '{spec.extract}' in {folder}")
+        months = {reporting_month(k) for k in context.partition_keys}
+        present = sorted(folder.glob("*")) if folder.is_dir() else []
+        # Files of the months asked for, and any file whose name carries no valid month (it is refused, once).
+        files = [p for p in present if p.is_file() and (spec.reporting_month(p) in months or spec.reporting_month(p) is None)]
         key = pseudonym_key()
-        extracts = [read_extract(path, spec, key) for path in files]
         with warehouse.build_connection() as connection:
-            rows = replace_raw_table(connection, spec.extract, extracts, empty_rows(spec))
+            outcomes = [load_file(connection, spec, path, key) for path in files]
+            preview = connection.sql(
+                """select reporting_month, source_file, line_number, "column", "check", value from audit.quarantine
+                   where extract = ? and loaded_at = (select max(loaded_at) from audit.quarantine where extract = ?)
+                   order by reporting_month, line_number limit ?""",
+                params=[spec.extract, spec.extract, PREVIEW_ROWS],
+            ).pl() if files else pl.DataFrame()
+        for outcome in outcomes:
+            if outcome.outcome == "rejected":
+                context.log.error(f"{spec.extract}: refused {outcome.message}")
+        missing = sorted(months - {o.reporting_month for o in outcomes})
         return dg.MaterializeResult(
             metadata={
-                "dagster/row_count": rows,
-                "files": dg.MetadataValue.md("\n".join(f"- `{e.path.name}` {e.reporting_month}: {e.rows.height} rows" for e in extracts) or "none"),
-                "reporting_months": ", ".join(sorted({e.reporting_month for e in extracts})) or "none",
+                "rows_read": sum(o.rows_read for o in outcomes),
+                "rows_accepted": sum(o.rows_accepted for o in outcomes),
+                "rows_rejected": sum(o.rows_rejected for o in outcomes),
+                "files_rejected": sum(o.outcome == "rejected" for o in outcomes),
+                "files": dg.MetadataValue.md(_outcomes_markdown(outcomes) if outcomes else "no files"),
+                "months_without_a_file": ", ".join(missing[:24]) + (" ..." if len(missing) > 24 else ""),
+                "rejections_preview": dg.MetadataValue.md(preview.to_pandas().to_markdown(index=False) if preview.height else "none"),
             }
         )
 
