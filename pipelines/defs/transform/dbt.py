@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.defs.resources import WarehouseResource
 from pipelines.settings import BUILD_DB_ENV, DBT_PROJECT_DIR, resolve_paths
@@ -26,7 +26,7 @@ def prepare_dbt_manifest(project: DbtProject = dbt_project, force: bool = False)
 
 prepare_dbt_manifest()
 
-LAYER_GROUPS = {"staging": "staging", "intermediate": "reconcile", "marts": "scorecard"}
+LAYER_GROUPS = {"audit": "ingest", "staging": "staging", "intermediate": "reconcile", "marts": "scorecard"}
 
 
 class ScorecardDbtTranslator(DagsterDbtTranslator):
@@ -50,14 +50,12 @@ class ScorecardDbtTranslator(DagsterDbtTranslator):
         return ["team:lcjb-analysts"]
 
 
-# Tests on dbt sources (the raw tables) become checks on the ingest assets that load those tables.
-TRANSLATOR = ScorecardDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
-
-
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=TRANSLATOR)
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=ScorecardDbtTranslator())
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Run `dbt build` (seeds, models and their tests) against the build database."""
-    os.environ[BUILD_DB_ENV] = str(warehouse.paths().build_db)
+    build_db = warehouse.paths().build_db
+    build_db.parent.mkdir(parents=True, exist_ok=True)
+    os.environ[BUILD_DB_ENV] = str(build_db)
     yield from dbt.cli(["build"], context=context).stream()
 
 
