@@ -46,6 +46,13 @@ def _header_index(rows: list[list[str | None]], wanted: set[str]) -> int | None:
     return None
 
 
+def _no_header_message(rows: list[list[str | None]], required: set[str]) -> str:
+    """Name the required headers that no row has (never echo the cells: without a header they may be personal data)."""
+    best = max(rows, key=lambda row: len(required & {normalise_header(c) for c in row if c}), default=[])
+    missing = sorted(required - {normalise_header(c) for c in best if c})
+    return f"no header row with the required columns in the first {HEADER_SEARCH_ROWS} lines: missing {missing}"
+
+
 def _describe_binary(head: bytes) -> str | None:
     for magic, what in MAGIC_NUMBERS.items():
         if head.startswith(magic):
@@ -91,8 +98,7 @@ def read_csv_text(path: Path, required_headers: set[str], encoding: str) -> Text
     head_rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SEARCH_ROWS]))))
     header_at = _header_index(head_rows, required_headers)
     if header_at is None:
-        found = next((row for row in head_rows if any(row)), [])
-        raise ExtractError(path, f"no header row with the required columns in the first {HEADER_SEARCH_ROWS} lines; found {found[:12]}")
+        raise ExtractError(path, _no_header_message(head_rows, required_headers))
     body = "\n".join(text.splitlines()[header_at:])
     header = head_rows[header_at]
     _refuse_truncated_tail(path, text, len(header))
@@ -142,7 +148,7 @@ def read_xlsx_text(path: Path, required_headers: set[str], sheet: str | None) ->
         if header_at is not None:
             matches.append((name, table, header_at))
     if not matches:
-        raise ExtractError(path, f"no sheet of {candidates} has a header row with the required columns")
+        raise ExtractError(path, f"no sheet of {candidates} has a header row with the required columns {sorted(required_headers)}")
     if len(matches) > 1:
         raise ExtractError(path, f"several sheets hold the extract ({[m[0] for m in matches]}); name one in the spec")
     _, table, header_at = matches[0]

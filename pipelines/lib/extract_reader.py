@@ -119,18 +119,15 @@ def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, li
 
 
 def _rejections_frame(problems: list[CellProblem], spec: SourceSpec) -> pl.DataFrame:
-    """Problems as rows, headers as the agency wrote them, personal values withheld."""
+    """Problems as rows, headers as the agency wrote them; a value is shown only for a known, non-personal column."""
     columns = {c.name: c for c in spec.columns}
+
+    def shown(problem: CellProblem) -> str | None:
+        column = columns.get(problem.column or "")
+        return problem.value if column is not None and not column.personal else PERSONAL_VALUE_WITHHELD if problem.value is not None else None
+
     return pl.DataFrame(
-        [
-            {
-                "_line_number": p.row,
-                "column": columns[p.column].header if p.column in columns else p.column,
-                "check": p.check,
-                "value": PERSONAL_VALUE_WITHHELD if p.column in columns and columns[p.column].personal and p.value is not None else p.value,
-            }
-            for p in problems
-        ],
+        [{"_line_number": p.row, "column": columns[p.column].header if p.column in columns else p.column, "check": p.check, "value": shown(p)} for p in problems],
         schema=REJECTION_SCHEMA,
     )
 

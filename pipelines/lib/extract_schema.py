@@ -7,7 +7,7 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from pipelines.lib.errors import CellProblem
-from pipelines.lib.source_spec import ColumnSpec, SourceSpec
+from pipelines.lib.source_spec import ColumnSpec, SourceSpec, seed_values
 
 POLARS_TYPES: dict[str, type[pl.DataType]] = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "date": pl.Date}
 
@@ -27,6 +27,8 @@ def _checks(column: ColumnSpec) -> list[pa.Check]:
     checks: list[pa.Check] = []
     if column.allowed is not None:
         checks.append(pa.Check.isin(column.allowed))
+    if column.allowed_from is not None:
+        checks.append(pa.Check.isin(seed_values(column.allowed_from), name=f"known {column.allowed_from}"))
     if column.pattern is not None:
         checks.append(pa.Check.str_matches(column.pattern))
     if column.min is not None:
@@ -59,9 +61,12 @@ def validate(frame: pl.DataFrame, spec: SourceSpec, line_numbers: pl.Series) -> 
             index = row.get("index")
             line = int(line_numbers[int(index)]) if index is not None else None
             value = row.get("failure_case")
-            check = "duplicate primary key" if row.get("schema_context") == "DataFrameSchema" and "unique" in str(row.get("check")) else str(row.get("check"))
-            if check == "not_nullable":
+            column, check = row.get("column"), str(row.get("check"))
+            if row.get("schema_context") == "DataFrameSchema" and "unique" in check:
+                # The failure case is the whole row: name the key instead of repeating values (some are personal).
+                column, check, value = None, f"duplicate primary key ({' + '.join(spec.primary_key)})", None
+            elif check == "not_nullable":
                 check = "required value missing"
-            problems.append(CellProblem(line, row.get("column"), check, None if value is None else str(value)))
+            problems.append(CellProblem(line, column, check, None if value is None else str(value)))
         return problems
     return []

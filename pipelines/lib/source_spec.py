@@ -17,6 +17,7 @@ from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.extract_files import normalise_header
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "defs" / "ingest" / "specs"
+DBT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
 
 class ColumnSpec(BaseModel):
@@ -32,6 +33,7 @@ class ColumnSpec(BaseModel):
     personal: bool = False
     drop: bool = False
     allowed: list[str] | None = None
+    allowed_from: str | None = Field(default=None, pattern=r"^[a-z_0-9]+\.[a-z_0-9]+$")  # "<dbt seed>.<column>": one code list for ingest and dbt
     pattern: str | None = None
     min: float | None = None
     max: float | None = None
@@ -102,6 +104,17 @@ class SourceSpec(BaseModel):
         regex = re.escape(self.file_pattern).replace(re.escape("{month}"), r"(\d{4}-(?:0[1-9]|1[0-2]))")
         match = re.fullmatch(regex, path.name)
         return match.group(1) if match else None
+
+
+def seed_values(reference: str) -> list[str]:
+    """The values of a dbt seed's column ("ref_police_force_areas.area_name"), the code list dbt tests use too."""
+    import polars as pl
+
+    seed, column = reference.split(".")
+    path = DBT_SEEDS_DIR / f"{seed}.csv"
+    if not path.exists():
+        raise ConfigurationError(f"allowed_from names an unknown seed: {path}")
+    return pl.read_csv(path, infer_schema=False)[column].drop_nulls().unique().sort().to_list()
 
 
 def load_spec(path: Path) -> SourceSpec:
