@@ -83,8 +83,23 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="run the whole pipeline on the shipped sample extracts")
     demo.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
 
+    simulate = commands.add_parser("simulate", help="write realistic fake agency extracts and their ground truth")
+    simulate.add_argument("--areas", required=True, help="force slugs or ONS codes, comma separated (e.g. wiltshire,durham), or 'all'")
+    simulate.add_argument("--start", required=True, help="first reporting month, YYYY-MM")
+    simulate.add_argument("--end", required=True, help="last reporting month, YYYY-MM")
+    simulate.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same bytes")
+    simulate.add_argument("--scale", type=float, default=1.0, help="multiplies every volume (1.0 = realistic)")
+    simulate.add_argument("--out", required=True, help="landing-zone folder to write (truth goes to OUT/_truth)")
+
     args = parser.parse_args(argv)
     try:
+        if args.command == "simulate":
+            from pipelines.lib.simulator.run import simulate as run_simulation
+
+            areas = "all" if args.areas == "all" else [a.strip() for a in args.areas.split(",") if a.strip()]
+            summary = run_simulation(areas, args.start, args.end, Path(args.out), seed=args.seed, scale=args.scale)
+            print(summary)
+            return 0
         if args.command == "refresh":
             published = run_refresh(args.sources, args.warehouse)
         else:
