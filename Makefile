@@ -15,6 +15,5 @@ demo: install  ## the whole pipeline on the shipped sample extracts -> warehouse
 test: install  ## the test suite (real DuckDB files, real dbt runs, real Dagster materialisations)
 	$(UV) run --frozen pytest
 
-ui: install  ## the Dagster UI on http://127.0.0.1:3000 over the shipped sample (demo key)
-	CJS_SOURCES_DIR=$(CURDIR)/sources/sample CJS_PSEUDONYM_KEY=$${CJS_PSEUDONYM_KEY:-cjs-scorecard-demo-key-not-for-real-data} \
-		$(UV) run --frozen dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+ui: install  ## the Dagster UI on http://127.0.0.1:3000 over the sample extracts (demo key)
+	$(UV) run --frozen cjs-scorecard ui

@@ -7,7 +7,9 @@ build the same assets with the same checks.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from pipelines.lib.errors import ConfigurationError, ExtractError
 from pipelines.defs.partitions import partition_key
 from pipelines.lib.landing_zone import months_present
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
-from pipelines.settings import SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, resolve_paths
+from pipelines.settings import REPO_ROOT, SAMPLE_SIMULATION, SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, resolve_paths
 
 
 def run_refresh(sources_dir: str | Path | None = None, warehouse_dir: str | Path | None = None) -> Path:
@@ -52,6 +54,27 @@ def run_refresh(sources_dir: str | Path | None = None, warehouse_dir: str | Path
     return paths.published_db
 
 
+def ensure_sample() -> Path:
+    """The demo's landing zone: simulated once (deterministic, a few seconds), then reused while its arguments hold."""
+    from pipelines.lib.simulator.run import SIMULATOR_VERSION, simulate
+
+    manifest = SAMPLE_SOURCES_DIR / "_truth" / "manifest.json"
+    wanted = {**SAMPLE_SIMULATION, "simulator_version": SIMULATOR_VERSION}
+    if manifest.exists() and all(json.loads(manifest.read_text()).get(k) == v for k, v in wanted.items()):
+        return SAMPLE_SOURCES_DIR
+
+    print(f"demo: simulating the sample extracts into {SAMPLE_SOURCES_DIR} ({SAMPLE_SIMULATION})")
+    shutil.rmtree(SAMPLE_SOURCES_DIR, ignore_errors=True)
+    simulate(**SAMPLE_SIMULATION, out=SAMPLE_SOURCES_DIR)
+    return SAMPLE_SOURCES_DIR
+
+
+def _use_demo_key() -> None:
+    if not os.environ.get(KEY_ENV):
+        os.environ[KEY_ENV] = DEMO_KEY
+        print(f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)")
+
+
 def _print_summary(published: Path) -> None:
     import duckdb
 
@@ -83,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="run the whole pipeline on the shipped sample extracts")
     demo.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
 
+    ui = commands.add_parser("ui", help="the Dagster UI over the sample extracts (loopback only unless --host says otherwise)")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+
     simulate = commands.add_parser("simulate", help="write realistic fake agency extracts and their ground truth")
     simulate.add_argument("--areas", required=True, help="force slugs or ONS codes, comma separated (e.g. wiltshire,durham), or 'all'")
     simulate.add_argument("--start", required=True, help="first reporting month, YYYY-MM")
@@ -98,15 +125,18 @@ def main(argv: list[str] | None = None) -> int:
 
             areas = "all" if args.areas == "all" else [a.strip() for a in args.areas.split(",") if a.strip()]
             summary = run_simulation(areas, args.start, args.end, Path(args.out), seed=args.seed, scale=args.scale)
-            print(summary)
+            print(json.dumps(summary.to_dict(), indent=2))
             return 0
         if args.command == "refresh":
             published = run_refresh(args.sources, args.warehouse)
+        elif args.command == "ui":
+            _use_demo_key()
+            os.environ[SOURCES_ENV] = str(ensure_sample())
+            dagster = Path(sys.executable).parent / "dagster"
+            os.execv(dagster, [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)])
         else:
-            if not os.environ.get(KEY_ENV):
-                os.environ[KEY_ENV] = DEMO_KEY
-                print(f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)")
-            published = run_refresh(SAMPLE_SOURCES_DIR, args.warehouse)
+            _use_demo_key()
+            published = run_refresh(ensure_sample(), args.warehouse)
         _print_summary(published)
     except (ConfigurationError, ExtractError) as exc:
         print(f"cjs-scorecard: {exc}", file=sys.stderr)

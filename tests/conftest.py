@@ -24,3 +24,23 @@ def key() -> bytes:
 @pytest.fixture
 def warehouse_dir(tmp_path: Path) -> Path:
     return tmp_path / "warehouse"
+
+
+@pytest.fixture(scope="session")
+def simulated_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wiltshire, 12 reporting months, from the simulator: realistic extracts with their ground truth in _truth/."""
+    from pipelines.lib.simulator.run import simulate
+
+    out = tmp_path_factory.mktemp("simulated") / "landing"
+    simulate(["wiltshire"], "2024-01", "2024-12", out, seed=7, scale=1.0)
+    return out
+
+
+@pytest.fixture(scope="session")
+def simulated_warehouse(simulated_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole pipeline (`cjs-scorecard refresh`'s own function) over the simulated landing zone."""
+    from pipelines.cli import run_refresh
+
+    warehouse = tmp_path_factory.mktemp("simulated_warehouse")
+    run_refresh(simulated_landing, warehouse)
+    return warehouse
