@@ -12,16 +12,25 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.lib.errors import ConfigurationError, ExtractError
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
+
 from pipelines.defs.partitions import partition_key
 from pipelines.lib.landing_zone import months_present
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
 from pipelines.settings import REPO_ROOT, SAMPLE_SIMULATION, SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, resolve_paths
 
 
-def run_refresh(sources_dir: str | Path | None = None, warehouse_dir: str | Path | None = None) -> Path:
-    """Materialise every asset of the code location, for every month the landing zone holds, to the published file."""
+def run_refresh(
+    sources_dir: str | Path | None = None, warehouse_dir: str | Path | None = None, instance: "DagsterInstance | None" = None
+) -> Path:
+    """Materialise every asset of the code location, for every month the landing zone holds, to the published file.
+
+    The run is recorded in `instance` when given, else in $DAGSTER_HOME's instance (so the UI shows it), else nowhere.
+    """
     paths = resolve_paths(sources_dir, warehouse_dir)
     if not paths.sources_dir.is_dir():
         raise ConfigurationError(f"landing zone {paths.sources_dir} does not exist")
@@ -37,7 +46,8 @@ def run_refresh(sources_dir: str | Path | None = None, warehouse_dir: str | Path
     prepare_dbt_manifest(force=True)
     from pipelines.definitions import defs, resources_for
 
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    if instance is None:
+        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         [*(defs.assets or []), *(defs.asset_checks or [])],
         resources=resources_for(paths),
@@ -87,7 +97,7 @@ def _print_summary(published: Path) -> None:
             limit 6
             """
         ).fetchall()
-        total = connection.execute("select count(*) from scorecard.measure_values").fetchone()[0]
+        total = connection.execute("select count(*) from scorecard.measure_values").fetchall()[0][0]
     print(f"\nPublished {total} scorecard figures to {published}")
     print("Latest figures:")
     for measure_id, title, area, period, value in rows:

@@ -55,7 +55,7 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, list[str]] = P
             connection.execute(f"create schema published.{schema}")
             for name in names:
                 connection.execute(f"create table published.{schema}.{name} as select * from build.{schema}.{name}")
-                row_counts[f"{schema}.{name}"] = connection.execute(f"select count(*) from published.{schema}.{name}").fetchone()[0]
+                row_counts[f"{schema}.{name}"] = connection.execute(f"select count(*) from published.{schema}.{name}").fetchall()[0][0]
         connection.execute(
             "create table published.scorecard.publication as select ? as publication_id, ? as published_at",
             [publication_id, published_at],

@@ -118,11 +118,12 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
     in_force = connection.execute(
         f"select distinct _file_sha256 from raw.{spec.extract} where _reporting_month = ?", [month]
     ).fetchall()
+    # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses the connection's next relation query.
     last = connection.execute(
         "select outcome from audit.load_log where extract = ? and file_sha256 = ? order by loaded_at desc limit 1",
         [spec.extract, sha256],
-    ).fetchone()
-    if [(sha256,)] == in_force or (last is not None and last[0] == "rejected"):
+    ).fetchall()
+    if [(sha256,)] == in_force or last == [("rejected",)]:
         return LoadOutcome(path, month, "unchanged", message="this delivery was already processed")
     try:
         read = read_extract(path, spec, key, sha256=sha256)
