@@ -41,9 +41,7 @@ def run_refresh(
 
     import dagster as dg
 
-    from pipelines.defs.transform.dbt import prepare_dbt_manifest
-
-    prepare_dbt_manifest(force=True)
+    # Importing the definitions (re)builds the dbt manifest first when it is missing or older than the dbt project.
     from pipelines.definitions import defs, resources_for
 
     if instance is None:
@@ -128,8 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     simulate.add_argument("--scale", type=float, default=1.0, help="multiplies every volume (1.0 = realistic)")
     simulate.add_argument("--out", required=True, help="landing-zone folder to write (truth goes to OUT/_truth)")
 
+    commands.add_parser("dbt-sources", help="rewrite the dbt sources of the raw layer from the extract specs")
+
     args = parser.parse_args(argv)
     try:
+        if args.command == "dbt-sources":
+            from pipelines.lib.dbt_sources import write_raw_sources
+
+            print(f"wrote {write_raw_sources()}")
+            return 0
         if args.command == "simulate":
             from pipelines.lib.simulator.run import simulate as run_simulation
 

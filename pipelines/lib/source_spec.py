@@ -27,6 +27,7 @@ class ColumnSpec(BaseModel):
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     header: str
+    description: str | None = None
     dtype: Literal["str", "int", "float", "date"]
     date_format: str | list[str] | None = None  # strftime patterns, "iso" or "excel_serial"; the first that parses wins
     required: bool = False

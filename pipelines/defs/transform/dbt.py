@@ -16,9 +16,22 @@ os.environ.setdefault(BUILD_DB_ENV, str(resolve_paths().build_db))
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 
 
-def prepare_dbt_manifest(project: DbtProject = dbt_project, force: bool = False) -> None:
-    """Build the manifest under `dagster dev`, when it is missing (a fresh checkout), or when asked (the CLI)."""
-    if force or not project.manifest_path.exists():
+def _manifest_is_stale(project: DbtProject) -> bool:
+    """Missing, or older than any file of the dbt project (a model, seed or macro edited since the last parse)."""
+    if not project.manifest_path.exists():
+        return True
+    built = project.manifest_path.stat().st_mtime
+    target = project.project_dir / project.target_path
+    return any(
+        path.stat().st_mtime > built
+        for path in project.project_dir.rglob("*")
+        if path.is_file() and target not in path.parents and path.suffix in {".sql", ".yml", ".yaml", ".csv"}
+    )
+
+
+def prepare_dbt_manifest(project: DbtProject = dbt_project) -> None:
+    """Build the manifest under `dagster dev`, and whenever it is missing or stale (a fresh checkout, an edit)."""
+    if _manifest_is_stale(project):
         project.preparer.prepare(project)
     else:
         project.prepare_if_dev()

@@ -1,0 +1,66 @@
+"""The dbt sources for the raw layer, derived from the extract specs (written once, in the spec).
+
+`cjs-scorecard dbt-sources` rewrites dbt_project/models/staging/_raw__sources.yml; a test fails when the committed
+file is out of date with the specs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from pipelines.lib.source_spec import SourceSpec, load_specs
+from pipelines.settings import DBT_PROJECT_DIR
+
+RAW_SOURCES_FILE = DBT_PROJECT_DIR / "models" / "staging" / "_raw__sources.yml"
+HEADER = (
+    "# Generated from pipelines/defs/ingest/specs/*.yaml by `cjs-scorecard dbt-sources`: do not edit by hand.\n"
+    "# Column rules are checked at ingestion (pandera, from the same specs) and again on the staging models.\n"
+)
+LINEAGE_COLUMNS = {
+    "_line_number": "Line of the file (CSV) or row of the sheet (XLSX) the row came from, the header counted.",
+    "_source_file": "Landing-zone file the row came from.",
+    "_file_sha256": "SHA-256 of that file: the delivery.",
+    "_reporting_month": "Reporting month the file name carries (YYYY-MM).",
+    "_as_at": "As-at date of the delivery (the reporting month's last day).",
+    "_loaded_at": "When the delivery was loaded.",
+}
+
+
+def _column_description(column) -> str:
+    text = f"{column.description + ' ' if column.description else ''}Delivered as '{column.header}'"
+    if column.personal:
+        text += "; personal identifier, replaced by a keyed hash (HMAC-SHA-256) at read time"
+    return text + "."
+
+
+def _table(spec: SourceSpec) -> dict:
+    return {
+        "name": spec.extract,
+        "description": f"{spec.title}. Counting basis: {spec.counting_basis}. {' '.join(spec.description.split())}",
+        "meta": {"dagster": {"asset_key": ["raw", spec.extract]}},
+        "columns": [{"name": c.name, "description": _column_description(c)} for c in spec.kept_columns]
+        + [{"name": name, "description": text} for name, text in LINEAGE_COLUMNS.items()],
+    }
+
+
+def render_raw_sources(specs: dict[str, SourceSpec] | None = None) -> str:
+    document = {
+        "version": 2,
+        "sources": [
+            {
+                "name": "raw",
+                "description": "Agency extracts as loaded by the Dagster ingest assets: one delivery in force per extract "
+                "and reporting month, typed per their source spec, personal identifiers hashed or dropped.",
+                "schema": "raw",
+                "tables": [_table(spec) for spec in sorted((specs or load_specs()).values(), key=lambda s: s.extract)],
+            }
+        ],
+    }
+    return HEADER + yaml.safe_dump(document, sort_keys=False, width=118, allow_unicode=True)
+
+
+def write_raw_sources(path: Path = RAW_SOURCES_FILE) -> Path:
+    path.write_text(render_raw_sources(), encoding="utf-8")
+    return path

@@ -1,0 +1,9 @@
+"""The dbt sources of the raw layer are derived from the extract specs, and the committed file is up to date."""
+
+from pipelines.lib.dbt_sources import RAW_SOURCES_FILE, render_raw_sources
+
+
+def test_committed_raw_sources_match_the_specs() -> None:
+    assert RAW_SOURCES_FILE.read_text(encoding="utf-8") == render_raw_sources(), (
+        "dbt_project/models/staging/_raw__sources.yml is out of date: run `cjs-scorecard dbt-sources`"
+    )
