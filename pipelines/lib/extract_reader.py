@@ -155,5 +155,5 @@ def read_extract(path: Path, spec: SourceSpec, key: bytes, sha256: str | None = 
 
 def empty_rows(spec: SourceSpec) -> pl.DataFrame:
     """A typed frame with no rows, shaped like read_extract's accepted rows, for an extract with no files yet."""
-    schema = {c.name: POLARS_TYPES[c.dtype] for c in spec.kept_columns} | {"_line_number": pl.Int64}
+    schema = {c.name: pl.String if c.personal else POLARS_TYPES[c.dtype] for c in spec.kept_columns} | {"_line_number": pl.Int64}
     return pl.DataFrame(schema=schema)

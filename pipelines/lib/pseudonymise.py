@@ -33,7 +33,13 @@ def pseudonym_key() -> bytes:
 
 
 def pseudonymise_column(series: pl.Series, key: bytes) -> pl.Series:
-    """Replace each non-empty value by a 32-hex-digit keyed hash (normalised case and spacing, so 'A b' == 'a  B')."""
+    """Replace each non-empty value by a 32-hex-digit keyed hash (normalised case and spacing, so 'A b' == 'a  B').
+
+    Dates are hashed in ISO form after parsing, so a date of birth written 05-Jun-1990 by one agency, 1990-06-05 by
+    another and as an Excel serial by a third gets the same pseudonym and can still link records.
+    """
+    if series.dtype != pl.String:
+        series = series.cast(pl.String)
 
     def digest(value: str) -> str:
         normalised = " ".join(value.split()).upper()

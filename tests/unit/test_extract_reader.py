@@ -200,3 +200,14 @@ def test_missing_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(KEY_ENV, raising=False)
     with pytest.raises(ConfigurationError, match=KEY_ENV):
         pseudonym_key()
+
+
+def test_a_date_of_birth_gets_one_pseudonym_whatever_its_written_form(key: bytes) -> None:
+    from pipelines.lib.pseudonymise import pseudonymise_column
+
+    parsed = [
+        pl.Series(["05-Jun-1990"]).str.strptime(pl.Date, "%d-%b-%Y"),
+        pl.Series(["1990-06-05"]).str.strptime(pl.Date, "%Y-%m-%d"),
+        pl.Series([date(1990, 6, 5)]),
+    ]
+    assert len({pseudonymise_column(series, key)[0] for series in parsed}) == 1

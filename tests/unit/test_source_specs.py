@@ -1,0 +1,168 @@
+"""Every simulator extract lands through its declarative source spec: nothing rejected on clean data, personal columns
+pseudonymised or dropped, and a planted bad value quarantined at the right line and column."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+import pytest
+import xlsxwriter
+
+from pipelines.lib.extract_reader import read_extract
+from pipelines.lib.extract_schema import build_schema
+from pipelines.lib.source_spec import SourceSpec, load_specs, seed_values
+
+SPECS = load_specs()
+EXTRACTS = [
+    "police_live_caseload", "police_crimes", "police_arrests", "police_precharge", "police_stop_search",
+    "cps_precharge_decisions", "cps_finalisations",
+    "hmcts_mc_cases", "hmcts_cc_cases", "hmcts_hearings", "hmcts_outstanding",
+]
+
+# Header -> dropped at read (True) or kept as a keyed hash (False). Names are dropped; IDs (person, PNC, defendant) are
+# hashed for linkage; a date of birth is hashed where no ID shared with other agencies is in the extract.
+EXPECTED_PERSONAL: dict[str, dict[str, bool]] = {
+    "police_live_caseload": {"Suspect ID": False, "Suspect Name": True, "Suspect DOB": True, "PNC ID": False},
+    "police_crimes": {},
+    "police_arrests": {"Suspect ID": False, "Suspect Name": True, "Suspect DOB": True, "PNC ID": False},
+    "police_precharge": {"Suspect ID": False},
+    "police_stop_search": {},
+    "cps_precharge_decisions": {"SUSPECT_SURNAME": True, "SUSPECT_FORENAME": True, "SUSPECT_DOB": False},
+    "cps_finalisations": {"DEFENDANT_ID": False, "DEFENDANT_SURNAME": True, "DEFENDANT_FORENAME": True, "DEFENDANT_DOB": False},
+    "hmcts_mc_cases": {"Defendant Name": True, "Date of Birth": False},
+    "hmcts_cc_cases": {"Defendant Surname": True, "Defendant Forename": True, "Date Of Birth": False},
+    "hmcts_hearings": {},
+    "hmcts_outstanding": {},
+}
+# A header that looks like it holds a person's name, date of birth or identifier must be marked personal.
+LOOKS_PERSONAL = re.compile(r"name|surname|forename|dob|birth|pnc|suspect id|defendant id|person", re.IGNORECASE)
+NOT_PERSONAL = {"Court Name", "Crown Court", "Offence Description"}  # names of things, not people
+
+# (extract, header, planted value, fragment of the check reported); the value replaces the first non-empty cell.
+PLANTED = [
+    ("police_live_caseload", "Status", "Awaiting trial", "isin"),
+    ("police_crimes", "Outcome Code", "19", "isin"),
+    ("police_arrests", "Custody Outcome", "Detained", "isin"),
+    ("police_precharge", "Event Date", "31/02/2024", "not a date in format %d/%m/%Y"),
+    ("police_stop_search", "Date", "2024-02-30T10:00:00+00:00", "not a date in format iso"),
+    ("cps_precharge_decisions", "DAYS_TO_RESPONSE", "-4", "greater_than_or_equal_to"),
+    ("cps_precharge_decisions", "DATE_SUBMITTED", "2099-01-01", "date_submitted is after date_of_response"),
+    ("cps_finalisations", "POLICE_FORCE", "Wilts", "isin"),
+    ("hmcts_mc_cases", "First Listing Date", "2024-02-05", "not a date in format %d-%b-%Y"),
+    ("hmcts_cc_cases", "Remand Status", "Remanded", "isin"),
+    ("hmcts_hearings", "Hearing Number", "-2", "greater_than_or_equal_to"),
+    ("hmcts_outstanding", "Age Days", "-5", "greater_than_or_equal_to"),
+]
+HASH = re.compile(r"^[0-9a-f]{32}$")
+
+
+@pytest.fixture(scope="session")
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wiltshire and Durham, three reporting months: every extract the simulator writes."""
+    from pipelines.lib.simulator.run import simulate
+
+    out = tmp_path_factory.mktemp("spec_landing") / "landing"
+    simulate(["wiltshire", "durham"], "2024-01", "2024-03", out, seed=3)
+    return out
+
+
+def extract_files(landing: Path, spec: SourceSpec) -> list[Path]:
+    return sorted(p for p in (landing / spec.landing_subdir).iterdir() if spec.reporting_month(p))
+
+
+def cells(path: Path, spec: SourceSpec) -> pl.DataFrame:
+    """The file's data rows as text, read independently of the extract reader."""
+    if spec.format == "xlsx":
+        return fastexcel.read_excel(path).load_sheet(spec.sheet, dtypes="string").to_polars()
+    return pl.read_csv(path, infer_schema=False)
+
+
+def write_like(frame: pl.DataFrame, path: Path, spec: SourceSpec) -> Path:
+    """Write text cells back in the spec's format (numbers as numbers in a workbook, as the agency's would be)."""
+    if spec.format == "csv":
+        frame.write_csv(path)
+        return path
+    with xlsxwriter.Workbook(path, {"strings_to_numbers": True}) as workbook:
+        sheet = workbook.add_worksheet(spec.sheet)
+        sheet.write_row(0, 0, frame.columns)
+        for index, row in enumerate(frame.iter_rows(), start=1):
+            for column, value in enumerate(row):
+                if value is not None:
+                    sheet.write(index, column, value)
+    return path
+
+
+def test_every_spec_loads_with_its_code_lists() -> None:
+    assert sorted(SPECS) == sorted(EXTRACTS)
+    for name, spec in SPECS.items():
+        assert spec.extract == name and spec.file_pattern == f"{name}_{{month}}.{spec.format}"
+        assert (spec.format == "xlsx") == (spec.sheet is not None)
+        kept = {c.name for c in spec.kept_columns}
+        assert set(spec.primary_key) <= kept, f"{name}: a primary key column is dropped"
+        for column in spec.columns:
+            if column.allowed_from:
+                assert seed_values(column.allowed_from), f"{name}.{column.name}: empty code list"
+        build_schema(spec)
+
+
+def test_every_simulated_extract_has_a_spec(landing: Path) -> None:
+    written = {f"{agency.name}_{extract.name}" for agency in landing.iterdir() if not agency.name.startswith("_")
+               for extract in agency.iterdir()}
+    assert written == set(SPECS)
+
+
+@pytest.mark.parametrize("name", EXTRACTS)
+def test_simulated_files_land_with_no_rejections(landing: Path, key: bytes, name: str) -> None:
+    spec = SPECS[name]
+    paths = extract_files(landing, spec)
+    assert [spec.reporting_month(p) for p in paths] == ["2024-01", "2024-02", "2024-03"]
+    personal = [c.name for c in spec.kept_columns if c.personal]
+    for path in paths:
+        read = read_extract(path, spec, key)
+        assert read.rejections.height == 0, f"{path.name}: {read.rejections.head(10).to_dicts()}"
+        assert read.rows_read == read.rows.height == cells(path, spec).height > 0
+        assert not {c.name for c in spec.columns if c.drop} & set(read.rows.columns)
+        for column in personal:
+            assert read.rows[column].drop_nulls().str.contains(HASH.pattern).all(), f"{path.name}: {column} not hashed"
+
+
+@pytest.mark.parametrize("name", EXTRACTS)
+def test_names_dates_of_birth_and_person_ids_are_personal(name: str) -> None:
+    spec = SPECS[name]
+    assert {c.header: c.drop for c in spec.columns if c.personal} == EXPECTED_PERSONAL[name]
+    missed = [c.header for c in spec.columns if LOOKS_PERSONAL.search(c.header) and c.header not in NOT_PERSONAL and not c.personal]
+    assert not missed, f"{name}: columns that look personal are not marked personal: {missed}"
+
+
+@pytest.mark.parametrize(("name", "header", "bad", "check"), PLANTED, ids=[f"{p[0]}-{p[1]}" for p in PLANTED])
+def test_a_planted_bad_value_is_quarantined_at_its_line_and_column(
+    landing: Path, tmp_path: Path, key: bytes, name: str, header: str, bad: str, check: str
+) -> None:
+    spec = SPECS[name]
+    source = extract_files(landing, spec)[1]
+    frame = cells(source, spec)
+    index = int(frame[header].is_not_null().arg_true()[0])
+    frame = frame.with_columns(pl.when(pl.int_range(pl.len()) == index).then(pl.lit(bad)).otherwise(pl.col(header)).alias(header))
+    read = read_extract(write_like(frame, tmp_path / source.name, spec), spec, key)
+    line = index + 2  # the header is line 1
+    assert set(read.rejections.select("_line_number", "column").iter_rows()) == {(line, header)}
+    assert check in read.rejections["check"][0]
+    assert read.rejections["value"][0] == bad
+    assert read.rows.height == read.rows_read - 1 and line not in read.rows["_line_number"].to_list()
+
+
+@pytest.mark.parametrize("name", EXTRACTS)
+def test_a_repeated_row_breaks_the_primary_key(landing: Path, tmp_path: Path, key: bytes, name: str) -> None:
+    spec = SPECS[name]
+    source = extract_files(landing, spec)[0]
+    frame = cells(source, spec)
+    # Repeat a row with an empty key column where there is one: empty key values compare equal.
+    headers = [c.header for c in spec.columns if c.name in spec.primary_key]
+    empty_key = frame.select(pl.any_horizontal(pl.col(headers).is_null())).to_series().arg_true()
+    index = int(empty_key[0]) if len(empty_key) else 0
+    read = read_extract(write_like(pl.concat([frame, frame.slice(index, 1)]), tmp_path / source.name, spec), spec, key)
+    assert set(read.rejections["_line_number"]) == {index + 2, frame.height + 2}
+    assert set(read.rejections["check"]) == {f"duplicate primary key ({' + '.join(spec.primary_key)})"}
