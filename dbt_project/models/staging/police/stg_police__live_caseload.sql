@@ -11,7 +11,7 @@ renamed as (
         snapshot_date,
         cast(date_trunc('month', snapshot_date) as date) as snapshot_month,
         crime_reference,
-        upper(replace(urn, ' ', '')) as urn,
+        {{ normalise_urn("urn") }} as urn_key,
         suspect_id as suspect_key,
         suspect_pnc_id as suspect_pnc_key,
         offence_code,
