@@ -34,6 +34,7 @@ caseload_by_area_month as (
         count(*) filter (where caseload_status = 'pre_charge_bail') as bail_live,
         count(*) filter (where caseload_status = 'under_investigation') as under_investigation_live,
         count(*) filter (where caseload_status = 'charged_awaiting_court') as charged_awaiting_court_live,
+        count(distinct urn_key) filter (where caseload_status = 'charged_awaiting_court') as charged_awaiting_court_cases,
         sum(days_in_status) filter (where caseload_status = 'released_under_investigation') as rui_days_total
     from caseload_with_area
     group by area_code, area_name, snapshot_month

@@ -25,7 +25,7 @@ from pipelines.lib.simulator.geography import resolve_areas
 from pipelines.lib.simulator.model import simulate_area
 from pipelines.lib.simulator.truth import events, measure_values, reconciliation
 
-SIMULATOR_VERSION = "0.1.0"
+SIMULATOR_VERSION = "0.1.1"
 
 
 @dataclass

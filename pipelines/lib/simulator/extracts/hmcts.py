@@ -34,7 +34,7 @@ def court_tables(world: AreaWorld) -> tuple[pl.DataFrame, pl.DataFrame]:
                        "mc_code": [f"B{a.force_no:02d}{i + 1:02d}" for i in range(len(a.magistrates))]},
                       schema={"mc_idx": pl.Int16, "mc_name": pl.String, "mc_code": pl.String})
     cc = pl.DataFrame({"cc_idx": list(range(len(a.crown))), "cc_name": [c for c, _ in a.crown],
-                       "cc_code": [f"{400 + a.force_no * 3 + i}" for i in range(len(a.crown))]},
+                       "cc_code": [f"{a.force_no * 10 + i:03d}" for i in range(len(a.crown))]},  # unique: < 10 centres a force
                       schema={"cc_idx": pl.Int16, "cc_name": pl.String, "cc_code": pl.String})
     return mc, cc
 
