@@ -6,6 +6,7 @@ is a YAML file, not new reader code.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Literal
@@ -107,6 +108,7 @@ class SourceSpec(BaseModel):
         return match.group(1) if match else None
 
 
+@functools.lru_cache(maxsize=None)
 def seed_values(reference: str) -> list[str]:
     """The values of a dbt seed's column ("ref_police_force_areas.area_name"), the code list dbt tests use too."""
     import polars as pl

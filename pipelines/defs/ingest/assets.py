@@ -1,12 +1,11 @@
 """Ingest assets: one per extract spec and reporting month, loading landing-zone files into the raw layer."""
 
 import dagster as dg
-import polars as pl
 
 from pipelines.defs.partitions import monthly_partitions, reporting_month
 from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.pseudonymise import pseudonym_key
-from pipelines.lib.raw_loader import LoadOutcome, load_file
+from pipelines.lib.raw_loader import LoadOutcome, ensure_tables, load_file
 from pipelines.lib.source_spec import SourceSpec, load_specs
 
 PREVIEW_ROWS = 20
@@ -43,13 +42,14 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         files = [p for p in present if p.is_file() and (spec.reporting_month(p) in months or spec.reporting_month(p) is None)]
         key = pseudonym_key()
         with warehouse.build_connection() as connection:
+            ensure_tables(connection, spec)  # an extract with no files yet is an empty table, so dbt still builds
             outcomes = [load_file(connection, spec, path, key) for path in files]
             preview = connection.sql(
                 """select reporting_month, source_file, line_number, "column", "check", value from audit.quarantine
                    where extract = ? and loaded_at = (select max(loaded_at) from audit.quarantine where extract = ?)
                    order by reporting_month, line_number limit ?""",
                 params=[spec.extract, spec.extract, PREVIEW_ROWS],
-            ).pl() if files else pl.DataFrame()
+            ).pl()
         for outcome in outcomes:
             if outcome.outcome == "rejected":
                 context.log.error(f"{spec.extract}: refused {outcome.message}")
