@@ -7,10 +7,11 @@ import dagster as dg
 from pipelines.defs.ingest.assets import ingest_assets
 from pipelines.defs.ingest.audit import ingestion_audit
 from pipelines.defs.publish.assets import published_warehouse
+from pipelines.defs.reconcile.linkage import probabilistic_links
 from pipelines.defs.resources import WarehouseResource, default_warehouse
 from pipelines.defs.scorecards.assets import measure_definitions
 from pipelines.defs.sensors import landing_zone_sensor
-from pipelines.defs.transform.dbt import dbt_models, dbt_resource
+from pipelines.defs.transform.dbt import dbt_linkage_results, dbt_models, dbt_resource
 from pipelines.settings import WarehousePaths
 
 
@@ -29,7 +30,10 @@ refresh_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, ingestion_audit, measure_definitions, dbt_models, published_warehouse],
+    assets=[
+        *ingest_assets, ingestion_audit, measure_definitions, dbt_models, probabilistic_links, dbt_linkage_results,
+        published_warehouse,
+    ],
     resources={"warehouse": default_warehouse(), "dbt": dbt_resource()},  # the UI's: from CJS_* environment variables
     jobs=[refresh_job],
     sensors=[landing_zone_sensor],

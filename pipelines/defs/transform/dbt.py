@@ -63,13 +63,39 @@ class ScorecardDbtTranslator(DagsterDbtTranslator):
         return ["team:lcjb-analysts"]
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=ScorecardDbtTranslator())
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """Run `dbt build` (seeds, models and their tests) against the build database."""
+# The probabilistic linkage (a Python asset) reads dbt models and feeds others: the models after it carry this tag and
+# are a second dbt asset, so a refresh runs dbt twice (before and after Splink) instead of Dagster splitting one dbt
+# asset into many invocations.
+AFTER_LINKAGE = "tag:after_probabilistic_linkage"
+# With dbt split in two, "eager" indirect selection would run a test as soon as one of its parents is selected (a
+# relationships test from a late model to an early one would run before the late model exists); "buildable" runs a
+# test once all its parents are built. A full run is unchanged. An explicit DBT_INDIRECT_SELECTION still wins.
+os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     build_db = warehouse.paths().build_db
     build_db.parent.mkdir(parents=True, exist_ok=True)
     os.environ[BUILD_DB_ENV] = str(build_db)
     yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=ScorecardDbtTranslator(),
+    exclude=AFTER_LINKAGE,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """`dbt build` (seeds, models and their tests) against the build database: everything up to the linkage."""
+    yield from _build(context, dbt, warehouse)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=ScorecardDbtTranslator(),
+    select=AFTER_LINKAGE, name="dbt_linkage_results",
+)
+def dbt_linkage_results(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """`dbt build` of the models that combine URN and probabilistic links (case links, unlinked records, match rates)."""
+    yield from _build(context, dbt, warehouse)
 
 
 def dbt_resource() -> DbtCliResource:
