@@ -75,8 +75,10 @@ def side(name: str, data: Path, scratch: Path) -> dict:
     """Run one side in a fresh interpreter so its peak memory is measured alone."""
     completed = subprocess.run(
         [sys.executable, __file__, "--data", str(data), "--side", name, "--scratch", str(scratch)],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True, text=True, cwd=ROOT,
     )
+    if completed.returncode != 0:
+        raise SystemExit(f"the {name} side failed:\n{completed.stderr[-3000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 

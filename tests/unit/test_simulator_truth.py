@@ -12,7 +12,7 @@ from pipelines.lib.simulator.common import month_end_day, month_start_day, parse
 from pipelines.lib.simulator.geography import AREAS
 from pipelines.lib.simulator.model import simulate_area, snapshot
 from pipelines.lib.simulator.run import simulate
-from pipelines.lib.simulator.truth import MEASURE_IDS, measure_values, reconciliation
+from pipelines.lib.simulator.truth import MEASURE_IDS, MEASURES, measure_values, reconciliation
 
 
 @pytest.fixture(scope="module")
@@ -103,9 +103,13 @@ def test_live_statuses_do_not_overlap(world) -> None:
 
 def test_measure_values_shape(world) -> None:
     mv = measure_values(world)
-    assert set(mv["measure_id"].unique()) == set(MEASURE_IDS)
+    cohort_ids = [m.id for m in MEASURES if m.period_type == "cohort"]
+    # cohort measures have rows only for the cohorts delivered in the reporting months
+    assert set(mv["measure_id"].unique()) | set(cohort_ids) == set(MEASURE_IDS)
     assert mv.columns[:7] == ["measure_id", "area_code", "period_type", "period_start", "period_end", "value", "numerator"]
-    assert mv.height == len(MEASURE_IDS) * 12
+    cohort = mv.filter(pl.col("period_type") == "cohort")
+    assert mv.height - cohort.height == (len(MEASURE_IDS) - len(cohort_ids)) * 12
+    assert set(cohort["measure_id"]) <= set(cohort_ids)
     rates = mv.filter(pl.col("numerator").is_not_null() & (pl.col("denominator") > 0))
     assert ((rates["value"] - rates["numerator"] / rates["denominator"] * 100).abs().min() < 1e-9)
 
@@ -117,5 +121,6 @@ def test_event_log_written(tmp_path: Path) -> None:
     assert {"crime_recorded", "arrest", "referred_to_cps", "action_plan_issued", "cps_decision", "charged", "hearing",
             "sent_to_crown_court", "finalised", "sentenced", "outcome_assigned", "stop_search"} <= types
     assert str(ev["event_date"].max()) <= "2024-07-31"
+    assert str(ev["event_date"].min()) >= "2024-06-01"  # warm-up events are not written
     rec = pl.read_parquet(tmp_path / "_truth" / "reconciliation.parquet")
     assert rec.height == 2

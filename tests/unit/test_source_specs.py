@@ -20,7 +20,13 @@ EXTRACTS = [
     "police_live_caseload", "police_crimes", "police_arrests", "police_precharge", "police_stop_search",
     "cps_precharge_decisions", "cps_finalisations",
     "hmcts_mc_cases", "hmcts_cc_cases", "hmcts_hearings", "hmcts_outstanding",
+    "probation_community_orders", "moj_proven_reoffending",
+    "pcc_victim_referrals", "pcc_vcop_audit", "pcc_victim_survey", "pcc_public_confidence",
 ]
+# The fixture simulates 13 reporting months: monthly extracts have a file for each; the proven reoffending cohort file
+# arrives only when a cohort's 19-month lag has elapsed (quarterly: the first within 13 months of the run's start).
+MONTHS = [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01"]
+EXPECTED_MONTHS = {"moj_proven_reoffending": ["2024-10", "2025-01"]}
 
 # Header -> dropped at read (True) or kept as a keyed hash (False). Names are dropped; IDs (person, PNC, defendant) are
 # hashed for linkage; a date of birth is hashed where no ID shared with other agencies is in the extract.
@@ -36,9 +42,15 @@ EXPECTED_PERSONAL: dict[str, dict[str, bool]] = {
     "hmcts_cc_cases": {"Defendant Surname": True, "Defendant Forename": True, "Date Of Birth": False},
     "hmcts_hearings": {},
     "hmcts_outstanding": {},
+    "probation_community_orders": {"CRN": False, "Surname": True, "Forename": True, "Date of Birth": False},
+    "moj_proven_reoffending": {},
+    "pcc_victim_referrals": {},
+    "pcc_vcop_audit": {},
+    "pcc_victim_survey": {},
+    "pcc_public_confidence": {},
 }
 # A header that looks like it holds a person's name, date of birth or identifier must be marked personal.
-LOOKS_PERSONAL = re.compile(r"name|surname|forename|dob|birth|pnc|suspect id|defendant id|person", re.IGNORECASE)
+LOOKS_PERSONAL = re.compile(r"name|surname|forename|dob|birth|pnc|\bcrn\b|suspect id|defendant id|person", re.IGNORECASE)
 NOT_PERSONAL = {"Court Name", "Crown Court", "Offence Description"}  # names of things, not people
 
 # (extract, header, planted value, fragment of the check reported); the value replaces the first non-empty cell.
@@ -55,17 +67,28 @@ PLANTED = [
     ("hmcts_cc_cases", "Remand Status", "Remanded", "isin"),
     ("hmcts_hearings", "Hearing Number", "-2", "greater_than_or_equal_to"),
     ("hmcts_outstanding", "Age Days", "-5", "greater_than_or_equal_to"),
+    ("probation_community_orders", "Order Type", "Youth Rehabilitation Order", "isin"),
+    ("probation_community_orders", "Sentence Date", "2024-02-05", "not a date in format %d/%m/%Y"),
+    ("probation_community_orders", "UPW Hours", "450", "less_than_or_equal_to"),
+    ("moj_proven_reoffending", "Cohort Period", "2023 Q1", "str_matches"),
+    ("moj_proven_reoffending", "Proportion of offenders\nwho reoffend (%)", "104.5", "less_than_or_equal_to"),
+    ("pcc_victim_referrals", "service", "Victim Suport", "isin"),
+    ("pcc_victim_referrals", "crime_reference", "11-2401-000318", "str_matches"),
+    ("pcc_vcop_audit", "overall_result", "Partly compliant", "isin"),
+    ("pcc_victim_survey", "whole_experience", "Satisfied", "isin"),
+    ("pcc_public_confidence", "response_date", "01/02/2024", "not a date in format iso"),
 ]
 HASH = re.compile(r"^[0-9a-f]{32}$")
 
 
 @pytest.fixture(scope="session")
 def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Wiltshire and Durham, three reporting months: every extract the simulator writes."""
+    """Wiltshire and Durham, 13 reporting months (enough for two proven reoffending cohort files): every extract the
+    simulator writes."""
     from pipelines.lib.simulator.run import simulate
 
     out = tmp_path_factory.mktemp("spec_landing") / "landing"
-    simulate(["wiltshire", "durham"], "2024-01", "2024-03", out, seed=3)
+    simulate(["wiltshire", "durham"], MONTHS[0], MONTHS[-1], out, seed=3)
     return out
 
 
@@ -118,7 +141,7 @@ def test_every_simulated_extract_has_a_spec(landing: Path) -> None:
 def test_simulated_files_land_with_no_rejections(landing: Path, key: bytes, name: str) -> None:
     spec = SPECS[name]
     paths = extract_files(landing, spec)
-    assert [spec.reporting_month(p) for p in paths] == ["2024-01", "2024-02", "2024-03"]
+    assert [spec.reporting_month(p) for p in paths] == EXPECTED_MONTHS.get(name, MONTHS)
     personal = [c.name for c in spec.kept_columns if c.personal]
     for path in paths:
         read = read_extract(path, spec, key)

@@ -264,7 +264,8 @@ def crime_block(area: Area, month_idx: int, seed: int, scale: float, n_pool: int
     yy, mm = (month_idx // 12) % 100, month_idx % 12 + 1
     crimes = pl.DataFrame({
         "crime_id": crime_ids,
-        "crime_ref": [f"{area.force_no:02d}/{yy:02d}{mm:02d}/{i:06d}" for i in range(1, n + 1)],
+        "crime_ref": pl.Series(np.arange(1, n + 1), dtype=pl.Int64).cast(pl.String).str.zfill(6).str.replace(
+            r"^", f"{area.force_no:02d}/{yy:02d}{mm:02d}/"),
         "recorded_date": recorded.astype("int32"),
         "offence_date": offence_date.astype("int32"),
         "offence_group": np.asarray(GROUPS, dtype=object)[group].astype(str) if n else np.array([], dtype=str),

@@ -36,6 +36,8 @@ class AreaWorld:
     hearings: pl.DataFrame
     intervals: pl.DataFrame  # police live-caseload status intervals [start, end)
     stop_search: pl.DataFrame
+    seed: int = 0
+    scale: float = 1.0
 
     @property
     def months(self) -> range:
@@ -46,8 +48,9 @@ def simulate_area(area: Area, first_month: int, last_month: int, seed: int, scal
     pool = person_pool(area, seed, scale)
     blocks = [crime_block(area, m, seed, scale, len(pool))
               for m in range(first_month - P.WARMUP_MONTHS, last_month + 1)]
-    crimes = pl.concat([b.crimes for b in blocks], how="vertical")
-    suspects = pl.concat([b.suspects for b in blocks], how="vertical")
+    crimes = pl.concat([b.crimes for b in blocks], how="vertical", rechunk=True)
+    suspects = pl.concat([b.suspects for b in blocks], how="vertical", rechunk=True)
+    del blocks  # the per-month frames would otherwise double the area's memory until the world is built
     suspects = suspects.join(pool.select("person_idx", "person_id", "dob"), on="person_idx", how="left")
     suspects = suspects.join(crimes.select("crime_id", "recorded_date"), on="crime_id", how="left").with_columns(
         ((pl.col("recorded_date") - pl.col("dob").cast(pl.Int32)) < int(18 * 365.25)).alias("youth")).drop("recorded_date")
@@ -57,7 +60,8 @@ def simulate_area(area: Area, first_month: int, last_month: int, seed: int, scal
     charged = charged.join(cases.select("case_id", "urn", "first_hearing"), on="case_id", how="left").sort(["crime_id", "suspect_seq"])
     intervals = status_intervals(crimes, suspects, charged)
     ss = stop_searches(area, first_month, last_month, seed, scale)
-    return AreaWorld(area, first_month, last_month, pool, crimes, suspects, charged, cases, dcs, hearings, intervals, ss)
+    return AreaWorld(area, first_month, last_month, pool, crimes, suspects, charged, cases, dcs, hearings, intervals, ss,
+                     seed=int(seed), scale=float(scale))
 
 
 def status_intervals(crimes: pl.DataFrame, suspects: pl.DataFrame, charged: pl.DataFrame) -> pl.DataFrame:
@@ -93,6 +97,35 @@ def snapshot(world: AreaWorld, day: int) -> pl.DataFrame:
     """Rows of the police live caseload at the end of day `day`."""
     return world.intervals.filter((pl.col("start") <= day) & (pl.col("end") > day)).with_columns(
         (pl.lit(day) - pl.col("start")).alias("days_in_status"))
+
+
+def snapshots(world: AreaWorld, first_month: int | None = None, last_month: int | None = None,
+              columns: list[str] | None = None) -> pl.DataFrame:
+    """The live caseload at the end of every month in first_month..last_month, in one pass over the intervals.
+
+    A row of the interval table is live at month end E if start <= E < end, i.e. for the months from month(start) to
+    month(end) - 1: each interval is repeated once per such month. Adds `snap_day` (the month's last day) and
+    `days_in_status`; rows are ordered by snap_day, then as in the interval table. `columns`: the interval columns
+    to keep (default all; `start` is always kept).
+    """
+    lo = world.first_month if first_month is None else first_month
+    hi = world.last_month if last_month is None else last_month
+    iv = world.intervals
+    if columns is not None:
+        iv = iv.select(list(dict.fromkeys([*columns, "start"])))
+    start = world.intervals["start"].to_numpy().astype("int64")
+    end = world.intervals["end"].to_numpy().astype("int64")
+    m_a = np.maximum(day_to_month(start), lo)
+    m_b = np.minimum(day_to_month(end) - 1, hi)
+    count = np.maximum(m_b - m_a + 1, 0)
+    idx = np.repeat(np.arange(len(iv)), count)
+    offset = np.arange(len(idx)) - np.repeat(np.cumsum(count) - count, count)
+    month = m_a[idx] + offset
+    order = np.argsort(month, kind="stable")
+    idx, month = idx[order], month[order]
+    snap_day = month_end_day(month).astype("int32") if len(month) else np.array([], dtype="int32")
+    return iv[idx].with_columns(pl.Series("snap_day", snap_day, dtype=pl.Int32)).with_columns(
+        (pl.col("snap_day") - pl.col("start")).alias("days_in_status"))
 
 
 def stop_searches(area: Area, first_month: int, last_month: int, seed: int, scale: float) -> pl.DataFrame:
@@ -134,4 +167,4 @@ def stop_searches(area: Area, first_month: int, last_month: int, seed: int, scal
     return pl.concat(parts, how="vertical") if parts else pl.DataFrame()
 
 
-__all__ = ["AreaWorld", "STATUSES", "simulate_area", "snapshot", "status_intervals", "day_to_month", "lognormal_days"]
+__all__ = ["AreaWorld", "STATUSES", "simulate_area", "snapshot", "snapshots", "status_intervals", "day_to_month", "lognormal_days"]

@@ -238,10 +238,54 @@ MC_BACKLOG_WAIT = Param({"peak": "2025-06", "height": 0.15, "width_months": 12.0
 # ---------------------------------------------------------------------------------------------------------------
 # Reoffending
 # ---------------------------------------------------------------------------------------------------------------
-PROVEN_REOFFENDING = Param({"adult": 0.265, "juvenile": 0.316, "custody_under_12m": 0.592},
+PROVEN_REOFFENDING = Param({"adult": 0.245, "juvenile": 0.316, "custody_under_12m": 0.592},
                            "CS §5: Apr-Jun 2023 cohort overall 27.5%, adult 27.3%, juvenile 31.6%, <12-month custody "
-                           "59.2% (MoJ, Q-off). Adult non-short-custody rate set so the adult mix averages ~27%")
-REOFFENCES_PER_REOFFENDER = Param(2.9, "CS §5: 2.79-2.9 (old method only)")
+                           "59.2% (MoJ, Q-off). Adult rate for other disposals set so the simulated adult mix (~6% "
+                           "short custody releases) averages ~26.5%")
+REOFFENCES_PER_REOFFENDER = Param(3.7, "ASSUMED 3.5-4 (project brief): the current-method figure was not found "
+                                  "(calibration.md); CS §5 gives 2.79-2.9 under the old method. Reoffences per "
+                                  "reoffender = 1 + Poisson(value - 1)")
+PROVEN_REOFFENDING_LAG_MONTHS = Param(19, "CS §5 / public_formats.md: 12-month follow-up + 6-month wait after the "
+                                      "cohort's last month; the cohort file is delivered the month after the wait ends "
+                                      "(MoJ publishes ~22 months after; ASSUMED earlier for a local extract)")
+ORDER_LENGTH_MONTHS = Param((12, 0.45), "ASSUMED: community and suspended sentence order length, lognormal median "
+                            "12 months, clipped to 6-36")
+
+# ---------------------------------------------------------------------------------------------------------------
+# Victim services and surveys (none of these is published nationally in a form we could read: ASSUMED)
+# ---------------------------------------------------------------------------------------------------------------
+VICTIM_REFERRAL_RATE = Param({"general": 0.22, "da": 0.55, "rasso": 0.75},
+                             "ASSUMED: share of victims of recorded crime referred to a support service (Victims' Code "
+                             "right 4: referral unless the victim declines); DA and sexual violence victims more often")
+VICTIM_SECOND_SERVICE = Param({"da": 0.35, "rasso": 0.5},
+                              "ASSUMED: share of referred DA / RASSO victims also referred to the specialist service")
+VICTIM_REFERRAL_OUTCOMES = Param({"Support accepted": 0.55, "Support declined": 0.25, "Unable to contact": 0.20},
+                                 "ASSUMED: outcome of a referral to a victim service")
+VCOP_AUDIT_SAMPLE = Param(0.01, "ASSUMED: share of the month's victims sampled for a Victim Code compliance audit "
+                          "(at least 20 per area and month)")
+VCOP_COMPLIANCE = Param(0.78, "ASSUMED: probability each audited right is met is set so ~78% of audited cases are fully "
+                        "compliant (forces' own VCoP audits report roughly 70-85%)")
+VICTIM_SURVEY_SAMPLE = Param(0.015, "ASSUMED: share of victims responding to the victim satisfaction survey")
+VICTIM_SATISFACTION = Param(0.70, "ASSUMED: ~70% of victims satisfied with the whole experience (police victim "
+                            "satisfaction surveys commonly report 65-75%)")
+PUBLIC_CONFIDENCE_SAMPLE_PER_100K = Param(8.0, "ASSUMED: public confidence survey respondents per 100,000 residents a "
+                                          "month (at least 30 per area and month)")
+PUBLIC_CONFIDENCE = Param(0.50, "ASSUMED: ~50% say the police in their area do a good or excellent job (CSEW-style "
+                          "question; recent CSEW figures are around half)")
+COMMISSIONED_SERVICES = Param({
+    "wiltshire": ("Victim Support (all ages)", "Horizon", "DA service", "SV service", "SARC", "Restorative Justice",
+                  "Splash", "Splitz", "Swindon Women's Aid"),
+    "default": ("Victim Support (all ages)", "IDVA service", "ISVA service", "SARC", "Restorative Justice")},
+    "Wiltshire: the PCC's commissioned services (project brief: Victim Support all ages, Horizon, DA, SV, SARC, "
+    "Restorative, Splash, Splitz, Swindon Women's Aid); other areas generic names")
+
+# ---------------------------------------------------------------------------------------------------------------
+# Re-sends: an agency re-sends an earlier month's file with corrections
+# ---------------------------------------------------------------------------------------------------------------
+RESEND_RATE = Param(0.04, "ASSUMED: probability per CSV extract and reporting month that a later delivery re-sends "
+                    "the month with corrections")
+RESEND_CHANGE_SHARE = Param(0.01, "ASSUMED: share of rows corrected in a re-send (at least 1); as many again were "
+                            "missing from the first delivery (late entries)")
 
 # ---------------------------------------------------------------------------------------------------------------
 # Data quality injected into the extracts (recorded in _truth/urn_errors.parquet)

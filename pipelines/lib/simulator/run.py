@@ -21,11 +21,14 @@ from pipelines.lib.simulator.extracts.common import UrnErrors
 from pipelines.lib.simulator.extracts.cps import write_cps
 from pipelines.lib.simulator.extracts.hmcts import write_hmcts
 from pipelines.lib.simulator.extracts.police import write_police
+from pipelines.lib.simulator.extracts.services import write_services
 from pipelines.lib.simulator.geography import resolve_areas
 from pipelines.lib.simulator.model import simulate_area
+from pipelines.lib.simulator.resends import resend_table
 from pipelines.lib.simulator.truth import events, measure_values, reconciliation
 
-SIMULATOR_VERSION = "0.1.1"
+SIMULATOR_VERSION = "0.2.1"
+EVENT_WINDOW_MONTHS = 6  # the event log is built and written a few months at a time (bounded memory)
 
 
 @dataclass
@@ -41,6 +44,7 @@ class SimulationSummary:
     crimes_simulated: int = 0  # including the warm-up months
     crimes_in_period: int = 0  # recorded in the reporting months
     urn_errors: int = 0
+    resends: int = 0  # earlier months' files re-sent with corrections (_truth/resends.parquet)
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
@@ -93,10 +97,11 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
         for area in chosen:
             world = simulate_area(area, first, last, seed, scale)
             n_err = len(log.rows)
-            for writer in (write_police, write_cps, write_hmcts):
+            for writer in (write_police, write_cps, write_hmcts, write_services):
                 for k, v in writer(world, out, seed, log).items():
                     rows[k] = rows.get(k, 0) + v
-            writers["events"].write(events(world))
+            for w0 in range(first, last + 1, EVENT_WINDOW_MONTHS):  # one row group per area and window
+                writers["events"].write(events(world, w0, min(w0 + EVENT_WINDOW_MONTHS - 1, last)))
             writers["measure_values"].write(measure_values(world))
             writers["reconciliation"].write(reconciliation(world))
             writers["urn_errors"].write(pl.DataFrame(log.rows[n_err:], schema=log.frame().schema, orient="row")
@@ -107,6 +112,8 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
             del world
         log.flush()
         summary.urn_errors = len(log.rows)
+        resends = resend_table(out, sorted(rows), first, last, seed)
+        resends.write_parquet(truth / "resends.parquet", compression="zstd")
     finally:
         for w in writers.values():
             w.close()
@@ -118,7 +125,9 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
         "rows_per_extract": summary.rows_per_extract, "crimes_simulated": summary.crimes_simulated,
         "crimes_in_period": summary.crimes_in_period, "urn_errors": summary.urn_errors,
         "urn_error_rates": {"missing": P.URN_MISSING_RATE.value, "mistyped": P.URN_MISTYPED_RATE.value},
+        "resends": resends.height, "resend_rate": P.RESEND_RATE.value,
     }
     (truth / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    summary.resends = resends.height
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from pipelines.lib.simulator.services import (
+    community_orders, public_confidence, reoffending_cohorts, victim_referrals, victim_survey, vcop_audits,
+)
 from pipelines.lib.simulator.common import day_to_date, day_to_month, month_end_day, month_start_day
 from pipelines.lib.simulator.model import (
-    STATUS_BAIL, STATUS_CHARGED, STATUS_RUI, STATUS_UI, AreaWorld, snapshot,
+    STATUS_BAIL, STATUS_CHARGED, STATUS_RUI, STATUS_UI, AreaWorld, snapshots,
 )
 
+SNAPSHOT_CHUNK_MONTHS = 6  # live-caseload snapshots aggregated a few months at a time
 FAT_OUTCOMES = ("1", "1A", "2", "3", "4", "6", "7", "8")
 OOCD_OUTCOMES = ("2", "3", "6", "7", "8")
 VIOLENT_GROUPS = ("homicide", "violence_with_injury", "violence_without_injury", "robbery")
@@ -27,7 +31,7 @@ NEIGHBOURHOOD_GROUPS = ("burglary_residential", "robbery", "theft_person", "vehi
 @dataclass(frozen=True)
 class Measure:
     id: str
-    period_type: str  # month | r12m | snapshot
+    period_type: str  # month | r12m | snapshot | cohort
     unit: str  # count | percent | days | ratio | per_100
     definition: str
 
@@ -105,6 +109,16 @@ MEASURES = [
     Measure("rearrest_rate_r12m", "r12m", "percent", "Distinct adults arrested two or more times in the 12 months ending with the month, % of adults_arrested_r12m; numerator = the re-arrested people."),
     Measure("violent_rearrest_r12m", "r12m", "count", "Distinct adults arrested two or more times for violent crime (violence, robbery, homicide) in the 12 months ending with the month."),
     Measure("neighbourhood_rearrest_r12m", "r12m", "count", "Distinct adults arrested two or more times for neighbourhood crime (IOM: residential burglary, robbery, theft from the person, vehicle offences) in the 12 months ending with the month."),
+    # probation, reoffending, victims
+    Measure("community_orders_made", "month", "count", "Community and suspended sentence orders made (sentenced) in the month (probation community_orders rows)."),
+    Measure("proven_reoffending_rate_adult", "cohort", "percent", "Proven Reoffending (historic) - adult: adult offenders in the cohort quarter (convicted without custody, released from custody or cautioned; first index event in the quarter) who committed a proven reoffence within 12 months (proven within 12 + 6 months), % of the adult cohort. period_start/period_end = the cohort quarter; one row per cohort delivered in the reporting months."),
+    Measure("proven_reoffending_rate_juvenile", "cohort", "percent", "As proven_reoffending_rate_adult, juveniles (10-17 at the index event)."),
+    Measure("reoffences_per_reoffender_adult", "cohort", "ratio", "Proven reoffences / adult reoffenders in the cohort quarter."),
+    Measure("victim_referrals", "month", "count", "Referrals of victims to support services (including the PCC's commissioned services) made in the month; a victim referred to two services counts twice."),
+    Measure("victims_referred", "month", "count", "Distinct victims (crimes) with at least one referral to a support service in the month (total victims referred)."),
+    Measure("vcop_compliance_rate", "month", "percent", "Victims' Code audits in the month where every audited right was met, % of cases audited in the month (sample audit)."),
+    Measure("victim_satisfaction_pct", "month", "percent", "Victim survey responses in the month completely, very or fairly satisfied with the whole experience, % of responses."),
+    Measure("public_confidence_pct", "month", "percent", "Public confidence survey responses in the month saying the police in the area do an excellent or good job, % of all responses (Don't know included)."),
 ]
 MEASURE_IDS = [m.id for m in MEASURES]
 MEASURE_BY_ID = {m.id: m for m in MEASURES}
@@ -195,17 +209,25 @@ def measure_values(world: AreaWorld) -> pl.DataFrame:
     acc.rate("rasso_fat_rate_r12m", acc.counts(out_day, fat & rasso, 12), acc.counts(out_day, rasso, 12))
 
     # snapshots
-    cui, bail, rui, rui_days, charged_live = [], [], [], [], []
-    for m in acc.months:
-        snap = snapshot(world, int(month_end_day(m)))
-        st = snap["status"]
-        inv = snap.filter(st.is_in([STATUS_UI, STATUS_BAIL, STATUS_RUI]))
-        cui.append(inv["crime_id"].n_unique())
-        bail.append(int((st == STATUS_BAIL).sum()))
-        r = snap.filter(st == STATUS_RUI)
-        rui.append(len(r))
-        rui_days.append(float(r["days_in_status"].mean()) if len(r) else np.nan)
-        charged_live.append(int((st == STATUS_CHARGED).sum()))
+    inv_st = pl.col("status").is_in([STATUS_UI, STATUS_BAIL, STATUS_RUI])
+    aggs = []
+    for c0 in range(world.first_month, world.last_month + 1, SNAPSHOT_CHUNK_MONTHS):  # bounded memory
+        snaps = snapshots(world, c0, min(c0 + SNAPSHOT_CHUNK_MONTHS - 1, world.last_month), ["crime_id", "status"])
+        aggs.append(snaps.group_by("snap_day").agg(
+            pl.col("crime_id").filter(inv_st).n_unique().alias("cui"),
+            (pl.col("status") == STATUS_BAIL).sum().alias("bail"),
+            (pl.col("status") == STATUS_RUI).sum().alias("rui"),
+            pl.col("days_in_status").filter(pl.col("status") == STATUS_RUI).cast(pl.Float64).mean().alias("rui_days"),
+            (pl.col("status") == STATUS_CHARGED).sum().alias("charged")))
+        del snaps
+    agg = pl.concat(aggs, how="vertical")
+    ends = pl.DataFrame({"snap_day": [int(month_end_day(m)) for m in acc.months]}, schema={"snap_day": pl.Int32})
+    agg = ends.join(agg, on="snap_day", how="left", maintain_order="left")
+    cui = agg["cui"].fill_null(0).to_list()
+    bail = agg["bail"].fill_null(0).to_list()
+    rui = agg["rui"].fill_null(0).to_list()
+    rui_days = agg["rui_days"].fill_null(np.nan).to_list()
+    charged_live = agg["charged"].fill_null(0).to_list()
     acc.add("crimes_under_investigation_live", cui)
     acc.add("bail_live", bail)
     acc.add("rui_live", rui)
@@ -355,6 +377,40 @@ def measure_values(world: AreaWorld) -> pl.DataFrame:
     acc.add("violent_rearrest_r12m", vre)
     acc.add("neighbourhood_rearrest_r12m", nre)
 
+    # probation, reoffending, victim services and surveys
+    orders = community_orders(world)
+    acc.add("community_orders_made", acc.counts(_np(orders, "completion_date")))
+    cohort = reoffending_cohorts(world)
+    if cohort.height:
+        agg = (cohort.group_by("cohort_start", "cohort_end", "juvenile")
+               .agg(pl.len().alias("n"), pl.col("reoffended").sum().alias("r"),
+                    pl.col("reoffences").cast(pl.Int64).sum().alias("k")).sort("cohort_start", "juvenile"))
+        for row in agg.iter_rows(named=True):
+            n, r, k = float(row["n"]), float(row["r"]), float(row["k"])
+            ids = ["proven_reoffending_rate_juvenile"] if row["juvenile"] else ["proven_reoffending_rate_adult",
+                                                                              "reoffences_per_reoffender_adult"]
+            for mid in ids:
+                num, den, scale = (k, r, 1.0) if mid.startswith("reoffences") else (r, n, 100.0)
+                acc.rows.append((mid, world.area.code, "cohort", int(row["cohort_start"]), int(row["cohort_end"]),
+                                 num / den * scale if den > 0 else None, num, den))
+    ref = victim_referrals(world)
+    rd = _np(ref, "referral_date") if ref.height else np.array([], dtype="int64")
+    acc.add("victim_referrals", acc.counts(rd))
+    # distinct victims per month: one per crime and month of referral
+    vm = day_to_month(rd)
+    _, first_in_month = np.unique(np.stack([ref["crime_id"].to_numpy() if ref.height else rd, vm]), axis=1,
+                                  return_index=True)
+    acc.add("victims_referred", acc.counts(rd[np.sort(first_in_month)]))
+    aud = vcop_audits(world)
+    ad = _np(aud, "audit_date") if aud.height else np.array([], dtype="int64")
+    acc.rate("vcop_compliance_rate", acc.counts(ad, aud["compliant"].to_numpy() if aud.height else None), acc.counts(ad))
+    sv = victim_survey(world)
+    sd2 = _np(sv, "response_date") if sv.height else np.array([], dtype="int64")
+    acc.rate("victim_satisfaction_pct", acc.counts(sd2, sv["satisfied"].to_numpy() if sv.height else None), acc.counts(sd2))
+    pc = public_confidence(world)
+    pd_ = _np(pc, "response_date")
+    acc.rate("public_confidence_pct", acc.counts(pd_, pc["confident"].to_numpy()), acc.counts(pd_))
+
     return pl.DataFrame(acc.rows, schema={
         "measure_id": pl.String, "area_code": pl.String, "period_type": pl.String, "period_start": pl.Int32,
         "period_end": pl.Int32, "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64},
@@ -422,14 +478,18 @@ EVENT_SCHEMA = {"area_code": pl.String, "event_date": pl.Date, "event_type": pl.
                 "detail": pl.String, "value": pl.Int32}
 
 
-def events(world: AreaWorld) -> pl.DataFrame:
-    """The event log (long form), every event dated on or before the last reporting month's end."""
-    last = int(month_end_day(world.last_month))
+def events(world: AreaWorld, first_month: int | None = None, last_month: int | None = None) -> pl.DataFrame:
+    """The event log (long form): every event dated in the reporting months (warm-up events are not written; the stocks
+    they leave are in the snapshot measures), or in first_month..last_month if given (the run writes the log in
+    windows of a few months to bound memory). Ordered by date, then by event type in the order below, then by the
+    simulated tables' own (deterministic) order."""
+    first = int(month_start_day(world.first_month if first_month is None else first_month))
+    last = int(month_end_day(world.last_month if last_month is None else last_month))
     code = world.area.code
     parts = []
 
     def add(frame: pl.DataFrame, date_col: str, etype, **cols):
-        f = frame.filter((pl.col(date_col) >= 0) & (pl.col(date_col) <= last))
+        f = frame.filter((pl.col(date_col) >= first) & (pl.col(date_col) <= last))
         exprs = {k: pl.lit(None, t) for k, t in EVENT_SCHEMA.items()}
         exprs["area_code"] = pl.lit(code)
         exprs["event_date"] = pl.col(date_col).cast(pl.Int32).cast(pl.Date)
@@ -475,9 +535,7 @@ def events(world: AreaWorld) -> pl.DataFrame:
     ss = world.stop_search
     if len(ss):
         add(ss, "search_date", "stop_search", detail=pl.col("outcome"))
-    return pl.concat(parts, how="vertical").sort(
-        ["event_date", "event_type", "crime_id", "dc_id", "person_id", "detail", "value", "court_type"],
-        nulls_last=True, maintain_order=True)
+    return pl.concat(parts, how="vertical").sort("event_date", maintain_order=True)
 
 
 __all__ = ["MEASURES", "events", "measure_values", "reconciliation", "day_to_date", "dt"]

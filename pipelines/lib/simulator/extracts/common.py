@@ -27,6 +27,23 @@ def fmt_date(col: str, fmt: str) -> pl.Expr:
     return pl.when(c >= 0).then(c.cast(pl.Int32).cast(pl.Date).dt.strftime(fmt)).otherwise(None)
 
 
+def month_parts(frame: pl.DataFrame, day_col: str | pl.Expr) -> dict[int, pl.DataFrame]:
+    """{month index: rows} by a day-number column: one stable sort, then zero-copy slices (no filter per month, no
+    second copy of the rows); keeps the row order within a month."""
+    if frame.height == 0:
+        return {}
+    expr = pl.col(day_col) if isinstance(day_col, str) else day_col
+    d = expr.cast(pl.Int32).cast(pl.Date)
+    month = frame.select((d.dt.year().cast(pl.Int64) * 12 + d.dt.month().cast(pl.Int64) - 1).alias("m"))["m"].to_numpy()
+    order = np.argsort(month, kind="stable")
+    if not np.array_equal(order, np.arange(len(order))):
+        frame = frame[order]
+        month = month[order]
+    keys, starts = np.unique(month, return_index=True)
+    ends = np.r_[starts[1:], len(month)]
+    return {int(k): frame.slice(int(a), int(b - a)) for k, a, b in zip(keys, starts, ends)}
+
+
 def excel_serial(col: str) -> pl.Expr:
     c = pl.col(col)
     return pl.when(c >= 0).then(c.cast(pl.Int64) + EXCEL_EPOCH_OFFSET).otherwise(None)
@@ -59,17 +76,17 @@ class UrnErrors:
     """The run's write context: URN errors injected (for the truth), files written so far, XLSX sheets pending.
 
     Several areas share one file per extract and month: CSV rows of later areas are appended (no second header);
-    XLSX sheets are collected and written once, by :meth:`flush`, after the last area.
+    XLSX rows are streamed to a temporary part file per workbook (no area's rows are kept in memory) and the
+    workbooks are zipped once, by :meth:`flush`, after the last area.
     """
 
     rows: list[dict] = field(default_factory=list)
     written: set = field(default_factory=set)
-    xlsx: dict = field(default_factory=dict)
+    xlsx: dict = field(default_factory=dict)  # path -> _XlsxStream
 
     def flush(self) -> None:
         for path in sorted(self.xlsx):
-            sheet, frames = self.xlsx[path]
-            _write_xlsx_now(pl.concat(frames, how="vertical"), path, sheet)
+            self.xlsx[path].close()
         self.xlsx.clear()
 
     def frame(self) -> pl.DataFrame:
@@ -122,23 +139,106 @@ def write_csv(frame: pl.DataFrame, path: Path, sink: UrnErrors) -> int:
 
 
 def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str, sink: UrnErrors) -> int:
-    """Collect the rows; the workbook is written by UrnErrors.flush() once every area is done."""
+    """Stream the rows to the workbook's part file; the workbook is zipped by UrnErrors.flush() after the last area."""
     sink.written.add(path)
-    sink.xlsx.setdefault(path, (sheet, []))[1].append(frame)
+    stream = sink.xlsx.get(path)
+    if stream is None:
+        stream = sink.xlsx[path] = _XlsxStream(path, sheet, frame.columns)
+    stream.append(frame)
     return frame.height
 
 
-def _write_xlsx_now(frame: pl.DataFrame, path: Path, sheet: str) -> int:
-    """Plain XLSX, byte-identical for the same data (fixed document properties; dates already Excel serials)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"created": FIXED_CREATED, "author": "HMCTS MI", "title": sheet})
-    ws = wb.add_worksheet(sheet)
-    ws.write_row(0, 0, frame.columns)
-    for r, row in enumerate(frame.iter_rows(), start=1):
-        for c, v in enumerate(row):
-            if v is not None:
-                ws.write(r, c, v)
-    wb.close()
-    return frame.height
+def _col_letters(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _xml_text(expr: pl.Expr) -> pl.Expr:
+    return (expr.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
+            .str.replace_all(">", "&gt;", literal=True))
+
+
+def _sheet_rows(frame: pl.DataFrame, first_row: int) -> pl.Series:
+    """One `<row>` element per frame row (SpreadsheetML, inline strings, as xlsxwriter's constant_memory mode)."""
+    row_no = (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).cast(pl.String)
+    cells = []
+    for i, (name, dtype) in enumerate(frame.schema.items()):
+        ref = pl.concat_str([pl.lit(_col_letters(i)), row_no])
+        col = pl.col(name)
+        if dtype.is_numeric():
+            cell = pl.concat_str([pl.lit('<c r="'), ref, pl.lit('"><v>'), col.cast(pl.String), pl.lit("</v></c>")])
+        else:
+            text = _xml_text(col.cast(pl.String))
+            space = pl.when(text.str.contains(r"^\s|\s$")).then(pl.lit(' xml:space="preserve"')).otherwise(pl.lit(""))
+            cell = pl.concat_str([pl.lit('<c r="'), ref, pl.lit('" t="inlineStr"><is><t'), space, pl.lit(">"), text,
+                                  pl.lit("</t></is></c>")])
+        cells.append(pl.when(col.is_null()).then(pl.lit("")).otherwise(cell))
+    row = pl.concat_str([pl.lit('<row r="'), row_no, pl.lit('">'), *cells, pl.lit("</row>")])
+    return frame.select(row.alias("x"))["x"]
+
+
+_TEMPLATES: dict[tuple[str, tuple[str, ...]], list[tuple[str, bytes]]] = {}
+
+
+def _template(sheet: str, headers: list[str]) -> list[tuple[str, bytes]]:
+    """The workbook's parts as xlsxwriter writes them for a header-only sheet (fixed document properties)."""
+    key = (sheet, tuple(headers))
+    if key not in _TEMPLATES:
+        import io
+        import zipfile
+
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "in_memory": True})
+        wb.set_properties({"created": FIXED_CREATED, "author": "HMCTS MI", "title": sheet})
+        ws = wb.add_worksheet(sheet)
+        ws.write_row(0, 0, headers)
+        wb.close()
+        with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+            _TEMPLATES[key] = [(name, z.read(name)) for name in z.namelist()]
+    return _TEMPLATES[key]
+
+
+class _XlsxStream:
+    """One workbook being written: rows are appended to a part file, zipped into the XLSX on close()."""
+
+    def __init__(self, path: Path, sheet: str, headers: list[str]):
+        self.path, self.sheet, self.headers = path, sheet, list(headers)
+        self.part = path.with_name(path.name + ".part")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.part.write_bytes(b"")
+        self.n = 0  # data rows so far
+
+    def append(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        rows = _sheet_rows(frame, self.n + 2).to_frame()
+        with self.part.open("ab") as handle:  # one <row> per line (whitespace between elements is allowed)
+            rows.write_csv(handle, include_header=False, quote_style="never")
+        self.n += frame.height
+
+    def close(self) -> None:
+        import zipfile
+
+        parts = _template(self.sheet, self.headers)
+        last_col = _col_letters(len(self.headers) - 1)
+        with zipfile.ZipFile(self.path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            for name, data in parts:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                if name != "xl/worksheets/sheet1.xml":
+                    z.writestr(info, data)
+                    continue
+                text = data.decode("utf-8")
+                head, rest = text.split("</row>", 1)
+                head = head.replace(f'<dimension ref="A1:{last_col}1"/>', f'<dimension ref="A1:{last_col}{self.n + 1}"/>')
+                with z.open(info, "w", force_zip64=True) as w:
+                    w.write((head + "</row>").encode("utf-8"))
+                    with self.part.open("rb") as src:
+                        while chunk := src.read(1 << 22):
+                            w.write(chunk)
+                    w.write(rest.encode("utf-8"))
+        self.part.unlink()

@@ -10,7 +10,7 @@ import polars as pl
 
 from pipelines.lib.simulator.common import month_end_day, month_start_day
 from pipelines.lib.simulator.extracts.common import (
-    UrnErrors, fmt_date, inject_urn_errors, landing_path, urn_cps, write_csv,
+    UrnErrors, fmt_date, inject_urn_errors, landing_path, month_parts, urn_cps, write_csv,
 )
 from pipelines.lib.simulator.journey import GROUPS, OFFENCES
 from pipelines.lib.simulator.model import AreaWorld
@@ -61,11 +61,11 @@ def write_cps(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict[st
                                 "referral_date"), on="crime_id")
             .join(people, on="person_id", how="left")
             .join(world.charged.select("crime_id", "suspect_seq", "urn"), on=["crime_id", "suspect_seq"], how="left"))
+    resp = resp.sort(["responded", "crime_ref", "suspect_seq", "response"])
+    parts = month_parts(resp, "responded")
     n = 0
     for m in months:
-        m0, m1 = int(month_start_day(m)), int(month_end_day(m))
-        f = resp.filter((pl.col("responded") >= m0) & (pl.col("responded") <= m1)).sort(
-            ["responded", "crime_ref", "suspect_seq", "response"])
+        f = parts.get(m, resp.clear())
         frame = f.select(
             pl.lit(area_name).alias("CPS_AREA"),
             pl.lit(force).alias("POLICE_FORCE"),
@@ -94,10 +94,11 @@ def write_cps(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict[st
     fin = (world.dcs.filter((pl.col("completion_date") >= lo) & (pl.col("completion_date") <= hi))
            .join(principal, on="principal_crime_id", how="left")
            .join(people.drop("dob"), on="person_id", how="left"))
+    fin = fin.sort("dc_id")
+    parts = month_parts(fin, "completion_date")
     n = 0
     for m in months:
-        m0, m1 = int(month_start_day(m)), int(month_end_day(m))
-        f = fin.filter((pl.col("completion_date") >= m0) & (pl.col("completion_date") <= m1)).sort("dc_id")
+        f = parts.get(m, fin.clear())
         frame = f.select(
             pl.lit(area_name).alias("CPS_AREA"),
             pl.lit(force).alias("POLICE_FORCE"),

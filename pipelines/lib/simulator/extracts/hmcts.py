@@ -14,7 +14,7 @@ import polars as pl
 
 from pipelines.lib.simulator.common import day_to_date, month_end_day, month_start_day
 from pipelines.lib.simulator.extracts.common import (
-    UrnErrors, excel_serial, fmt_date, inject_urn_errors, landing_path, urn_hmcts, write_csv, write_xlsx,
+    UrnErrors, excel_serial, fmt_date, inject_urn_errors, landing_path, month_parts, urn_hmcts, write_csv, write_xlsx,
 )
 from pipelines.lib.simulator.model import AreaWorld
 
@@ -63,14 +63,17 @@ def write_hmcts(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict[
     name = pl.concat_str([pl.col("surname").str.to_uppercase(), pl.col("forename")], separator=" ")
 
     # ---- MC receipts and disposals ----
+    lo, hi = int(month_start_day(months[0])), int(month_end_day(months[-1]))
+    mc_rows = pl.concat([
+        d.filter(pl.col("first_hearing").is_between(lo, hi)).with_columns(pl.lit("Receipt").alias("_type"),
+                                                                           pl.col("first_hearing").alias("_day")),
+        d.filter(pl.col("mc_disposal_date").is_between(lo, hi)).with_columns(pl.lit("Disposal").alias("_type"),
+                                                                             pl.col("mc_disposal_date").alias("_day")),
+    ], how="vertical").sort(["_type", "mc_case_no"], descending=[True, False])
+    mc_parts = month_parts(mc_rows, "_day")
     n = 0
     for m in months:
-        m0, m1 = int(month_start_day(m)), int(month_end_day(m))
-        rec = d.filter((pl.col("first_hearing") >= m0) & (pl.col("first_hearing") <= m1)).with_columns(
-            pl.lit("Receipt").alias("_type"))
-        dis = d.filter((pl.col("mc_disposal_date") >= m0) & (pl.col("mc_disposal_date") <= m1)).with_columns(
-            pl.lit("Disposal").alias("_type"))
-        f = pl.concat([rec, dis], how="vertical").sort(["_type", "mc_case_no"], descending=[True, False])
+        f = mc_parts.get(m, mc_rows.clear())
         disposed = pl.col("_type") == "Disposal"
         frame = f.select(
             pl.col("_type").alias("Record Type"),
@@ -97,14 +100,16 @@ def write_hmcts(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict[
 
     # ---- CC receipts and disposals (XLSX, Excel serial dates) ----
     sent = d.filter(pl.col("sent_to_cc"))
+    cc_rows = pl.concat([
+        sent.filter(pl.col("cc_receipt_date").is_between(lo, hi)).with_columns(pl.lit("Receipt").alias("_type"),
+                                                                               pl.col("cc_receipt_date").alias("_day")),
+        sent.filter(pl.col("completion_date").is_between(lo, hi)).with_columns(pl.lit("Disposal").alias("_type"),
+                                                                               pl.col("completion_date").alias("_day")),
+    ], how="vertical").sort(["_type", "cc_case_no"], descending=[True, False])
+    cc_parts = month_parts(cc_rows, "_day")
     n = 0
     for m in months:
-        m0, m1 = int(month_start_day(m)), int(month_end_day(m))
-        rec = sent.filter((pl.col("cc_receipt_date") >= m0) & (pl.col("cc_receipt_date") <= m1)).with_columns(
-            pl.lit("Receipt").alias("_type"))
-        dis = sent.filter((pl.col("completion_date") >= m0) & (pl.col("completion_date") <= m1)).with_columns(
-            pl.lit("Disposal").alias("_type"))
-        f = pl.concat([rec, dis], how="vertical").sort(["_type", "cc_case_no"], descending=[True, False])
+        f = cc_parts.get(m, cc_rows.clear())
         disposed = pl.col("_type") == "Disposal"
         frame = f.select(
             pl.col("_type").alias("Record Type"),
@@ -130,11 +135,11 @@ def write_hmcts(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict[
     # ---- hearings (XLSX) ----
     h = world.hearings.join(d.select("dc_id", "mc_code", "mc_name", "cc_code", "cc_name", "mc_case_no", "cc_case_no",
                                      "urn"), on="dc_id", how="left")
+    h = h.filter(pl.col("hearing_date").is_between(lo, hi)).sort(["hearing_date", "court_type", "dc_id", "hearing_no"])
+    h_parts = month_parts(h, "hearing_date")
     n = 0
     for m in months:
-        m0, m1 = int(month_start_day(m)), int(month_end_day(m))
-        f = h.filter((pl.col("hearing_date") >= m0) & (pl.col("hearing_date") <= m1)).sort(
-            ["hearing_date", "court_type", "dc_id", "hearing_no"])
+        f = h_parts.get(m, h.clear())
         is_cc = pl.col("court_type") == "CC"
         reason = pl.col("reason")
         frame = f.select(

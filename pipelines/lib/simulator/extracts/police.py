@@ -9,9 +9,11 @@ import polars as pl
 
 from pipelines.lib.simulator.common import month_end_day, month_start_day
 from pipelines.lib.simulator.extracts.common import (
-    UrnErrors, fmt_date, inject_urn_errors, landing_path, write_csv, yn,
+    UrnErrors, fmt_date, inject_urn_errors, landing_path, month_parts, write_csv, yn,
 )
-from pipelines.lib.simulator.model import AreaWorld, snapshot
+from pipelines.lib.simulator.model import AreaWorld, snapshots
+
+LIVE_CHUNK_MONTHS = 3  # live-caseload months built in one pass (bounds memory for the largest forces)
 
 D = "%d/%m/%Y"
 
@@ -51,17 +53,18 @@ def write_police(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict
     charged_urn = world.charged.select("crime_id", "suspect_seq", "urn")
     crime_cols = crimes.select("crime_id", "crime_ref", "ho_offence_code", "recorded_date", "da", "hate", "rasso")
     n = 0
-    for m in months:
-        day = int(month_end_day(m))
-        snap = (snapshot(world, day)
+    for c0 in range(0, len(months), LIVE_CHUNK_MONTHS):  # one pass per chunk of months (bounded memory)
+        chunk = months[c0:c0 + LIVE_CHUNK_MONTHS]
+        snap = (snapshots(world, chunk[0], chunk[-1], ["crime_id", "suspect_seq", "person_id", "status"])
                 .join(crime_cols, on="crime_id", how="left")
                 .join(people, on="person_id", how="left")
                 .join(charged_urn, on=["crime_id", "suspect_seq"], how="left")
-                .with_columns(((pl.lit(day) - pl.col("dob").cast(pl.Int32)) < int(18 * 365.25)).alias("youth")))
-        snap = snap.sort(["crime_ref", "suspect_seq", "status"], nulls_last=False)
+                .with_columns(((pl.col("snap_day") - pl.col("dob").cast(pl.Int32)) < int(18 * 365.25)).alias("youth")))
+        snap = snap.sort(["snap_day", "crime_ref", "suspect_seq", "status"], nulls_last=False)
         frame = snap.select(
+            pl.col("snap_day").alias("_day"),
             pl.lit(a.name).alias("Force"),
-            pl.lit(day).cast(pl.Int32).cast(pl.Date).dt.strftime(D).alias("Snapshot Date"),
+            pl.col("snap_day").cast(pl.Date).dt.strftime(D).alias("Snapshot Date"),
             pl.col("crime_ref").alias("Crime Reference"),
             pl.when(pl.col("status") == "Charged - awaiting court").then(pl.col("urn")).otherwise(None).alias("URN"),
             pl.when(pl.col("person_id").is_not_null()).then(_suspect_id(a.force_no)).otherwise(None).alias("Suspect ID"),
@@ -76,23 +79,33 @@ def write_police(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict
             yn("da").alias("DA Flag"), yn("hate").alias("Hate Flag"), yn("rasso").alias("RASSO Flag"),
             pl.when(pl.col("person_id").is_null()).then(None).otherwise(yn("youth")).alias("Youth Suspect"),
         )
-        frame = inject_urn_errors(frame, "URN", "Crime Reference", agency="police", extract="live_caseload", month_idx=m,
+        del snap
+        parts = month_parts(frame, "_day")
+        for m in chunk:
+            f = parts.get(m, frame.clear()).drop("_day")
+            f = inject_urn_errors(f, "URN", "Crime Reference", agency="police", extract="live_caseload", month_idx=m,
                                   seed=seed, area_code=a.code, area_code_int=a.code_int, stream_offset=1, log=log)
-        n += write_csv(frame, landing_path(out, "police", "live_caseload", m, "csv"), log)
+            n += write_csv(f, landing_path(out, "police", "live_caseload", m, "csv"), log)
+        del frame, parts
     rows["police/live_caseload"] = n
 
     # ---- crimes recorded or given an outcome in the month ----
     c = crimes.filter(((pl.col("recorded_date") >= lo) & (pl.col("recorded_date") <= hi))
                       | ((pl.col("outcome_date") >= lo) & (pl.col("outcome_date") <= hi)))
+    c = c.select("crime_id", "crime_ref", "recorded_date", "offence_date", "ho_offence_code", "offence_description",
+                 "offence_group", "da", "hate", "rasso", "victim_sex", "has_victim", "victim_age", "victim_ethnicity",
+                 "n_suspects", "outcome_code", "outcome_date")
     rec_m = (c.with_columns(pl.col("recorded_date").cast(pl.Date).dt.truncate("1mo").alias("_m")))
     out_m = (c.filter(pl.col("outcome_date").cast(pl.Date).dt.truncate("1mo")
                       != pl.col("recorded_date").cast(pl.Date).dt.truncate("1mo"))
              .with_columns(pl.col("outcome_date").cast(pl.Date).dt.truncate("1mo").alias("_m")))
-    both = pl.concat([rec_m, out_m], how="vertical")
+    both = pl.concat([rec_m, out_m], how="vertical").sort("crime_id", maintain_order=True)
+    del c, rec_m, out_m
+    parts = month_parts(both, pl.col("_m").cast(pl.Int32))
     n = 0
     for m in months:
         m0, m1 = int(month_start_day(m)), int(month_end_day(m))
-        f = both.filter(pl.col("_m") == pl.lit(m0).cast(pl.Int32).cast(pl.Date)).sort("crime_id")
+        f = parts.get(m, both.clear())
         assigned = pl.col("outcome_date") <= m1
         frame = f.select(
             pl.lit(a.name).alias("Force"),
@@ -112,6 +125,7 @@ def write_police(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict
             pl.when(pl.col("recorded_date") >= m0).then(pl.lit("New")).otherwise(pl.lit("Outcome update")).alias("Record Status"),
         )
         n += write_csv(frame, landing_path(out, "police", "crimes", m, "csv"), log)
+    del both, parts
     rows["police/crimes"] = n
 
     # ---- arrests ----
@@ -121,10 +135,10 @@ def write_police(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict
           .sort(["arrest_date", "crime_id", "suspect_seq"]))
     ar = ar.with_row_index("_i").with_columns(
         pl.format("{}/{}", pl.lit(f"{a.force_no:02d}"), (pl.col("_i") + 1).cast(pl.String).str.zfill(7)).alias("_arrest_id"))
+    parts = month_parts(ar, "arrest_date")
     n = 0
     for m in months:
-        m0, m1 = int(month_start_day(m)), int(month_end_day(m))
-        f = ar.filter((pl.col("arrest_date") >= m0) & (pl.col("arrest_date") <= m1))
+        f = parts.get(m, ar.clear())
         frame = f.select(
             pl.lit(a.name).alias("Force"),
             pl.col("_arrest_id").alias("Arrest ID"),
@@ -164,10 +178,11 @@ def write_police(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict
            .join(world.suspects.select("crime_id", "suspect_seq", "person_id"), on="crime_id", how="inner")
            .join(crime_cols, on="crime_id", how="left")
            .join(charged_urn, on=["crime_id", "suspect_seq"], how="left"))
+    evs = evs.sort(["day", "crime_ref", "suspect_seq", "event", "ap"])
+    parts = month_parts(evs, "day")
     n = 0
     for m in months:
-        m0, m1 = int(month_start_day(m)), int(month_end_day(m))
-        f = evs.filter((pl.col("day") >= m0) & (pl.col("day") <= m1)).sort(["day", "crime_ref", "suspect_seq", "event", "ap"])
+        f = parts.get(m, evs.clear())
         frame = f.select(
             pl.lit(a.name).alias("Force"),
             pl.col("crime_ref").alias("Crime Reference"),
