@@ -66,7 +66,8 @@ def run_baseline(data: Path, database: Path) -> dict:
     with duckdb.connect(str(database)) as connection:
         for extract, paths in csv_files(data).items():
             files = ", ".join("'" + str(p) + "'" for p in paths)
-            connection.execute(f"create table {extract} as select * from read_csv([{files}], all_varchar = true, union_by_name = true)")
+            options = "all_varchar = true, union_by_name = true, header = true, delim = ',', quote = '\"'"
+            connection.execute(f"create table {extract} as select * from read_csv([{files}], {options})")
             rows += connection.execute(f"select count(*) from {extract}").fetchone()[0]
     return {"rows": rows, "seconds": time.perf_counter() - started, "peak_mb": peak_mb()}
 
