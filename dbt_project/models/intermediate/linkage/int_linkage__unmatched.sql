@@ -16,11 +16,7 @@ with candidates as (
 
 matched as (
 
-    select pair_id, 'left' as side, left_source as source, left_record_key as record_key
-    from {{ ref('int_linkage__urn_matches') }}
-    union
-    select pair_id, 'right', right_source, right_record_key
-    from {{ ref('int_linkage__urn_matches') }}
+    {{ linked_records(ref('int_linkage__urn_matches')) }}
 
 ),
 
@@ -29,10 +25,7 @@ unmatched as (
     select candidates.*
     from candidates
     anti join matched
-        on candidates.pair_id = matched.pair_id
-        and candidates.side = matched.side
-        and candidates.source = matched.source
-        and candidates.record_key = matched.record_key
+        using (pair_id, side, source, record_key)
 
 ),
 

@@ -10,11 +10,7 @@ with candidates as (
 
 links as (
 
-    select pair_id, 'left' as side, left_source as source, left_record_key as record_key, method
-    from {{ ref('int_linkage__case_links') }}
-    union
-    select pair_id, 'right', right_source, right_record_key, method
-    from {{ ref('int_linkage__case_links') }}
+    {{ linked_records(ref('int_linkage__case_links'), ['method']) }}
 
 ),
 
