@@ -1,4 +1,5 @@
-"""The project's own error for bad input: it always says which file, and where it can, which row and column."""
+"""The project's own errors: a refused file (named in the message), a cell that failed a check (its line and column
+go to the quarantine), and a configuration the product cannot start with."""
 
 from __future__ import annotations
 
@@ -8,28 +9,20 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class CellProblem:
-    """One failed check on one cell (row numbers are 1-based data rows, as a spreadsheet user counts them)."""
+    """One failed check on one cell; `row` is the file line (CSV) or sheet row (XLSX), the header counted."""
 
     row: int | None
     column: str | None
     check: str
     value: str | None
 
-    def describe(self) -> str:
-        where = ", ".join(p for p in (f"line {self.row}" if self.row else "", f"column '{self.column}'" if self.column else "") if p)
-        shown = "" if self.value is None else f" (value {self.value!r})"
-        return f"{where}: {self.check}{shown}" if where else f"{self.check}{shown}"
-
 
 class ExtractError(ValueError):
     """An agency extract that cannot be accepted as delivered."""
 
-    def __init__(self, path: Path | str, message: str, problems: list[CellProblem] | None = None) -> None:
+    def __init__(self, path: Path | str, message: str) -> None:
         self.path = Path(path)
-        self.problems = problems or []
-        shown = "".join(f"\n  - {p.describe()}" for p in self.problems[:20])
-        more = f"\n  ... and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
-        super().__init__(f"{self.path}: {message}{shown}{more}")
+        super().__init__(f"{self.path}: {message}")
 
 
 class ConfigurationError(RuntimeError):
