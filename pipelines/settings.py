@@ -13,6 +13,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SCORECARD_DEFINITIONS_DIR = REPO_ROOT / "scorecard_definitions"
+DEFINITIONS_ENV = "CJS_DEFINITIONS_DIR"
 SAMPLE_SOURCES_DIR = REPO_ROOT / "sources" / "sample"
 # The demo's sample: Wiltshire over 24 reporting months, simulated on first use (about 50 MB; not committed).
 SAMPLE_SIMULATION = {"areas": ["wiltshire"], "start": "2023-04", "end": "2025-03", "seed": 42, "scale": 1.0}
@@ -46,6 +47,11 @@ class WarehousePaths:
     def published_db(self) -> Path:
         """The file BI tools open read-only; replaced atomically by each successful refresh."""
         return self.warehouse_dir / PUBLISHED_FILE_NAME
+
+
+def definitions_dir() -> Path:
+    """The scorecard definitions: CJS_DEFINITIONS_DIR (a board's own folder), else the repository's."""
+    return Path(os.environ.get(DEFINITIONS_ENV) or SCORECARD_DEFINITIONS_DIR).expanduser().resolve()
 
 
 def first_month() -> str:

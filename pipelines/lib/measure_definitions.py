@@ -1,39 +1,86 @@
 """Load and validate the declarative scorecard definitions in scorecard_definitions/.
 
-Validation happens at load time so a typo in a YAML file stops the refresh with the file, measure and field named,
-instead of publishing a scorecard with a silently missing measure.
+Two kinds of YAML file:
+- `measures/**/<id>.yaml`: one measure each, what it means and how it is computed (a numerator and a denominator, or
+  an aggregate, over a named dbt model with filters). A measure is written once and any scorecard may use it.
+- `<scorecard>/scorecard.yaml`: a board's scorecard: the force areas it covers, its sections and, per section, the
+  measures it reports with the board's own title, target and red-amber-green thresholds.
+
+Validation happens at load time, so a typo stops the refresh with the file, the measure and the field named instead
+of publishing a scorecard with a silently missing measure. Computations are checked against the dbt models' own YAML
+documentation (every column a filter or an aggregate names must be a documented column of the model).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
+import sqlglot
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlglot import exp
 
 from pipelines.lib.errors import ConfigurationError
+from pipelines.settings import DBT_PROJECT_DIR
 
 Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
+MEASURES_FOLDER = "measures"
+SCALE_BY_UNIT = {"count": 1.0, "percentage": 100.0, "rate_per_1000": 1000.0, "days": 1.0, "ratio": 1.0}
+PERIOD_TYPES_BY_BASIS = {
+    "in_period": ["month", "quarter", "r12m"],
+    "snapshot": ["month", "quarter"],
+    "rolling_12_months": ["r12m"],
+    "cohort": ["quarter"],
+}
 
 
-class Section(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Identifier
-    title: str
 
 
-class Scorecard(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str = Identifier
-    title: str
-    source: str
-    sections: list[Section]
+class Quantity(Strict):
+    """One aggregate over a dbt model: rows (or distinct keys) of the model that pass the filter, in the period."""
+
+    model: str | None = None
+    date: str | None = None
+    filter: str | None = None
+    aggregate: Literal["count", "count_distinct", "sum", "mean", "median"] = "count"
+    column: str | None = None
+    min_events: int = Field(1, ge=1, description="count_distinct only: keys with at least this many rows")
+
+    @model_validator(mode="after")
+    def _column_when_needed(self) -> "Quantity":
+        if self.aggregate != "count" and not self.column:
+            raise ValueError(f"aggregate '{self.aggregate}' needs a column")
+        if self.min_events > 1 and self.aggregate != "count_distinct":
+            raise ValueError("min_events applies to count_distinct only")
+        return self
 
 
-class Measure(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Computation(Quantity):
+    """The defaults (model, date, filter) for the measure, and either a value or a numerator and denominator."""
+
+    window: Literal["event", "snapshot", "cohort"] = "event"
+    numerator: Quantity | None = None
+    denominator: Quantity | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Computation":
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError("give both numerator and denominator, or neither")
+        if self.numerator is not None and self.aggregate != "count":
+            raise ValueError("a ratio's aggregates go in numerator and denominator, not beside them")
+        if not self.model:
+            raise ValueError("model is required")
+        if self.window != "cohort" and not self.date:
+            raise ValueError("date is required (the column that places a row in a period)")
+        return self
+
+
+class Measure(Strict):
     id: str = Identifier
     title: str
     description: str
@@ -46,82 +93,361 @@ class Measure(BaseModel):
     polarity: Literal["higher_is_better", "lower_is_better", "neither"]
     availability: Literal["computed", "manual_input", "not_available"] = "computed"
     availability_reason: str | None = None
+    estimate_reason: str | None = None
+    disclosure: Literal["standard", "not_personal"] = "standard"
+    breakdowns: list[str] = []
+    compute: Computation | None = None
 
     @model_validator(mode="after")
-    def _reason_when_not_computed(self) -> "Measure":
+    def _consistent(self) -> "Measure":
         if self.availability != "computed" and not self.availability_reason:
             raise ValueError("availability_reason is required when availability is not 'computed'")
+        if self.availability == "computed" and self.compute is None:
+            raise ValueError("compute is required when availability is 'computed'")
+        if self.availability != "computed" and self.compute is not None:
+            raise ValueError("compute is given but availability is not 'computed'")
+        if self.compute is not None:
+            if (self.compute.window == "snapshot") != (self.counting_basis == "snapshot"):
+                raise ValueError("window 'snapshot' goes with counting_basis 'snapshot' (and only with it)")
+            if (self.compute.window == "cohort") != (self.counting_basis == "cohort"):
+                raise ValueError("window 'cohort' goes with counting_basis 'cohort' (and only with it)")
+            is_ratio = self.compute.numerator is not None or self.compute.aggregate == "mean"
+            if self.unit in ("percentage", "rate_per_1000", "ratio") and not is_ratio:
+                raise ValueError(f"unit '{self.unit}' needs a numerator and a denominator")
+            if self.unit == "count" and is_ratio:
+                raise ValueError("unit 'count' cannot have a numerator and denominator")
         return self
 
 
-class SectionFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    scorecard: str
-    section: str
-    measures: list[Measure]
+class Rag(Strict):
+    """Red-amber-green: green at or beyond `green`, red beyond `red`, amber between (direction from polarity)."""
+
+    green: float
+    red: float
 
 
-def _parse(model: type[BaseModel], path: Path, root: Path) -> BaseModel:
+class ScorecardMeasure(Strict):
+    id: str = Identifier
+    title: str | None = Field(None, description="the title as this board knows the measure, if not the library's")
+    target: float | None = None
+    rag: Rag | None = None
+
+
+class Section(Strict):
+    id: str = Identifier
+    title: str
+    measures: list[ScorecardMeasure]
+
+
+class Scorecard(Strict):
+    id: str = Identifier
+    title: str
+    source: str
+    areas: list[str] = Field(min_length=1, description="ONS police force area codes the board covers")
+    sections: list[Section]
+
+    @model_validator(mode="after")
+    def _area_codes(self) -> "Scorecard":
+        for code in self.areas:
+            if not _valid_area(code):
+                raise ValueError(f"areas: '{code}' is not an ONS police force area code (E23000xxx or W15000xxx)")
+        return self
+
+
+def _valid_area(code: str) -> bool:
+    return len(code) == 9 and code[:3] in ("E23", "W15") and code[3:].isdigit()
+
+
+def _describe_errors(exc: ValidationError, raw: Any, list_key: str | None) -> str:
+    """Pydantic's locations turned into 'measure X, field Y' so a board analyst can find the line."""
+    lines = []
+    for error in exc.errors():
+        loc = list(error["loc"])
+        where = f"field '{'.'.join(str(p) for p in loc) or '(document)'}'"
+        if list_key and isinstance(raw, dict):
+            where = _locate_in_sections(loc, raw) or where
+        lines.append(f"{where}: {error['msg']}")
+    return "; ".join(lines)
+
+
+def _locate_in_sections(loc: list, raw: dict) -> str | None:
+    if len(loc) >= 4 and loc[0] == "sections" and loc[2] == "measures" and isinstance(loc[3], int):
+        try:
+            measure_id = raw["sections"][loc[1]]["measures"][loc[3]].get("id", f"#{loc[3] + 1}")
+        except (IndexError, KeyError, TypeError, AttributeError):
+            measure_id = f"#{loc[3] + 1}"
+        field = ".".join(str(p) for p in loc[4:]) or "(measure)"
+        return f"measure '{measure_id}', field '{field}'"
+    return None
+
+
+def _read(path: Path, root: Path) -> Any:
     try:
-        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigurationError(f"{path.relative_to(root)}: not valid YAML: {exc}") from exc
+
+
+def _parse_measure(path: Path, root: Path) -> Measure:
+    raw = _read(path, root)
+    relative = path.relative_to(root)
+    measure_id = raw.get("id", path.stem) if isinstance(raw, dict) else path.stem
+    try:
+        measure = Measure.model_validate(raw)
     except ValidationError as exc:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         lines = []
         for error in exc.errors():
-            loc = list(error["loc"])
-            where = ".".join(str(p) for p in loc)
-            if len(loc) >= 2 and loc[0] == "measures" and isinstance(loc[1], int):
-                measures = raw.get("measures") or []
-                measure_id = measures[loc[1]].get("id", f"#{loc[1] + 1}") if loc[1] < len(measures) and isinstance(measures[loc[1]], dict) else f"#{loc[1] + 1}"
-                field = ".".join(str(p) for p in loc[2:]) or "(measure)"
-                where = f"measure '{measure_id}', field '{field}'"
-            else:
-                where = f"field '{where}'"
-            lines.append(f"{where}: {error['msg']}")
-        raise ConfigurationError(f"{path.relative_to(root)}: " + "; ".join(lines)) from exc
+            field = ".".join(str(p) for p in error["loc"]) or "(measure)"
+            lines.append(f"measure '{measure_id}', field '{field}': {error['msg']}")
+        raise ConfigurationError(f"{relative}: " + "; ".join(lines)) from exc
+    if measure.id != path.stem:
+        raise ConfigurationError(f"{relative}: measure '{measure.id}', field 'id': must match the file name '{path.stem}'")
+    return measure
+
+
+def _parse_scorecard(path: Path, root: Path) -> Scorecard:
+    raw = _read(path, root)
+    try:
+        return Scorecard.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigurationError(f"{path.relative_to(root)}: " + _describe_errors(exc, raw, "sections")) from exc
+
+
+@lru_cache(maxsize=4)
+def documented_model_columns(dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict[str, frozenset[str]]:
+    """Every dbt model's documented columns, from the models' YAML (the contract a measure may compute over)."""
+    columns: dict[str, frozenset[str]] = {}
+    for path in sorted((dbt_project_dir / "models").rglob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for model in document.get("models") or []:
+            columns[model["name"]] = frozenset(c["name"] for c in model.get("columns") or [])
+    return columns
+
+
+def _filter_columns(filter_sql: str) -> set[str]:
+    """The column names a filter refers to; a filter that is not a SQL boolean expression is refused."""
+    try:
+        expression = sqlglot.parse_one(filter_sql, dialect="duckdb")
+    except sqlglot.errors.ParseError as exc:
+        raise ValueError(f"not a SQL expression: {exc.errors[0]['description'] if exc.errors else exc}") from exc
+    if isinstance(expression, (exp.Select, exp.Union, exp.Insert, exp.Delete, exp.Update, exp.Drop, exp.Create)):
+        raise ValueError("a filter is a condition on the model's columns, not a statement")
+    return {column.name for column in expression.find_all(exp.Column)}
+
+
+def measure_parts(measure: Measure) -> list[dict[str, Any]]:
+    """The measure's computation as the engine runs it: one row per aggregate (value, or numerator and denominator).
+
+    A mean is written as a numerator (sum) over a denominator (count), so the published figure carries both and
+    a board total can be recomputed rather than averaged; a median keeps its count as the denominator.
+    """
+    compute = measure.compute
+    assert compute is not None
+
+    def part(name: str, quantity: Quantity | None, aggregate: str, column: str | None, min_events: int = 1) -> dict[str, Any]:
+        """One aggregate; the measure's model, date and filter apply unless the numerator or denominator says otherwise."""
+        quantity = quantity or Quantity()
+        filters = [f for f in (compute.filter, quantity.filter) if f]
+        return {
+            "measure_id": measure.id,
+            "part": name,
+            "model": quantity.model or compute.model,
+            "date_column": quantity.date or compute.date,
+            "window": compute.window,
+            "filter_sql": " and ".join(f"({f})" for f in filters) if filters else "true",
+            "aggregate": aggregate,
+            "column_name": column,
+            "min_events": max(quantity.min_events, min_events),
+        }
+
+    if compute.numerator is not None:
+        return [
+            part("numerator", compute.numerator, compute.numerator.aggregate, compute.numerator.column),
+            part("denominator", compute.denominator, compute.denominator.aggregate, compute.denominator.column),
+        ]
+    if compute.aggregate == "mean":
+        return [part("numerator", None, "sum", compute.column), part("denominator", None, "count", compute.column)]
+    if compute.aggregate == "median":
+        return [part("value", None, "median", compute.column), part("denominator", None, "count", compute.column)]
+    return [part("value", None, compute.aggregate, compute.column, compute.min_events)]
+
+
+def _check_against_models(measure: Measure, parts: list[dict[str, Any]], relative: Path) -> None:
+    models = documented_model_columns()
+    for part in parts:
+        where = f"{relative}: measure '{measure.id}', field 'compute'"
+        model = part["model"]
+        if model not in models:
+            raise ConfigurationError(f"{where}: model '{model}' is not a documented dbt model")
+        known = models[model] | {"area_code"}
+        named = {
+            "date": part["date_column"],
+            "column": part["column_name"],
+        }
+        for field, column in named.items():
+            if column and column not in known:
+                raise ConfigurationError(f"{where}.{field}: '{column}' is not a documented column of {model}")
+        try:
+            unknown = _filter_columns(part["filter_sql"]) - known
+        except ValueError as exc:
+            raise ConfigurationError(f"{where}.filter: {exc}") from exc
+        if unknown:
+            raise ConfigurationError(f"{where}.filter: {', '.join(sorted(unknown))} not documented columns of {model}")
+        for breakdown in measure.breakdowns:
+            if breakdown not in known:
+                raise ConfigurationError(
+                    f"{relative}: measure '{measure.id}', field 'breakdowns': '{breakdown}' is not a documented column of {model}"
+                )
+
+
+def _computation_text(measure: Measure) -> str | None:
+    """The computation in words for the catalogue, e.g. 'count of fct_police_outcomes where ... / count of ...'."""
+    if measure.compute is None:
+        return None
+    texts = []
+    for part in measure_parts(measure):
+        subject = f"{part['aggregate']}({part['column_name']})" if part["column_name"] else "count(*)"
+        if part["min_events"] > 1:
+            subject += f" having at least {part['min_events']} rows"
+        condition = "" if part["filter_sql"] == "true" else f" where {part['filter_sql']}"
+        texts.append(f"{part['part']}: {subject} of {part['model']} by {part['date_column'] or 'cohort'}{condition}")
+    return "; ".join(texts)
+
+
+class Definitions:
+    """Everything under scorecard_definitions/, validated: the measure library and the scorecards that use it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.measures: dict[str, tuple[Measure, Path]] = {}
+        for path in sorted((root / MEASURES_FOLDER).rglob("*.yaml")):
+            measure = _parse_measure(path, root)
+            relative = path.relative_to(root)
+            if measure.id in self.measures:
+                raise ConfigurationError(f"{relative}: measure '{measure.id}' is also defined in {self.measures[measure.id][1]}")
+            if measure.compute is not None:
+                _check_against_models(measure, measure_parts(measure), relative)
+            self.measures[measure.id] = (measure, relative)
+        self.scorecards: list[tuple[Scorecard, Path]] = []
+        for path in sorted(root.glob("*/scorecard.yaml")):
+            scorecard = _parse_scorecard(path, root)
+            relative = path.relative_to(root)
+            if scorecard.id != path.parent.name:
+                raise ConfigurationError(f"{relative}: field 'id': '{scorecard.id}' must match its folder '{path.parent.name}'")
+            seen: set[str] = set()
+            for section in scorecard.sections:
+                for entry in section.measures:
+                    if entry.id not in self.measures:
+                        raise ConfigurationError(
+                            f"{relative}: measure '{entry.id}', field 'id': no such measure in {MEASURES_FOLDER}/"
+                        )
+                    if entry.id in seen:
+                        raise ConfigurationError(f"{relative}: measure '{entry.id}' is listed twice")
+                    seen.add(entry.id)
+                    if entry.rag is not None:
+                        _check_rag(entry, self.measures[entry.id][0], relative)
+            self.scorecards.append((scorecard, relative))
+        if not self.scorecards:
+            raise ConfigurationError(f"no scorecard definitions (*/scorecard.yaml) found under {root}")
+
+    def catalogue(self) -> pl.DataFrame:
+        """One row per scorecard and measure with every definition field (the scorecard.measures table)."""
+        rows = []
+        for scorecard, scorecard_file in self.scorecards:
+            for section_order, section in enumerate(scorecard.sections, start=1):
+                for measure_order, entry in enumerate(section.measures, start=1):
+                    measure, measure_file = self.measures[entry.id]
+                    rows.append(
+                        {
+                            "scorecard_id": scorecard.id,
+                            "scorecard_title": scorecard.title,
+                            "section_id": section.id,
+                            "section_title": section.title,
+                            "section_order": section_order,
+                            "measure_order": measure_order,
+                            "measure_id": measure.id,
+                            "title": entry.title or measure.title,
+                            "library_title": measure.title,
+                            "description": " ".join(measure.description.split()),
+                            "owner_agency": measure.owner_agency,
+                            "source_agencies": ",".join(measure.source_agencies),
+                            "source_extracts": ",".join(measure.source_extracts),
+                            "counting_basis": measure.counting_basis,
+                            "period_types": ",".join(PERIOD_TYPES_BY_BASIS[measure.counting_basis]),
+                            "unit": measure.unit,
+                            "scale": SCALE_BY_UNIT[measure.unit],
+                            "aggregate": _aggregate_name(measure),
+                            "computation": _computation_text(measure),
+                            "frequency": measure.frequency,
+                            "polarity": measure.polarity,
+                            "target": entry.target,
+                            "rag_green": entry.rag.green if entry.rag else None,
+                            "rag_red": entry.rag.red if entry.rag else None,
+                            "disclosure": measure.disclosure,
+                            "breakdowns": ",".join(measure.breakdowns),
+                            "availability": measure.availability,
+                            "availability_reason": measure.availability_reason,
+                            "estimate_reason": measure.estimate_reason,
+                            "definition_file": str(measure_file),
+                            "scorecard_file": str(scorecard_file),
+                        }
+                    )
+        return pl.DataFrame(rows, infer_schema_length=None)
+
+    def parts(self) -> pl.DataFrame:
+        """The computations of the measures some scorecard uses (the engine's input; see measure_parts)."""
+        used = {entry.id for scorecard, _ in self.scorecards for section in scorecard.sections for entry in section.measures}
+        rows = [
+            part
+            for measure_id, (measure, _) in sorted(self.measures.items())
+            if measure_id in used and measure.compute is not None
+            for part in measure_parts(measure)
+        ]
+        return pl.DataFrame(rows, schema=_PARTS_SCHEMA)
+
+    def scorecard_areas(self) -> pl.DataFrame:
+        """The force areas each board covers (a board's figures are recomputed over all of them, not averaged)."""
+        rows = [{"scorecard_id": s.id, "area_code": code} for s, _ in self.scorecards for code in s.areas]
+        return pl.DataFrame(rows)
+
+    def breakdowns(self) -> pl.DataFrame:
+        rows = [
+            {"measure_id": measure_id, "breakdown": breakdown}
+            for measure_id, (measure, _) in sorted(self.measures.items())
+            for breakdown in measure.breakdowns
+        ]
+        return pl.DataFrame(rows, schema={"measure_id": pl.String, "breakdown": pl.String})
+
+
+_PARTS_SCHEMA = {
+    "measure_id": pl.String, "part": pl.String, "model": pl.String, "date_column": pl.String, "window": pl.String,
+    "filter_sql": pl.String, "aggregate": pl.String, "column_name": pl.String, "min_events": pl.Int64,
+}
+
+
+def _aggregate_name(measure: Measure) -> str | None:
+    if measure.compute is None:
+        return None
+    if measure.compute.numerator is not None:
+        return "ratio"
+    return measure.compute.aggregate
+
+
+def _check_rag(entry: ScorecardMeasure, measure: Measure, relative: Path) -> None:
+    assert entry.rag is not None
+    where = f"{relative}: measure '{entry.id}', field 'rag'"
+    if measure.polarity == "neither":
+        raise ConfigurationError(f"{where}: a measure with polarity 'neither' has no red-amber-green")
+    if measure.polarity == "higher_is_better" and entry.rag.green < entry.rag.red:
+        raise ConfigurationError(f"{where}: higher is better, so green ({entry.rag.green}) must be at least red ({entry.rag.red})")
+    if measure.polarity == "lower_is_better" and entry.rag.green > entry.rag.red:
+        raise ConfigurationError(f"{where}: lower is better, so green ({entry.rag.green}) must be at most red ({entry.rag.red})")
+
+
+def load_definitions(root: Path) -> Definitions:
+    return Definitions(root)
 
 
 def load_measure_catalogue(root: Path) -> pl.DataFrame:
     """Every measure of every scorecard under root, one row each, with its scorecard and section."""
-    rows = []
-    for scorecard_file in sorted(root.glob("*/scorecard.yaml")):
-        scorecard = _parse(Scorecard, scorecard_file, root)
-        sections = {s.id: s for s in scorecard.sections}
-        for section_file in sorted(p for p in scorecard_file.parent.glob("*.yaml") if p.name != "scorecard.yaml"):
-            parsed = _parse(SectionFile, section_file, root)
-            relative = section_file.relative_to(root)
-            if parsed.scorecard != scorecard.id:
-                raise ConfigurationError(f"{relative}: scorecard '{parsed.scorecard}' is not '{scorecard.id}' of its folder")
-            if parsed.section not in sections:
-                raise ConfigurationError(f"{relative}: section '{parsed.section}' is not declared in {scorecard_file.relative_to(root)}")
-            for measure in parsed.measures:
-                rows.append(
-                    {
-                        "scorecard_id": scorecard.id,
-                        "scorecard_title": scorecard.title,
-                        "section_id": parsed.section,
-                        "section_title": sections[parsed.section].title,
-                        "measure_id": measure.id,
-                        "title": measure.title,
-                        "description": " ".join(measure.description.split()),
-                        "owner_agency": measure.owner_agency,
-                        "source_agencies": ",".join(measure.source_agencies),
-                        "source_extracts": ",".join(measure.source_extracts),
-                        "counting_basis": measure.counting_basis,
-                        "unit": measure.unit,
-                        "frequency": measure.frequency,
-                        "polarity": measure.polarity,
-                        "availability": measure.availability,
-                        "availability_reason": measure.availability_reason,
-                        "definition_file": str(relative),
-                    }
-                )
-    catalogue = pl.DataFrame(rows)
-    duplicated = catalogue.filter(pl.struct("scorecard_id", "measure_id").is_duplicated()) if rows else catalogue
-    if duplicated.height:
-        raise ConfigurationError(f"measure ids defined twice: {sorted(set(duplicated['measure_id']))}")
-    if not rows:
-        raise ConfigurationError(f"no scorecard definitions found under {root}")
-    return catalogue
+    return Definitions(root).catalogue()

@@ -5,22 +5,5 @@ with definitions as (
 
 )
 
-select
-    scorecard_id,
-    scorecard_title,
-    section_id,
-    section_title,
-    measure_id,
-    title,
-    description,
-    unit,
-    counting_basis,
-    source_agencies,
-    source_extracts,
-    owner_agency,
-    frequency,
-    polarity,
-    availability,
-    availability_reason,
-    definition_file
+select * exclude (scorecard_file)
 from definitions

@@ -1,0 +1,84 @@
+{#- The scorecard engine: one aggregate query per measure part (stg_definitions__measure_parts), unioned.
+
+    Each part is computed over its fact model for every reporting unit (area, board, England and Wales) and period
+    the measure is published for: rows dated in the period (window event), rows of the snapshot taken at the
+    period's end (window snapshot), or the cohort quarters of the model (window cohort). Boards and the nation are
+    recomputed from the rows of their areas, so a rate is never an average of rates.
+
+    The parts are read when the model runs (run_query), so a measure added in YAML needs no SQL. Every model a part
+    may read is in var('measure_fact_models'), declared as a dependency by the calling model. -#}
+{% macro measure_amounts(parts_relation, units_relation, periods_relation) %}
+    {%- if execute -%}
+        {%- set parts = run_query("select * from " ~ parts_relation ~ " order by measure_id, part") -%}
+    {%- else -%}
+        {%- set parts = [] -%}
+    {%- endif -%}
+    {%- if parts | length == 0 %}
+    select
+        cast(null as varchar) as measure_id,
+        cast(null as varchar) as part,
+        cast(null as varchar) as unit_code,
+        cast(null as varchar) as period_type,
+        cast(null as date) as period_start,
+        cast(null as date) as period_end,
+        cast(null as double) as amount
+    where false
+    {%- endif %}
+    {%- for part in parts %}
+    {%- set facts %}(select * from {{ ref(part['model']) }} where {{ part['filter_sql'] }}){% endset %}
+    {%- set column = adapter.quote(part['column_name']) if part['column_name'] else none %}
+    {%- if part['aggregate'] == 'count' -%}
+        {%- set amount = 'count(' ~ (('facts.' ~ column) if column else '*') ~ ')' -%}
+    {%- elif part['aggregate'] == 'count_distinct' and part['min_events'] == 1 -%}
+        {%- set amount = 'count(distinct facts.' ~ column ~ ')' -%}
+    {%- elif part['aggregate'] == 'count_distinct' -%}
+        {%- set amount = 'count(*)' -%}
+    {%- else -%}
+        {%- set amount = part['aggregate'] ~ '(facts.' ~ column ~ ')' -%}
+    {%- endif %}
+    {%- if part['measure_window'] == 'cohort' %}
+        {%- set period_join -%}
+        inner join (select 'quarter' as period_type) as periods on true
+        {%- endset %}
+        {%- set period_start, period_end = 'facts.cohort_start', 'facts.cohort_end' %}
+    {%- else %}
+        {%- set date_column = 'facts.' ~ adapter.quote(part['date_column']) %}
+        {%- set period_join -%}
+        inner join {{ periods_relation }} as periods
+            on {% if part['measure_window'] == 'snapshot' -%}
+            {{ date_column }} = periods.period_end
+            {%- else -%}
+            {{ date_column }} between periods.period_start and periods.period_end
+            {%- endif %}
+            and list_contains(string_split({{ "'" ~ part['period_types'] ~ "'" }}, ','), periods.period_type)
+        {%- endset %}
+        {%- set period_start, period_end = 'periods.period_start', 'periods.period_end' %}
+    {%- endif %}
+    {%- set grouped_rows %}
+        from {{ facts }} as facts
+        inner join {{ units_relation }} as units
+            on facts.area_code = units.area_code
+        {{ period_join }}
+    {%- endset %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    {%- if part['aggregate'] == 'count_distinct' and part['min_events'] > 1 %}
+    select '{{ part['measure_id'] }}' as measure_id, '{{ part['part'] }}' as part, unit_code, period_type,
+        period_start, period_end, cast(count(*) as double) as amount
+    from (
+        select units.unit_code, periods.period_type, {{ period_start }} as period_start, {{ period_end }} as period_end,
+            facts.{{ column }}
+        {{ grouped_rows }}
+        group by all
+        having count(*) >= {{ part['min_events'] }}
+    )
+    group by all
+    {%- else %}
+    select '{{ part['measure_id'] }}' as measure_id, '{{ part['part'] }}' as part, units.unit_code, periods.period_type,
+        {{ period_start }} as period_start, {{ period_end }} as period_end, cast({{ amount }} as double) as amount
+    {{ grouped_rows }}
+    group by all
+    {%- endif %}
+    {%- endfor %}
+{% endmacro %}

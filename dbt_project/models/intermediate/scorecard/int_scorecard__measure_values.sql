@@ -1,0 +1,177 @@
+{#- Every computed measure's figure for every reporting unit and period it is published for, with its numerator and
+    denominator, and whether the period's data is complete. A period missing a month of a source extract is not
+    available (null, with the reason), never a partial or zero figure; a complete period with no rows is zero. -#}
+with measures as (
+
+    select distinct measure_id, period_types, source_extracts, unit, scale, aggregate, counting_basis
+    from {{ ref('stg_definitions__measures') }}
+    where availability = 'computed'
+
+),
+
+amounts as (
+
+    select * from {{ ref('int_scorecard__measure_amounts') }}
+
+),
+
+units as (
+
+    select distinct unit_code, unit_name, unit_type from {{ ref('int_scorecard__reporting_units') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_scorecard__periods') }}
+
+),
+
+extract_months as (
+
+    select * from {{ ref('int_scorecard__extract_months') }}
+
+),
+
+months_in_range as (
+
+    select period_start as month_start from periods where period_type = 'month'
+
+),
+
+cohort_periods as (
+
+    select distinct measure_id, 'quarter' as period_type, period_start, period_end
+    from amounts
+    where measure_id in (select measure_id from measures where counting_basis = 'cohort')
+
+),
+
+measure_periods as (
+
+    select measures.measure_id, periods.period_type, periods.period_start, periods.period_end
+    from measures
+    inner join periods
+        on list_contains(string_split(measures.period_types, ','), periods.period_type)
+    where measures.counting_basis <> 'cohort'
+
+    union all
+
+    select measure_id, period_type, period_start, period_end from cohort_periods
+
+),
+
+-- the months whose extracts a figure needs: every month of the period, or the snapshot's month
+needed_months as (
+
+    select
+        measure_periods.*,
+        unnest(string_split(measures.source_extracts, ',')) as extract,
+        cast(month_start as date) as month_start
+    from measure_periods
+    inner join measures
+        on measure_periods.measure_id = measures.measure_id,
+        range(
+            case when measures.counting_basis = 'snapshot'
+                then date_trunc('month', measure_periods.period_end)
+                else measure_periods.period_start end,
+            measure_periods.period_end,
+            interval 1 month
+        ) as months(month_start)
+    where measures.counting_basis <> 'cohort' and measures.source_extracts <> ''
+
+),
+
+missing_months as (
+
+    select
+        needed_months.measure_id,
+        needed_months.period_type,
+        needed_months.period_start,
+        string_agg(
+            needed_months.extract || ' ' || strftime(needed_months.month_start, '%Y-%m'), ', '
+            order by needed_months.month_start, needed_months.extract
+        ) as missing
+    from needed_months
+    left join extract_months
+        on needed_months.extract = extract_months.extract
+        and needed_months.month_start = extract_months.month_start
+    where extract_months.extract is null
+    group by all
+
+),
+
+amounts_by_period as (
+
+    select
+        measure_id,
+        unit_code,
+        period_type,
+        period_start,
+        max(amount) filter (where part = 'value') as value_amount,
+        max(amount) filter (where part = 'numerator') as numerator_amount,
+        max(amount) filter (where part = 'denominator') as denominator_amount
+    from amounts
+    group by all
+
+),
+
+figures as (
+
+    select
+        measure_periods.measure_id,
+        units.unit_code,
+        units.unit_name,
+        units.unit_type,
+        measure_periods.period_type,
+        measure_periods.period_start,
+        measure_periods.period_end,
+        measures.unit,
+        measures.counting_basis,
+        measures.aggregate,
+        measures.scale,
+        missing_months.missing,
+        amounts_by_period.value_amount,
+        coalesce(amounts_by_period.numerator_amount, 0) as numerator_amount,
+        coalesce(amounts_by_period.denominator_amount, 0) as denominator_amount
+    from measure_periods
+    inner join measures
+        on measure_periods.measure_id = measures.measure_id
+    cross join units
+    left join missing_months
+        on measure_periods.measure_id = missing_months.measure_id
+        and measure_periods.period_type = missing_months.period_type
+        and measure_periods.period_start = missing_months.period_start
+    left join amounts_by_period
+        on measure_periods.measure_id = amounts_by_period.measure_id
+        and units.unit_code = amounts_by_period.unit_code
+        and measure_periods.period_type = amounts_by_period.period_type
+        and measure_periods.period_start = amounts_by_period.period_start
+
+),
+
+measure_values as (
+
+    select
+        measure_id,
+        unit_code,
+        unit_name,
+        unit_type,
+        period_type,
+        period_start,
+        period_end,
+        case
+            when missing is not null then null
+            when aggregate in ('ratio', 'mean') then numerator_amount / nullif(denominator_amount, 0) * scale
+            when aggregate = 'median' then value_amount
+            else coalesce(value_amount, 0)
+        end as value,
+        case when missing is null and aggregate in ('ratio', 'mean') then numerator_amount end as numerator,
+        case when missing is null and aggregate in ('ratio', 'mean', 'median') then denominator_amount end as denominator,
+        case when missing is null then 'ok' else 'not_available' end as status,
+        case when missing is not null then 'not delivered: ' || missing end as status_reason
+    from figures
+
+)
+
+select * from measure_values

@@ -1,0 +1,84 @@
+{#- The geographies figures are computed for, each with the police force areas it covers: every area in the data or
+    on a board, every board (a scorecard covering several areas is recomputed over them, never averaged), and
+    England and Wales when the data covers all 43 areas. -#}
+with force_areas as (
+
+    select area_code, area_name from {{ ref('ref_police_force_areas') }}
+
+),
+
+scorecard_areas as (
+
+    select * from {{ ref('stg_definitions__scorecard_areas') }}
+
+),
+
+scorecards as (
+
+    select distinct scorecard_id, scorecard_title from {{ ref('stg_definitions__measures') }}
+
+),
+
+areas_in_data as (
+
+    {% for model in var('measure_fact_models') %}
+    select distinct area_code from {{ ref(model) }}
+    {% if not loop.last %}union{% endif %}
+    {% endfor %}
+
+),
+
+areas as (
+
+    select area_code from areas_in_data where area_code is not null
+    union
+    select area_code from scorecard_areas
+
+),
+
+area_units as (
+
+    select
+        areas.area_code as unit_code,
+        force_areas.area_name as unit_name,
+        'area' as unit_type,
+        areas.area_code
+    from areas
+    inner join force_areas
+        on areas.area_code = force_areas.area_code
+
+),
+
+board_units as (
+
+    select
+        scorecards.scorecard_id as unit_code,
+        scorecards.scorecard_title as unit_name,
+        'board' as unit_type,
+        scorecard_areas.area_code
+    from scorecard_areas
+    inner join scorecards
+        on scorecard_areas.scorecard_id = scorecards.scorecard_id
+    where scorecard_areas.scorecard_id in (
+        select scorecard_id from scorecard_areas group by scorecard_id having count(*) > 1
+    )
+
+),
+
+national_unit as (
+
+    select
+        'K04000001' as unit_code,
+        'England and Wales' as unit_name,
+        'national' as unit_type,
+        area_code
+    from area_units
+    where (select count(*) from area_units) = (select count(*) from force_areas)
+
+)
+
+select * from area_units
+union all
+select * from board_units
+union all
+select * from national_unit

@@ -1,0 +1,17 @@
+with source as (
+
+    select * from {{ source('definitions', 'measure_parts') }}
+
+)
+
+select
+    measure_id,
+    part,
+    model,
+    date_column,
+    "window" as measure_window,
+    filter_sql,
+    aggregate,
+    column_name,
+    min_events
+from source
