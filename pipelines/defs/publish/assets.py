@@ -11,7 +11,7 @@ from pipelines.lib.publish import PUBLISHED_TABLES, publish
     group_name="publish",
     owners=["team:lcjb-analysts"],
     kinds={"duckdb"},
-    deps=[dg.AssetKey([schema, name]) for schema, names in PUBLISHED_TABLES.items() for name in names],
+    deps=[dg.AssetKey(source.split(".")) for source in PUBLISHED_TABLES.values()],
     description="The published DuckDB file BI tools read (scorecard schema only; readable by DuckDB 1.4 clients), "
     "swapped in atomically.",
 )

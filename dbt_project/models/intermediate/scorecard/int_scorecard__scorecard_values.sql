@@ -1,0 +1,174 @@
+{#- Each scorecard's figures before disclosure control and comparisons: one row per scorecard, measure, area (and the
+    board itself when it covers several areas), period type and period, with the England and Wales figure where the
+    data covers every area and the data's as-at date (the last day of the latest month its extracts delivered).
+    Measures the agency extracts cannot give are listed every period as not available, with the reason. -#}
+with definitions as (
+
+    select * from {{ ref('stg_definitions__measures') }}
+
+),
+
+scorecard_areas as (
+
+    select * from {{ ref('stg_definitions__scorecard_areas') }}
+
+),
+
+computed as (
+
+    select * from {{ ref('int_scorecard__measure_values') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_scorecard__periods') }}
+
+),
+
+extract_months as (
+
+    select * from {{ ref('int_scorecard__extract_months') }}
+
+),
+
+force_areas as (
+
+    select area_code, area_name from {{ ref('ref_police_force_areas') }}
+
+),
+
+-- a board's own row when it covers several areas, beside its areas'
+scorecard_units as (
+
+    select scorecard_areas.scorecard_id, scorecard_areas.area_code as unit_code, force_areas.area_name as unit_name,
+        'area' as unit_type
+    from scorecard_areas
+    inner join force_areas
+        on scorecard_areas.area_code = force_areas.area_code
+
+    union all
+
+    select scorecard_id, scorecard_id, any_value(scorecard_title), 'board'
+    from definitions
+    where scorecard_id in (select scorecard_id from scorecard_areas group by scorecard_id having count(*) > 1)
+    group by scorecard_id
+
+),
+
+computed_rows as (
+
+    select
+        definitions.scorecard_id,
+        computed.measure_id,
+        computed.unit_code,
+        computed.unit_name,
+        computed.unit_type,
+        computed.period_type,
+        computed.period_start,
+        computed.period_end,
+        computed.value,
+        computed.numerator,
+        computed.denominator,
+        case
+            when computed.status = 'ok' and definitions.estimate_reason is not null then 'estimate'
+            else computed.status
+        end as status,
+        coalesce(computed.status_reason, definitions.estimate_reason) as status_reason
+    from definitions
+    inner join scorecard_units
+        on definitions.scorecard_id = scorecard_units.scorecard_id
+    inner join computed
+        on definitions.measure_id = computed.measure_id
+        and scorecard_units.unit_code = computed.unit_code
+    where definitions.availability = 'computed'
+
+),
+
+-- measures the agency extracts cannot give: listed every period, with the reason
+uncomputed_rows as (
+
+    select
+        definitions.scorecard_id,
+        definitions.measure_id,
+        scorecard_units.unit_code,
+        scorecard_units.unit_name,
+        scorecard_units.unit_type,
+        periods.period_type,
+        periods.period_start,
+        periods.period_end,
+        cast(null as double) as value,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        'not_available' as status,
+        definitions.availability_reason as status_reason
+    from definitions
+    inner join scorecard_units
+        on definitions.scorecard_id = scorecard_units.scorecard_id
+    inner join periods
+        on list_contains(string_split(definitions.period_types, ','), periods.period_type)
+    where definitions.availability <> 'computed'
+
+),
+
+scorecard_rows as (
+
+    select * from computed_rows
+    union all
+    select * from uncomputed_rows
+
+),
+
+national as (
+
+    select measure_id, period_type, period_start, value, numerator, denominator
+    from computed
+    where unit_type = 'national'
+
+),
+
+data_cut_off as (
+
+    select
+        definitions.scorecard_id,
+        definitions.measure_id,
+        cast(last_day(max(extract_months.month_start)) as date) as as_at
+    from definitions
+    inner join extract_months
+        on list_contains(string_split(definitions.source_extracts, ','), extract_months.extract)
+    group by all
+
+),
+
+scorecard_values as (
+
+    select
+        scorecard_rows.scorecard_id,
+        scorecard_rows.measure_id,
+        scorecard_rows.unit_code as area_code,
+        scorecard_rows.unit_name as area_name,
+        scorecard_rows.unit_type as area_type,
+        scorecard_rows.period_type,
+        scorecard_rows.period_start,
+        scorecard_rows.period_end,
+        scorecard_rows.value,
+        scorecard_rows.numerator,
+        scorecard_rows.denominator,
+        scorecard_rows.status,
+        scorecard_rows.status_reason,
+        national.value as national_value,
+        national.numerator as national_numerator,
+        national.denominator as national_denominator,
+        data_cut_off.as_at
+    from scorecard_rows
+    left join national
+        on scorecard_rows.measure_id = national.measure_id
+        and scorecard_rows.period_type = national.period_type
+        and scorecard_rows.period_start = national.period_start
+    left join data_cut_off
+        on scorecard_rows.scorecard_id = data_cut_off.scorecard_id
+        and scorecard_rows.measure_id = data_cut_off.measure_id
+
+)
+
+select * from scorecard_values
