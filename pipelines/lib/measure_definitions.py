@@ -20,7 +20,7 @@ from typing import Any, Literal
 import polars as pl
 import sqlglot
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlglot import exp
 
 from pipelines.lib.errors import ConfigurationError
@@ -146,12 +146,13 @@ class Scorecard(Strict):
     areas: list[str] = Field(min_length=1, description="ONS police force area codes the board covers")
     sections: list[Section]
 
-    @model_validator(mode="after")
-    def _area_codes(self) -> "Scorecard":
-        for code in self.areas:
+    @field_validator("areas")
+    @classmethod
+    def _area_codes(cls, areas: list[str]) -> list[str]:
+        for code in areas:
             if not _valid_area(code):
-                raise ValueError(f"areas: '{code}' is not an ONS police force area code (E23000xxx or W15000xxx)")
-        return self
+                raise ValueError(f"'{code}' is not an ONS police force area code (E23000xxx or W15000xxx)")
+        return areas
 
 
 def _valid_area(code: str) -> bool:
@@ -224,6 +225,13 @@ def documented_model_columns(dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict[st
     return columns
 
 
+@lru_cache(maxsize=4)
+def measure_fact_models(dbt_project_dir: Path = DBT_PROJECT_DIR) -> tuple[str, ...]:
+    """The models the engine may read (the calling dbt model declares them all as dependencies)."""
+    project = yaml.safe_load((dbt_project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
+    return tuple(project["vars"]["measure_fact_models"])
+
+
 def _filter_columns(filter_sql: str) -> set[str]:
     """The column names a filter refers to; a filter that is not a SQL boolean expression is refused."""
     try:
@@ -273,31 +281,37 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
 
 
 def _check_against_models(measure: Measure, parts: list[dict[str, Any]], relative: Path) -> None:
+    """Every model, column and filter a computation names must exist in the dbt models' documentation."""
     models = documented_model_columns()
+    fact_models = set(measure_fact_models())
+
+    def where(field: str) -> str:
+        return f"{relative}: measure '{measure.id}', field '{field}'"
+
     for part in parts:
-        where = f"{relative}: measure '{measure.id}', field 'compute'"
+        prefix = "compute" if part["part"] == "value" else f"compute.{part['part']}"
         model = part["model"]
         if model not in models:
-            raise ConfigurationError(f"{where}: model '{model}' is not a documented dbt model")
-        known = models[model] | {"area_code"}
-        named = {
-            "date": part["date_column"],
-            "column": part["column_name"],
-        }
-        for field, column in named.items():
+            raise ConfigurationError(f"{where(prefix + '.model')}: '{model}' is not a documented dbt model")
+        if model not in fact_models:
+            raise ConfigurationError(
+                f"{where(prefix + '.model')}: '{model}' is not in dbt_project.yml vars.measure_fact_models"
+            )
+        known = models[model]
+        for field, column in (("date", part["date_column"]), ("column", part["column_name"])):
             if column and column not in known:
-                raise ConfigurationError(f"{where}.{field}: '{column}' is not a documented column of {model}")
+                raise ConfigurationError(f"{where(prefix + '.' + field)}: '{column}' is not a documented column of {model}")
         try:
             unknown = _filter_columns(part["filter_sql"]) - known
         except ValueError as exc:
-            raise ConfigurationError(f"{where}.filter: {exc}") from exc
+            raise ConfigurationError(f"{where(prefix + '.filter')}: {exc}") from exc
         if unknown:
-            raise ConfigurationError(f"{where}.filter: {', '.join(sorted(unknown))} not documented columns of {model}")
+            raise ConfigurationError(
+                f"{where(prefix + '.filter')}: {', '.join(sorted(unknown))} not documented columns of {model}"
+            )
         for breakdown in measure.breakdowns:
             if breakdown not in known:
-                raise ConfigurationError(
-                    f"{relative}: measure '{measure.id}', field 'breakdowns': '{breakdown}' is not a documented column of {model}"
-                )
+                raise ConfigurationError(f"{where('breakdowns')}: '{breakdown}' is not a documented column of {model}")
 
 
 def _computation_text(measure: Measure) -> str | None:

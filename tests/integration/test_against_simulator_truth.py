@@ -20,7 +20,7 @@ def test_published_measure_equals_truth_every_month(simulated_landing: Path, sim
     )
     with duckdb.connect(str(simulated_warehouse / "cjs_scorecard.duckdb"), read_only=True) as connection:
         published = connection.sql(
-            f"select period_start, value as published from scorecard.measure_values where measure_id = '{measure_id}' and area_code = 'E23000038'"
+            f"select period_start, value as published from scorecard.measure_values where measure_id = '{measure_id}' and area_code = 'E23000038' and period_type = 'month'"
         ).pl()
     compared = truth.join(published, on="period_start", how="full", coalesce=True).sort("period_start")
     assert compared.height == 12

@@ -8,15 +8,34 @@ from pathlib import Path
 import pytest
 
 from pipelines.lib.errors import ConfigurationError
-from pipelines.lib.measure_definitions import load_measure_catalogue
+from pipelines.lib.measure_definitions import load_definitions, load_measure_catalogue
 from pipelines.settings import SCORECARD_DEFINITIONS_DIR
+
+RUI = Path("measures/police/rui_live.yaml")
+FAT = Path("measures/police/fat_rate_r12m.yaml")
+WCJB = Path("wcjb/scorecard.yaml")
 
 
 def test_shipped_definitions_load() -> None:
     catalogue = load_measure_catalogue(SCORECARD_DEFINITIONS_DIR)
     row = catalogue.filter(catalogue["measure_id"] == "rui_live").row(0, named=True)
     assert row["scorecard_id"] == "wcjb" and row["title"] == "Volume of RUI investigations (Live)"
-    assert row["definition_file"] == "wcjb/p2_effective_efficient.yaml"
+    assert row["section_id"] == "p2_effective_efficient" and row["definition_file"] == str(RUI)
+    assert row["computation"].startswith("value: count(*) of fct_police_live_caseload by snapshot_date where")
+
+
+def test_every_measure_without_data_says_why() -> None:
+    catalogue = load_measure_catalogue(SCORECARD_DEFINITIONS_DIR)
+    uncomputed = catalogue.filter(catalogue["availability"] != "computed")
+    assert uncomputed["availability_reason"].null_count() == 0
+
+
+def test_a_mean_is_a_sum_over_a_count() -> None:
+    parts = load_definitions(SCORECARD_DEFINITIONS_DIR).parts()
+    rui_days = parts.filter(parts["measure_id"] == "rui_avg_days").sort("part")
+    assert rui_days.select("part", "aggregate", "column_name").rows() == [
+        ("denominator", "count", "days_in_status"), ("numerator", "sum", "days_in_status"),
+    ]
 
 
 @pytest.fixture
@@ -25,24 +44,67 @@ def definitions_copy(tmp_path: Path) -> Path:
     return tmp_path / "defs"
 
 
-def test_bad_field_names_file_measure_and_field(definitions_copy: Path) -> None:
-    section = definitions_copy / "wcjb" / "p2_effective_efficient.yaml"
-    section.write_text(section.read_text().replace("unit: count", "unit: bananas"))
+def _edit(root: Path, relative: Path, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def _error(root: Path) -> str:
     with pytest.raises(ConfigurationError) as raised:
-        load_measure_catalogue(definitions_copy)
-    message = str(raised.value)
-    assert "wcjb/p2_effective_efficient.yaml" in message and "measure 'rui_live'" in message and "field 'unit'" in message
+        load_definitions(root)
+    return str(raised.value)
 
 
-def test_unknown_section_is_refused(definitions_copy: Path) -> None:
-    section = definitions_copy / "wcjb" / "p2_effective_efficient.yaml"
-    section.write_text(section.read_text().replace("section: p2_effective_efficient", "section: p9_nowhere"))
-    with pytest.raises(ConfigurationError, match="section 'p9_nowhere' is not declared"):
-        load_measure_catalogue(definitions_copy)
+def test_bad_field_names_file_measure_and_field(definitions_copy: Path) -> None:
+    _edit(definitions_copy, RUI, "unit: count", "unit: bananas")
+    message = _error(definitions_copy)
+    assert str(RUI) in message and "measure 'rui_live'" in message and "field 'unit'" in message
+
+
+def test_filter_on_an_undocumented_column_is_refused(definitions_copy: Path) -> None:
+    _edit(definitions_copy, RUI, "filter: caseload_status =", "filter: casload_status =")
+    message = _error(definitions_copy)
+    assert str(RUI) in message and "measure 'rui_live'" in message and "field 'compute.filter'" in message
+    assert "casload_status" in message and "fct_police_live_caseload" in message
+
+
+def test_filter_that_is_not_sql_is_refused(definitions_copy: Path) -> None:
+    _edit(definitions_copy, FAT, "filter: is_further_action_taken", "filter: is_further_action_taken and and")
+    assert "measure 'fat_rate_r12m', field 'compute.numerator.filter'" in _error(definitions_copy)
+
+
+def test_unknown_model_is_refused(definitions_copy: Path) -> None:
+    _edit(definitions_copy, RUI, "model: fct_police_live_caseload", "model: fct_nowhere")
+    message = _error(definitions_copy)
+    assert "measure 'rui_live', field 'compute.model'" in message and "'fct_nowhere' is not a documented dbt model" in message
+
+
+def test_scorecard_naming_an_unknown_measure_is_refused(definitions_copy: Path) -> None:
+    _edit(definitions_copy, WCJB, "- id: rui_live", "- id: rui_lve")
+    message = _error(definitions_copy)
+    assert str(WCJB) in message and "measure 'rui_lve'" in message and "no such measure" in message
 
 
 def test_not_computed_measure_needs_a_reason(definitions_copy: Path) -> None:
-    section = definitions_copy / "wcjb" / "p2_effective_efficient.yaml"
-    section.write_text(section.read_text() + "    availability: not_available\n")
-    with pytest.raises(ConfigurationError, match="availability_reason"):
-        load_measure_catalogue(definitions_copy)
+    path = definitions_copy / RUI
+    text = path.read_text()
+    path.write_text(text[: text.index("compute:")] + "availability: not_available\n")
+    assert "availability_reason is required" in _error(definitions_copy)
+
+
+def test_rate_needs_numerator_and_denominator(definitions_copy: Path) -> None:
+    _edit(definitions_copy, RUI, "unit: count", "unit: percentage")
+    assert "needs a numerator and a denominator" in _error(definitions_copy)
+
+
+def test_rag_thresholds_must_follow_polarity(definitions_copy: Path) -> None:
+    _edit(definitions_copy, WCJB, "- id: rui_live", "- id: rui_live\n        rag: {green: 500, red: 100}")
+    message = _error(definitions_copy)
+    assert "measure 'rui_live', field 'rag'" in message and "lower is better" in message
+
+
+def test_board_area_must_be_an_ons_code(definitions_copy: Path) -> None:
+    _edit(definitions_copy, WCJB, "areas: [E23000038]", "areas: [Wiltshire]")
+    assert "field 'areas'" in _error(definitions_copy)
