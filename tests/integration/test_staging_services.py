@@ -48,7 +48,8 @@ FIGURES = {
                count(*) filter (where is_excellent_or_good), count(*)
         from staging.stg_pcc__public_confidence where area_code = $area group by all""",
 }
-# periods each figure has in the 12 reporting months: one per month, or one per cohort delivered (Jan-Mar 2023, in 2024-10)
+# periods each figure has in the 12 reporting months: one per month, or one per cohort delivered
+# (the Jan-Mar 2023 cohort, delivered in 2024-10)
 PERIODS = {measure: 12 for measure in FIGURES} | {"proven_reoffending_rate_adult": 1}
 
 
@@ -60,7 +61,10 @@ def truth(landing: Path, measure: str) -> dict[date, tuple]:
     frame = pl.read_parquet(landing / "_truth" / "measure_values.parquet").filter(
         (pl.col("measure_id") == measure) & (pl.col("area_code") == WILTSHIRE)
     )
-    return {row["period_start"]: (row["value"], row["numerator"], row["denominator"]) for row in frame.iter_rows(named=True)}
+    return {
+        row["period_start"]: (row["value"], row["numerator"], row["denominator"])
+        for row in frame.iter_rows(named=True)
+    }
 
 
 def as_floats(row: tuple) -> tuple:
@@ -80,7 +84,8 @@ def test_staging_figure_equals_truth_exactly(simulated_landing: Path, simulated_
 def test_reoffending_cohort_dates_parsed(simulated_warehouse: Path) -> None:
     with duckdb.connect(build_db(simulated_warehouse), read_only=True) as connection:
         cohorts = connection.sql(
-            "select distinct cohort_period, cohort_start, cohort_end, _reporting_month from staging.stg_moj__proven_reoffending"
+            "select distinct cohort_period, cohort_start, cohort_end, _reporting_month"
+            " from staging.stg_moj__proven_reoffending"
         ).fetchall()
     assert cohorts == [("Jan to Mar 2023", date(2023, 1, 1), date(2023, 3, 31), "2024-10")]
 
@@ -93,8 +98,10 @@ def test_stop_search_ratio_from_population_seed(simulated_landing: Path, simulat
         black, white = connection.execute(
             """
             select
-                count(*) filter (where searches.officer_defined_ethnicity = 'Black') / (population.population_black / 1000),
-                count(*) filter (where searches.officer_defined_ethnicity = 'White') / (population.population_white / 1000)
+                count(*) filter (where searches.officer_defined_ethnicity = 'Black')
+                    / (population.population_black / 1000),
+                count(*) filter (where searches.officer_defined_ethnicity = 'White')
+                    / (population.population_white / 1000)
             from staging.stg_police__stop_search as searches
             inner join reference.ref_force_name_aliases as aliases
                 on searches.force_name = aliases.force_name and aliases.covers_several_areas = 'N'
