@@ -139,6 +139,12 @@ facts as (
         coalesce(hearings_in_case.is_video_enabled, false) as is_video_enabled,
         hearings_in_case.trial_effectiveness,
         hearings_in_case.trial_effectiveness is not null as is_trial_listing,
+        hearings_in_case.trial_reason,
+        coalesce(
+            hearings_in_case.trial_effectiveness in ('cracked', 'ineffective')
+            and regexp_matches(hearings_in_case.trial_reason, '^(Cracked|Ineffective) reason: Prosecution'),
+            false
+        ) as is_prosecution_reason,
         hearings_in_case.court_type = 'MC' and hearings_in_case.hearing_number = 1 as is_first_mc_hearing,
         (hearings_in_case.court_type = 'MC' and hearings_in_case.hearing_number = 1)
             or hearings_in_case.hearing_type = 'ptph' as is_first_hearing_in_court,
