@@ -6,10 +6,13 @@
     recomputed from the rows of their areas, so a rate is never an average of rates.
 
     The parts are read when the model runs (run_query), so a measure added in YAML needs no SQL. Every model a part
-    may read is in var('measure_fact_models'), declared as a dependency by the calling model. -#}
-{% macro measure_amounts(parts_relation, units_relation, periods_relation) %}
+    may read is in var('measure_fact_models'), declared as a dependency by the calling model.
+
+    With by_category, each part row also names a breakdown (a column of the fact model) and the aggregates are
+    computed per category of it as well (columns breakdown and category). -#}
+{% macro measure_amounts(parts_relation, units_relation, periods_relation, by_category=false) %}
     {%- if execute -%}
-        {%- set parts = run_query("select * from " ~ parts_relation ~ " order by measure_id, part") -%}
+        {%- set parts = run_query("select * from " ~ parts_relation ~ " order by all") -%}
     {%- else -%}
         {%- set parts = [] -%}
     {%- endif -%}
@@ -21,11 +24,22 @@
         cast(null as varchar) as period_type,
         cast(null as date) as period_start,
         cast(null as date) as period_end,
+        {%- if by_category %}
+        cast(null as varchar) as breakdown,
+        cast(null as varchar) as category,
+        {%- endif %}
         cast(null as double) as amount
     where false
     {%- endif %}
     {%- for part in parts %}
     {%- set facts %}(select * from {{ ref(part['model']) }} where {{ part['filter_sql'] }}){% endset %}
+    {%- if by_category %}
+        {%- set category_columns = "'" ~ part['breakdown'] ~ "' as breakdown, coalesce(cast(facts." ~ adapter.quote(part['breakdown']) ~ " as varchar), 'unknown') as category," %}
+        {%- set category_inner = "coalesce(cast(facts." ~ adapter.quote(part['breakdown']) ~ " as varchar), 'unknown') as category," %}
+        {%- set category_outer = "'" ~ part['breakdown'] ~ "' as breakdown, category," %}
+    {%- else %}
+        {%- set category_columns, category_inner, category_outer = '', '', '' %}
+    {%- endif %}
     {%- set column = adapter.quote(part['column_name']) if part['column_name'] else none %}
     {%- if part['aggregate'] == 'count' -%}
         {%- set amount = 'count(' ~ (('facts.' ~ column) if column else '*') ~ ')' -%}
@@ -65,10 +79,10 @@
     {%- endif %}
     {%- if part['aggregate'] == 'count_distinct' and part['min_events'] > 1 %}
     select '{{ part['measure_id'] }}' as measure_id, '{{ part['part'] }}' as part, unit_code, period_type,
-        period_start, period_end, cast(count(*) as double) as amount
+        period_start, period_end, {{ category_outer }} cast(count(*) as double) as amount
     from (
         select units.unit_code, periods.period_type, {{ period_start }} as period_start, {{ period_end }} as period_end,
-            facts.{{ column }}
+            {{ category_inner }} facts.{{ column }}
         {{ grouped_rows }}
         group by all
         having count(*) >= {{ part['min_events'] }}
@@ -76,7 +90,8 @@
     group by all
     {%- else %}
     select '{{ part['measure_id'] }}' as measure_id, '{{ part['part'] }}' as part, units.unit_code, periods.period_type,
-        {{ period_start }} as period_start, {{ period_end }} as period_end, cast({{ amount }} as double) as amount
+        {{ period_start }} as period_start, {{ period_end }} as period_end, {{ category_columns }}
+        cast({{ amount }} as double) as amount
     {{ grouped_rows }}
     group by all
     {%- endif %}

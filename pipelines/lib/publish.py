@@ -21,6 +21,7 @@ from pipelines.settings import PUBLISHED_STORAGE_VERSION
 # copy; the unsuppressed scorecard.measure_values stays in the build database.
 PUBLISHED_TABLES: dict[str, str] = {
     "scorecard.measure_values": "scorecard.measure_values_disclosed",
+    "scorecard.measure_breakdowns": "scorecard.measure_breakdowns_disclosed",
     "scorecard.measures": "scorecard.measures",
 }
 FIGURE_KEY = ["scorecard_id", "measure_id", "area_code", "period_type", "period_start"]

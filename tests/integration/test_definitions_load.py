@@ -30,4 +30,4 @@ def test_asset_graph_tells_the_story() -> None:
     groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert {"ingest", "staging", "reconcile", "scorecard", "publish"} <= groups
     published = graph.get(dg.AssetKey(["published", "cjs_scorecard"]))
-    assert {k.to_user_string() for k in published.parent_keys} == {"scorecard/measure_values_disclosed", "scorecard/measures"}
+    assert {k.to_user_string() for k in published.parent_keys} == {"scorecard/measure_values_disclosed", "scorecard/measure_breakdowns_disclosed", "scorecard/measures"}

@@ -2,7 +2,8 @@
 
     Primary: a count from 1 to var('disclosure_count_threshold') (default 4), or a rate, mean or ratio whose
     denominator is under var('disclosure_min_denominator'), of a measure whose disclosure rule is standard.
-    Secondary, so a withheld figure cannot be worked out from published ones:
+    Secondary, so a withheld figure cannot be worked out from published ones (an empty figure has nothing to
+    withhold and is never chosen):
     - across a board: when exactly one of a board's areas is withheld for a measure and period, the board total
       minus the other areas would give it, so the smallest other area is withheld too;
     - across time: a quarter or rolling twelve months of an in-period measure is withheld when any of its months
@@ -57,8 +58,9 @@ primary_suppression as (
         scorecard_id, measure_id, period_type, period_start, area_code,
         count(*) filter (where is_suppressed) over by_cell = 1
             and not is_suppressed
+            and value is not null
             and row_number() over (partition by scorecard_id, measure_id, period_type, period_start, is_suppressed
-                order by value, area_code) = 1 as is_complement
+                order by value is null, value = 0, value, area_code) = 1 as is_complement
     from {relation}
     where area_type = 'area'
         and scorecard_id in (select scorecard_id from scorecard_values where area_type = 'board')
@@ -134,8 +136,10 @@ disclosure as (
         after_time.area_code,
         after_time.period_type,
         after_time.period_start,
-        after_time.is_suppressed or coalesce(derived_board_complements.is_complement, false) as is_suppressed,
+        after_time.value is not null
+            and (after_time.is_suppressed or coalesce(derived_board_complements.is_complement, false)) as is_suppressed,
         case
+            when after_time.value is null then null
             when after_time.is_primary then 'primary'
             when after_time.is_suppressed or derived_board_complements.is_complement then 'secondary'
         end as suppression,

@@ -42,19 +42,23 @@ mc_outstanding as (
 
 ),
 
+-- Crown Court case numbers repeat between Crown Courts: a CC case is its court and number
 cc_cases as (
 
     select
+        court_code,
         case_number,
         min(receipt_date) as receipt_date,
         max(disposal_date) as disposal_date,
         max(disposal_type) as disposal_type
     from (
-        select case_number, receipt_date, disposal_date, disposal_type from {{ ref('stg_hmcts__cc_cases') }}
+        select court_code, case_number, receipt_date, disposal_date, disposal_type from {{ ref('stg_hmcts__cc_cases') }}
         union all
-        select case_number, receipt_date, null, null from {{ ref('stg_hmcts__outstanding') }} where court_type = 'CC'
+        select court_code, case_number, receipt_date, null, null
+        from {{ ref('stg_hmcts__outstanding') }}
+        where court_type = 'CC'
     )
-    group by case_number
+    group by court_code, case_number
 
 ),
 
@@ -102,7 +106,7 @@ hearings_in_case as (
     select
         hearings.*,
         lead(hearings.hearing_type) over (
-            partition by hearings.court_type, hearings.case_number order by hearings.hearing_number
+            partition by hearings.court_type, hearings.court_code, hearings.case_number order by hearings.hearing_number
         ) as next_hearing_type,
         case hearings.court_type
             when 'MC' then coalesce(mc_cases.first_listing_date, mc_outstanding.receipt_date, mc_first_hearings.hearing_date)
@@ -120,7 +124,9 @@ hearings_in_case as (
     left join mc_first_hearings
         on hearings.court_type = 'MC' and hearings.case_number = mc_first_hearings.case_number
     left join cc_cases
-        on hearings.court_type = 'CC' and hearings.case_number = cc_cases.case_number
+        on hearings.court_type = 'CC'
+        and hearings.court_code = cc_cases.court_code
+        and hearings.case_number = cc_cases.case_number
     left join charges
         on hearings.court_type = 'MC' and hearings.case_number = charges.case_number
 

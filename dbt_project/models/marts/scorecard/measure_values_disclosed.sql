@@ -9,12 +9,7 @@
         case when disclosure.is_suppressed then null else scorecard_values.numerator end as numerator,
         case when disclosure.is_suppressed then null else scorecard_values.denominator end as denominator,
         case when disclosure.is_suppressed then 'suppressed' else scorecard_values.status end as status,
-        case
-            when disclosure.suppression = 'primary' then 'withheld: small number (disclosure control)'
-            when disclosure.suppression = 'secondary'
-                then 'withheld: would reveal a withheld figure through a total (disclosure control)'
-            else scorecard_values.status_reason
-        end as status_reason,
+        {{ withheld_reason('disclosure.suppression', 'scorecard_values.status_reason') }} as status_reason,
         case when disclosure.is_national_suppressed then null else scorecard_values.national_value end as national_value
     from {{ ref('int_scorecard__scorecard_values') }} as scorecard_values
     inner join {{ ref('int_scorecard__disclosure') }} as disclosure
