@@ -36,8 +36,8 @@ EXACT = {
     "referral_to_charge_days": ("referral_to_charge_days_sum", "referral_to_charge_count"),
     "precharge_timeliness_cps_days": ("precharge_timeliness_cps_days_sum", "precharge_timeliness_cps_count"),
 }
-# Measured on seed 7 (months 2024-02..2024-12): the mean over cases with a known charge is 1.7-3.9 days above the
-# truth (DA 0.2-2.1); January is off by ~14 days (most January first hearings follow December 2023 charges).
+# Measured on seed 7 (months 2023-02..2024-12): the mean over cases with a known charge is 2.1-3.7 days above the
+# truth (DA 0.2-2.0); the first month is off by ~15 days (most of its first hearings follow charges before the data).
 CHARGE_TO_FIRST_HEARING_TOLERANCE_DAYS = 5.0
 DA_CHARGE_TO_FIRST_HEARING_TOLERANCE_DAYS = 3.0
 MIN_CHARGE_KNOWN_SHARE = 0.75  # of first hearings, every month but the first

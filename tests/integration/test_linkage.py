@@ -175,7 +175,7 @@ def test_urn_links_are_exact(scores: pl.DataFrame) -> None:
     person = urn.filter(pl.col("pair_id").is_in(PERSON_PAIRS))
     assert person["precision"].to_list() == [1.0] * person.height
     # Case level (police, no date of birth): a URN mistyped one digit off can be another real case's URN, and a
-    # plausible date cannot always tell them apart (seed 11: 8 of 3,612 police-MC links, precision 0.998).
+    # plausible date cannot always tell them apart (seed 7, 24 months: 6 of 7,329 police-MC links, precision 0.999).
     case = urn.filter(pl.col("pair_id").is_in(CASE_PAIRS))
     assert case["precision"].min() >= 0.995
 
