@@ -11,6 +11,8 @@ TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
 SMALL_LANDING_ZONE = FIXTURES_DIR / "landing_small"
 TEST_KEY = "test-pseudonym-key-0123456789"
+# The simulated landing zone every integration test compares with the truth: Wiltshire, 24 months, seed 7.
+SIMULATED_FIRST_MONTH, SIMULATED_LAST_MONTH, SIMULATED_MONTHS = "2023-01", "2024-12", 24
 
 # Set before any pipelines module is imported, as the CLI does.
 os.environ.setdefault("CJS_PSEUDONYM_KEY", TEST_KEY)
@@ -28,11 +30,12 @@ def warehouse_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def simulated_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Wiltshire, 12 reporting months, from the simulator: realistic extracts with their ground truth in _truth/."""
+    """Wiltshire, 24 reporting months (2023-01..2024-12, seed 7), from the simulator: realistic extracts with their
+    ground truth in _truth/."""
     from pipelines.lib.simulator.run import simulate
 
     out = tmp_path_factory.mktemp("simulated") / "landing"
-    simulate(["wiltshire"], "2024-01", "2024-12", out, seed=7, scale=1.0)
+    simulate(["wiltshire"], SIMULATED_FIRST_MONTH, SIMULATED_LAST_MONTH, out, seed=7, scale=1.0)
     return out
 
 

@@ -8,6 +8,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from tests.conftest import SIMULATED_MONTHS
+
 PERSONAL_HEADERS = ["Suspect Name", "Suspect DOB", "PNC ID", "Suspect ID"]
 
 
@@ -23,7 +25,7 @@ def test_published_measure_equals_truth_every_month(simulated_landing: Path, sim
             f"select period_start, value as published from scorecard.measure_values where measure_id = '{measure_id}' and area_code = 'E23000038' and period_type = 'month'"
         ).pl()
     compared = truth.join(published, on="period_start", how="full", coalesce=True).sort("period_start")
-    assert compared.height == 12
+    assert compared.height == SIMULATED_MONTHS
     assert compared["truth"].to_list() == compared["published"].to_list()
 
 

@@ -17,6 +17,12 @@ court_centres as (
 
 ),
 
+disposal_types as (
+
+    select * from {{ ref('ref_hmcts_disposal_types') }}
+
+),
+
 court_records as (
 
     select
@@ -26,8 +32,7 @@ court_records as (
         urn_key,
         record_type,
         case record_type when 'receipt' then first_listing_date else disposal_date end as event_date,
-        disposal_type,
-        disposal_type = 'sent_to_crown_court' as is_sent_to_crown_court
+        disposal_type
     from mc_cases
 
     union all
@@ -39,8 +44,7 @@ court_records as (
         urn_key,
         record_type,
         case record_type when 'receipt' then receipt_date else disposal_date end as event_date,
-        disposal_type,
-        false as is_sent_to_crown_court
+        disposal_type
     from cc_cases
 
 ),
@@ -50,11 +54,15 @@ court_records_with_area as (
     select
         court_centres.area_code,
         court_records.*,
+        coalesce(disposal_types.disposal_group = 'sent_to_crown_court', false) as is_sent_to_crown_court,
         cast(date_trunc('month', court_records.event_date) as date) as event_month
     from court_records
     left join court_centres
         on court_records.court_type = court_centres.court_type
         and court_records.court_code = court_centres.court_code
+    left join disposal_types
+        on court_records.court_type = disposal_types.court_type
+        and court_records.disposal_type = disposal_types.disposal_type
 
 )
 

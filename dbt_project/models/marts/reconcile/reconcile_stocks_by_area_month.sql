@@ -1,5 +1,6 @@
-{#- Stocks side by side at each month end: the police count charged cases still waiting for court, HMCTS counts the
-    cases open at each court. They measure different things; this mart shows both on one row. -#}
+{#- Stocks side by side at each month end: the police count charged cases still waiting for court, the CPS's live
+    cases are derived from its charge and finalisation dates, HMCTS counts the cases open at each court. They measure
+    different things; this mart shows them on one row. -#}
 with police_caseload as (
 
     select *, period_start as month_start from {{ ref('int_police_live_caseload_by_area_month') }}
@@ -9,6 +10,12 @@ with police_caseload as (
 court_outstanding as (
 
     select * from {{ ref('int_hmcts_outstanding_by_area_month') }}
+
+),
+
+cps_live_cases as (
+
+    select * from {{ ref('int_cps_live_cases_by_area_month') }}
 
 ),
 
@@ -33,12 +40,17 @@ stocks_side_by_side as (
         police_caseload.charged_awaiting_court_live as police_charged_awaiting_court_rows,
         police_caseload.charged_awaiting_court_cases as police_charged_awaiting_court_cases,
         police_caseload.as_at as police_as_at,
+        cps_live_cases.cps_live_cases_derived,
+        cps_live_cases.derived_since as cps_live_cases_derived_since,
+        cps_live_cases.as_at as cps_as_at,
         court_stocks.hmcts_mc_outstanding,
         court_stocks.hmcts_cc_outstanding,
         court_stocks.hmcts_as_at,
         'snapshot' as counting_basis
     from police_caseload
     full outer join court_stocks
+        using (area_code, month_start)
+    full outer join cps_live_cases
         using (area_code, month_start)
 
 )
