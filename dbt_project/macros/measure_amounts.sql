@@ -9,8 +9,9 @@
     may read is in var('measure_fact_models'), declared as a dependency by the calling model.
 
     With by_category, each part row also names a breakdown (a column of the fact model) and the aggregates are
-    computed per category of it as well (columns breakdown and category). -#}
-{% macro measure_amounts(parts_relation, units_relation, periods_relation, by_category=false) %}
+    computed per category of it as well (columns breakdown and category). A part with per_1000_residents is divided
+    by the unit's residents of that group (population_relation) / 1,000. -#}
+{% macro measure_amounts(parts_relation, units_relation, periods_relation, population_relation, by_category=false) %}
     {%- if execute -%}
         {%- set parts = run_query("select * from " ~ parts_relation ~ " order by all") -%}
     {%- else -%}
@@ -50,6 +51,16 @@
     {%- else -%}
         {%- set amount = part['aggregate'] ~ '(facts.' ~ column ~ ')' -%}
     {%- endif %}
+    {%- if part['per_1000_residents'] %}
+        {%- set amount = amount ~ ' / any_value(population.residents) * 1000' %}
+        {%- set population_join -%}
+        inner join {{ population_relation }} as population
+            on units.unit_code = population.unit_code
+            and population.population_group = '{{ part['per_1000_residents'] }}'
+        {%- endset %}
+    {%- else %}
+        {%- set population_join = '' %}
+    {%- endif %}
     {%- if part['measure_window'] == 'cohort' %}
         {%- set period_join -%}
         inner join (select 'quarter' as period_type) as periods on true
@@ -73,6 +84,7 @@
         inner join {{ units_relation }} as units
             on facts.area_code = units.area_code
         {{ period_join }}
+        {{ population_join }}
     {%- endset %}
     {%- if not loop.first %}
     union all

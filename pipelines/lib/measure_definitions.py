@@ -50,6 +50,9 @@ class Quantity(Strict):
     aggregate: Literal["count", "count_distinct", "sum", "mean", "median"] = "count"
     column: str | None = None
     min_events: int = Field(1, ge=1, description="count_distinct only: keys with at least this many rows")
+    per_1000_residents: Literal["all", "White", "Black", "Asian", "Mixed", "Other"] | None = Field(
+        None, description="divide by the reporting unit's residents (of this ethnic group) / 1,000 (ref_area_population)"
+    )
 
     @model_validator(mode="after")
     def _column_when_needed(self) -> "Quantity":
@@ -57,6 +60,8 @@ class Quantity(Strict):
             raise ValueError(f"aggregate '{self.aggregate}' needs a column")
         if self.min_events > 1 and self.aggregate != "count_distinct":
             raise ValueError("min_events applies to count_distinct only")
+        if self.per_1000_residents and (self.aggregate not in ("count", "count_distinct", "sum") or self.min_events > 1):
+            raise ValueError("per_1000_residents applies to a count, distinct count or sum")
         return self
 
 
@@ -112,7 +117,8 @@ class Measure(Strict):
             if (self.compute.window == "cohort") != (self.counting_basis == "cohort"):
                 raise ValueError("window 'cohort' goes with counting_basis 'cohort' (and only with it)")
             is_ratio = self.compute.numerator is not None or self.compute.aggregate == "mean"
-            if self.unit in ("percentage", "rate_per_1000", "ratio") and not is_ratio:
+            per_residents = self.unit == "rate_per_1000" and self.compute.per_1000_residents is not None
+            if self.unit in ("percentage", "rate_per_1000", "ratio") and not is_ratio and not per_residents:
                 raise ValueError(f"unit '{self.unit}' needs a numerator and a denominator")
             if self.unit == "count" and is_ratio:
                 raise ValueError("unit 'count' cannot have a numerator and denominator")
@@ -252,7 +258,8 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
     compute = measure.compute
     assert compute is not None
 
-    def part(name: str, quantity: Quantity | None, aggregate: str, column: str | None, min_events: int = 1) -> dict[str, Any]:
+    def part(name: str, quantity: Quantity | None, aggregate: str, column: str | None, min_events: int = 1,
+             per_1000_residents: str | None = None) -> dict[str, Any]:
         """One aggregate; the measure's model, date and filter apply unless the numerator or denominator says otherwise."""
         quantity = quantity or Quantity()
         filters = [f for f in (compute.filter, quantity.filter) if f]
@@ -266,6 +273,7 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
             "aggregate": aggregate,
             "column_name": column,
             "min_events": max(quantity.min_events, min_events),
+            "per_1000_residents": quantity.per_1000_residents or per_1000_residents,
         }
 
     if compute.numerator is not None:
@@ -277,7 +285,7 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
         return [part("numerator", None, "sum", compute.column), part("denominator", None, "count", compute.column)]
     if compute.aggregate == "median":
         return [part("value", None, "median", compute.column), part("denominator", None, "count", compute.column)]
-    return [part("value", None, compute.aggregate, compute.column, compute.min_events)]
+    return [part("value", None, compute.aggregate, compute.column, compute.min_events, compute.per_1000_residents)]
 
 
 def _check_against_models(measure: Measure, parts: list[dict[str, Any]], relative: Path) -> None:
@@ -323,6 +331,8 @@ def _computation_text(measure: Measure) -> str | None:
         subject = f"{part['aggregate']}({part['column_name']})" if part["column_name"] else "count(*)"
         if part["min_events"] > 1:
             subject += f" having at least {part['min_events']} rows"
+        if part["per_1000_residents"]:
+            subject += f" per 1,000 residents ({part['per_1000_residents']})"
         condition = "" if part["filter_sql"] == "true" else f" where {part['filter_sql']}"
         texts.append(f"{part['part']}: {subject} of {part['model']} by {part['date_column'] or 'cohort'}{condition}")
     return "; ".join(texts)
@@ -436,6 +446,7 @@ class Definitions:
 _PARTS_SCHEMA = {
     "measure_id": pl.String, "part": pl.String, "model": pl.String, "date_column": pl.String, "window": pl.String,
     "filter_sql": pl.String, "aggregate": pl.String, "column_name": pl.String, "min_events": pl.Int64,
+    "per_1000_residents": pl.String,
 }
 
 

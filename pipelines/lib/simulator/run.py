@@ -27,7 +27,7 @@ from pipelines.lib.simulator.model import simulate_area
 from pipelines.lib.simulator.resends import resend_table
 from pipelines.lib.simulator.truth import events, measure_values, reconciliation
 
-SIMULATOR_VERSION = "0.2.1"
+SIMULATOR_VERSION = "0.2.2"
 EVENT_WINDOW_MONTHS = 6  # the event log is built and written a few months at a time (bounded memory)
 
 

@@ -354,9 +354,12 @@ def measure_values(world: AreaWorld) -> pl.DataFrame:
     acc.rate("stop_search_black_white_ratio", np.where(full, black, np.nan), np.where(full, white, np.nan), scale=1.0)
 
     # re-arrest (distinct adults, rolling 12 months)
-    ar = su.filter(pl.col("arrested")).select("person_id", "arrest_date", "youth", "offence_group")
+    # adult = 18 or over on the arrest date, as the arrests extract's Age At Arrest gives it
+    ar = su.filter(pl.col("arrested")).select(
+        "person_id", "arrest_date", "offence_group",
+        (((pl.col("arrest_date") - pl.col("dob").cast(pl.Int32)) / 365.25).floor() >= 18).alias("adult"))
     a_day = _np(ar, "arrest_date")
-    adult = ~ar["youth"].to_numpy()
+    adult = ar["adult"].to_numpy()
     pid = ar["person_id"].to_numpy()
     grp = ar["offence_group"].to_numpy()
     violent = np.isin(grp, VIOLENT_GROUPS)

@@ -14,7 +14,7 @@
 )
 {%- endset %}
 with amounts as (
-    {{ measure_amounts(parts_by_breakdown, ref('int_scorecard__reporting_units'), ref('int_scorecard__periods'), by_category=true) }}
+    {{ measure_amounts(parts_by_breakdown, ref('int_scorecard__reporting_units'), ref('int_scorecard__periods'), ref('int_scorecard__unit_population'), by_category=true) }}
 )
 
 select * from amounts

@@ -13,7 +13,7 @@
 )
 {%- endset %}
 with amounts as (
-    {{ measure_amounts(parts_with_periods, ref('int_scorecard__reporting_units'), ref('int_scorecard__periods')) }}
+    {{ measure_amounts(parts_with_periods, ref('int_scorecard__reporting_units'), ref('int_scorecard__periods'), ref('int_scorecard__unit_population')) }}
 )
 
 select * from amounts

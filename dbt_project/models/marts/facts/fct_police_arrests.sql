@@ -1,6 +1,7 @@
 {#- One row per arrest (police arrests extract: one per crime-suspect arrested, so a person arrested for two crimes
     is two arrests), dated by the arrest, with the suspect's pseudonymised key (people re-arrested are counted as
-    distinct keys), adulthood at arrest and the offence's Home Office classification (violent, neighbourhood crime). -#}
+    distinct keys), adulthood at arrest, the self-defined ethnic group (the 18+1 code's group) and the offence's Home Office
+    classification (violent, neighbourhood crime). -#}
 with arrests as (
 
     select * from {{ ref('stg_police__arrests') }}
@@ -26,7 +27,15 @@ select
     coalesce(offence_codes.is_violent, false) as is_violent,
     coalesce(offence_codes.is_neighbourhood_crime, false) as is_neighbourhood_crime,
     coalesce(arrests.is_domestic_abuse, false) as is_domestic_abuse,
-    arrests.custody_outcome
+    arrests.custody_outcome,
+    coalesce(arrests.custody_outcome = 'charged', false) as is_charged,
+    case left(arrests.suspect_ethnicity_code, 1)
+        when 'W' then 'White'
+        when 'B' then 'Black'
+        when 'A' then 'Asian'
+        when 'M' then 'Mixed'
+        when 'O' then 'Other'
+    end as ethnic_group
 from arrests
 left join offence_codes
     on arrests.offence_code = offence_codes.offence_code

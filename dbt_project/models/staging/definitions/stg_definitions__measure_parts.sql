@@ -13,5 +13,6 @@ select
     filter_sql,
     aggregate,
     column_name,
-    min_events
+    min_events,
+    per_1000_residents
 from source
