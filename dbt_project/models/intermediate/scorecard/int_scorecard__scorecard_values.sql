@@ -1,7 +1,8 @@
 {#- Each scorecard's figures before disclosure control and comparisons: one row per scorecard, measure, area (and the
     board itself when it covers several areas), period type and period, with the England and Wales figure where the
     data covers every area and the data's as-at date (the last day of the latest month its extracts delivered).
-    Measures the agency extracts cannot give are listed every period as not available, with the reason. -#}
+    Measures the agency extracts cannot give are listed every period as not available, with the reason; a manual_input
+    measure's month with a figure in the manual-input file (stg_manual__measure_values) is published from it. -#}
 with definitions as (
 
     select * from {{ ref('stg_definitions__measures') }}
@@ -29,6 +30,12 @@ periods as (
 extract_months as (
 
     select * from {{ ref('int_scorecard__extract_months') }}
+
+),
+
+manual_values as (
+
+    select * from {{ ref('stg_manual__measure_values') }}
 
 ),
 
@@ -85,7 +92,8 @@ computed_rows as (
 
 ),
 
--- measures the agency extracts cannot give: listed every period, with the reason
+-- measures the agency extracts cannot give: listed every period, with the reason; a manual_input measure's month
+-- (an area's, not a board's: a board figure is not the sum of manual figures) takes the figure entered for it
 uncomputed_rows as (
 
     select
@@ -97,16 +105,32 @@ uncomputed_rows as (
         periods.period_type,
         periods.period_start,
         periods.period_end,
-        cast(null as double) as value,
-        cast(null as double) as numerator,
-        cast(null as double) as denominator,
-        'not_available' as status,
-        definitions.availability_reason as status_reason
+        manual_values.value,
+        manual_values.numerator,
+        manual_values.denominator,
+        case when manual_values.value is not null then 'ok' else 'not_available' end as status,
+        case
+            when manual_values.value is not null
+                then 'manual input from ' || manual_values.supplied_by
+                    || coalesce(': ' || manual_values.note, '')
+            when definitions.availability = 'manual_input' and periods.period_type = 'month'
+                then 'no manual input received'
+            when definitions.availability = 'manual_input'
+                then 'manual inputs are monthly figures: not added up into quarters or rolling years'
+            else definitions.availability_reason
+        end as status_reason
     from definitions
     inner join scorecard_units
         on definitions.scorecard_id = scorecard_units.scorecard_id
     inner join periods
         on list_contains(string_split(definitions.period_types, ','), periods.period_type)
+    left join manual_values
+        on definitions.availability = 'manual_input'
+        and scorecard_units.unit_type = 'area'
+        and periods.period_type = 'month'
+        and definitions.measure_id = manual_values.measure_id
+        and scorecard_units.unit_code = manual_values.area_code
+        and periods.period_start = manual_values.period_start
     where definitions.availability <> 'computed'
 
 ),
