@@ -193,3 +193,50 @@ def test_small_counts_are_withheld_in_the_published_copy_only(added_measure_ware
     assert catalogue == [(1,)]
     assert [(p, v, s) for p, v, s, _ in published] == [(date(2024, 1, 1), None, "suppressed"), (date(2024, 2, 1), None, "suppressed")]
     assert all("small number" in reason for *_, reason in published)
+
+
+def test_guilty_pleas_at_first_hearing_total_is_both_courts(simulated_warehouse: Path) -> None:
+    values = _build_values(simulated_warehouse).filter(pl.col("scorecard_id") == "wcjb", pl.col("period_type") == "month")
+    wide = values.pivot(on="measure_id", index="period_start", values="value")
+    assert wide.height >= 12
+    assert (wide["gp_first_hearing_total"] == wide["gp_first_hearing_mc"] + wide["gp_first_hearing_cc"]).all()
+
+
+def test_stop_search_disproportionality_from_the_extract_files(simulated_landing: Path, simulated_warehouse: Path) -> None:
+    """Searches by officer-defined ethnic group per 1,000 residents of the group, over the White group's rate,
+    counted straight from the landing zone's files with the simulator's own census profile."""
+    from pipelines.lib.simulator.geography import AREAS, ETHNIC_GROUPS, ETHNIC_PROFILES
+
+    area = AREAS["wiltshire"]
+    residents = {g: area.population * share for g, share in zip(ETHNIC_GROUPS, ETHNIC_PROFILES[area.ethnic_profile])}
+    searches = pl.concat(
+        [pl.read_csv(p, infer_schema=False) for p in sorted((simulated_landing / "police" / "stop_search").glob("*.csv"))]
+    ).select(
+        pl.col("Date").str.slice(0, 7).alias("month"), pl.col("Officer-defined ethnicity").alias("category")
+    )
+    counted = searches.group_by("month", "category").len().with_columns(
+        (pl.col("len") / pl.col("category").replace_strict(residents, return_dtype=pl.Float64) * 1000).alias("rate")
+    )
+    white = counted.filter(pl.col("category") == "White").select("month", pl.col("rate").alias("white_rate"))
+    expected = counted.join(white, on="month").with_columns((pl.col("rate") / pl.col("white_rate")).alias("rri"))
+    with duckdb.connect(str(simulated_warehouse / "build" / "cjs_build.duckdb"), read_only=True) as connection:
+        published = connection.sql(
+            """select strftime(period_start, '%Y-%m') as month, category, value, relative_rate_index
+               from scorecard.measure_breakdowns
+               where scorecard_id = 'wcjb' and measure_id = 'stop_searches' and breakdown = 'ethnic_group'
+                   and period_type = 'month'"""
+        ).pl()
+    joined = expected.join(published, on=["month", "category"])
+    assert joined.height == expected.height >= 12 * 4
+    assert (joined["value"] == joined["len"]).all()
+    assert ((joined["relative_rate_index"] - joined["rri"]).abs() < 1e-9).all()
+    assert joined.filter(pl.col("category") == "Black")["relative_rate_index"].mean() > 3
+
+
+def test_a_board_whose_forces_send_nothing_is_not_available(simulated_warehouse: Path) -> None:
+    """The Cheshire board is defined but the landing zone holds Wiltshire only: no zeros, a reason instead."""
+    with duckdb.connect(str(simulated_warehouse / "build" / "cjs_build.duckdb"), read_only=True) as connection:
+        rows = connection.execute(
+            "select distinct status, status_reason from scorecard.measure_values where scorecard_id = 'cheshire'"
+        ).fetchall()
+    assert rows == [("not_available", "no extract covers Cheshire")]

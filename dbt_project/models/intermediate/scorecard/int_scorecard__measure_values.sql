@@ -17,7 +17,9 @@ amounts as (
 
 units as (
 
-    select distinct unit_code, unit_name, unit_type from {{ ref('int_scorecard__reporting_units') }}
+    select unit_code, unit_name, unit_type, bool_and(is_area_in_data) as is_in_data
+    from {{ ref('int_scorecard__reporting_units') }}
+    group by all
 
 ),
 
@@ -130,7 +132,10 @@ figures as (
         measures.counting_basis,
         measures.aggregate,
         measures.scale,
-        missing_months.missing,
+        case
+            when not units.is_in_data then 'no extract covers ' || units.unit_name
+            else 'not delivered: ' || missing_months.missing
+        end as missing,
         amounts_by_period.value_amount,
         coalesce(amounts_by_period.numerator_amount, 0) as numerator_amount,
         coalesce(amounts_by_period.denominator_amount, 0) as denominator_amount
@@ -169,7 +174,7 @@ measure_values as (
         case when missing is null and aggregate in ('ratio', 'mean') then numerator_amount end as numerator,
         case when missing is null and aggregate in ('ratio', 'mean', 'median') then denominator_amount end as denominator,
         case when missing is null then 'ok' else 'not_available' end as status,
-        case when missing is not null then 'not delivered: ' || missing end as status_reason
+        missing as status_reason
     from figures
 
 )

@@ -1,6 +1,7 @@
 {#- The geographies figures are computed for, each with the police force areas it covers: every area in the data or
     on a board, every board (a scorecard covering several areas is recomputed over them, never averaged), and
-    England and Wales when the data covers all 43 areas. -#}
+    England and Wales when the data covers all 43 areas. An area no fact model has a row for is not in the data
+    (a board's area whose forces send no extracts yet): its figures are not available rather than zero. -#}
 with force_areas as (
 
     select area_code, area_name from {{ ref('ref_police_force_areas') }}
@@ -42,7 +43,8 @@ area_units as (
         areas.area_code as unit_code,
         force_areas.area_name as unit_name,
         'area' as unit_type,
-        areas.area_code
+        areas.area_code,
+        areas.area_code in (select area_code from areas_in_data) as is_area_in_data
     from areas
     inner join force_areas
         on areas.area_code = force_areas.area_code
@@ -55,7 +57,8 @@ board_units as (
         scorecards.scorecard_id as unit_code,
         scorecards.scorecard_title as unit_name,
         'board' as unit_type,
-        scorecard_areas.area_code
+        scorecard_areas.area_code,
+        scorecard_areas.area_code in (select area_code from areas_in_data) as is_area_in_data
     from scorecard_areas
     inner join scorecards
         on scorecard_areas.scorecard_id = scorecards.scorecard_id
@@ -71,7 +74,8 @@ national_unit as (
         'K04000001' as unit_code,
         'England and Wales' as unit_name,
         'national' as unit_type,
-        area_code
+        area_code,
+        is_area_in_data
     from area_units
     where (select count(*) from area_units) = (select count(*) from force_areas)
 
