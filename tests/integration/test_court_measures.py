@@ -1,8 +1,10 @@
 """Court measures with no simulator truth measure, checked by hand against the landing-zone extracts themselves
-(Wiltshire 2024-01..2024-12, seed 7):
+(the session's Wiltshire landing zone, 24 months, seed 7):
 
 - court_hearings_victims_witnesses (WCJB "Volume of Court Hearings for Victims and witnesses"): trial listings -
   effective, cracked and ineffective, MC and CC - held in the month, counted from the HMCTS hearings workbooks.
+- prosecution_cracked_ineffective_rate (inspection common measure): trial listings cracked or ineffective for a
+  reason starting "Prosecution", as a percentage of trial listings, from the same workbooks.
 - hearings_per_case (library only): mean of the MC cases extract's Hearings column over the month's disposal rows
   other than Sent to Crown Court, recomputed from the CSVs and compared with the engine's fact model.
 
@@ -55,7 +57,7 @@ def test_court_hearings_for_victims_and_witnesses_are_the_trial_listings(simulat
     figures = published.filter(pl.col("measure_id") == "court_hearings_victims_witnesses").with_columns(
         pl.col("period_start").dt.strftime("%Y-%m").alias("month"))
     compared = by_hand.join(figures, on="month", how="full", coalesce=True).sort("month")
-    assert compared.height == 12
+    assert compared.height == 24
     assert (compared["status"] == "ok").all()
     assert compared["trial_listings"].cast(pl.Float64).to_list() == compared["value"].to_list()
     # both courts are counted, and a trial listing is not any hearing
@@ -82,8 +84,26 @@ def test_hearings_per_case_is_the_mean_of_the_mc_hearings_column(simulated_landi
                where court_type = 'MC' and is_finalised
                group by all order by month"""
         ).pl()
-    assert by_hand.height == 12
+    assert by_hand.height == 24
     assert by_hand["cases"].min() > 100
     assert by_hand.to_dicts() == model.with_columns(pl.col("hearings").cast(pl.Int64)).to_dicts()
     # a case finalised in the MC has had at least one hearing there; sent cases (one hearing) are left out
     assert finalised["Hearings"].cast(pl.Int64).min() >= 1
+
+
+def test_prosecution_cracked_ineffective_rate_from_the_workbooks(simulated_landing: Path, simulated_warehouse: Path) -> None:
+    listings = _hearings(simulated_landing).filter(pl.col("Trial Effectiveness").is_in(TRIAL_LABELS))
+    prosecution = pl.col("Reason").fill_null("").str.contains(r"^(Cracked|Ineffective) reason: Prosecution")
+    by_hand = listings.group_by("month").agg(prosecution.sum().alias("numerator"), pl.len().alias("denominator"))
+    with duckdb.connect(str(simulated_warehouse / "build" / "cjs_build.duckdb"), read_only=True) as connection:
+        figures = connection.sql(
+            f"""select strftime(period_start, '%Y-%m') as month, value, numerator, denominator
+                from scorecard.measure_values
+                where scorecard_id = 'inspection' and measure_id = 'prosecution_cracked_ineffective_rate'
+                    and area_code = '{AREA}' and period_type = 'month'"""
+        ).pl()
+    compared = by_hand.join(figures, on="month")
+    assert compared.height == 24 and compared["numerator"].min() > 0
+    assert (compared["numerator"] == compared["numerator_right"]).all()
+    assert (compared["denominator"] == compared["denominator_right"]).all()
+    assert ((compared["value"] - compared["numerator"] / compared["denominator"] * 100).abs() < 1e-9).all()

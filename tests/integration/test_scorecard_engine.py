@@ -20,6 +20,9 @@ WILTSHIRE = "E23000038"
 CHECKED_BY_HAND = {
     "court_hearings_victims_witnesses": "tests/integration/test_court_measures.py",
     "gp_first_hearing_total": "the sum of gp_first_hearing_mc and gp_first_hearing_cc, both against the truth",
+    "prosecution_cracked_ineffective_rate": "tests/integration/test_court_measures.py",
+    "hearings_per_case": "tests/integration/test_court_measures.py",
+    "arrest_charge_rate": "test_charge_at_arrest_by_ethnic_group_from_the_extract_files, below",
 }
 TRUTH_PERIOD_TYPES = {"month": "month", "snapshot": "month", "r12m": "r12m", "cohort": "quarter"}
 
@@ -240,3 +243,36 @@ def test_a_board_whose_forces_send_nothing_is_not_available(simulated_warehouse:
             "select distinct status, status_reason from scorecard.measure_values where scorecard_id = 'cheshire'"
         ).fetchall()
     assert rows == [("not_available", "no extract covers Cheshire")]
+
+
+def test_charge_at_arrest_by_ethnic_group_from_the_extract_files(simulated_landing: Path, simulated_warehouse: Path) -> None:
+    """Arrests ending in a charge, % of arrests, overall and by the self-defined ethnic group (first letter of the
+    18+1 code), and the group's rate over the White group's: counted straight from the arrests files."""
+    arrests = pl.concat(
+        [pl.read_csv(p, infer_schema=False) for p in sorted((simulated_landing / "police" / "arrests").glob("*.csv"))]
+    ).select(
+        pl.col("Arrest Date").str.slice(3, 7).alias("month_year"),
+        pl.col("Self Defined Ethnicity").str.slice(0, 1).replace_strict(
+            {"W": "White", "B": "Black", "A": "Asian", "M": "Mixed", "O": "Other"}, default="unknown").alias("category"),
+        (pl.col("Custody Outcome") == "Charged").alias("charged"),
+    ).with_columns((pl.col("month_year").str.slice(3, 4) + "-" + pl.col("month_year").str.slice(0, 2)).alias("month"))
+    overall = arrests.group_by("month").agg((pl.col("charged").mean() * 100).alias("expected"))
+    by_group = arrests.group_by("month", "category").agg((pl.col("charged").mean() * 100).alias("rate"))
+    white = by_group.filter(pl.col("category") == "White").select("month", pl.col("rate").alias("white"))
+    by_group = by_group.join(white, on="month").with_columns((pl.col("rate") / pl.col("white")).alias("rri"))
+    with duckdb.connect(str(simulated_warehouse / "build" / "cjs_build.duckdb"), read_only=True) as connection:
+        figures = connection.sql(
+            """select strftime(period_start, '%Y-%m') as month, value from scorecard.measure_values
+               where scorecard_id = 'wcjb' and measure_id = 'arrest_charge_rate' and period_type = 'month'"""
+        ).pl()
+        breakdowns = connection.sql(
+            """select strftime(period_start, '%Y-%m') as month, category, value as rate_published, relative_rate_index
+               from scorecard.measure_breakdowns
+               where scorecard_id = 'wcjb' and measure_id = 'arrest_charge_rate' and period_type = 'month'"""
+        ).pl()
+    compared = overall.join(figures, on="month")
+    assert compared.height == 24 and ((compared["value"] - compared["expected"]).abs() < 1e-9).all()
+    grouped = by_group.join(breakdowns, on=["month", "category"])
+    assert grouped.height == by_group.height
+    assert ((grouped["rate_published"] - grouped["rate"]).abs() < 1e-9).all()
+    assert ((grouped["relative_rate_index"] - grouped["rri"]).abs() < 1e-9).all()
