@@ -35,12 +35,22 @@ def _column_description(column) -> str:
     return text + "."
 
 
+def _person_key_description(spec: SourceSpec, person_key) -> str:
+    headers = {c.name: c.header for c in spec.columns}
+    text = f"{' '.join(person_key.description.split()) + ' ' if person_key.description else ''}"
+    return text + (
+        "Derived at read time: a keyed hash (HMAC-SHA-256) of the normalised "
+        f"{', '.join(headers[name] for name in person_key.from_)}; empty when any of them is."
+    )
+
+
 def _table(spec: SourceSpec) -> dict:
     return {
         "name": spec.extract,
         "description": f"{spec.title}. Counting basis: {spec.counting_basis}. {' '.join(spec.description.split())}",
         "meta": {"dagster": {"asset_key": ["raw", spec.extract]}},
         "columns": [{"name": c.name, "description": _column_description(c)} for c in spec.kept_columns]
+        + [{"name": k.name, "description": _person_key_description(spec, k)} for k in spec.person_keys]
         + [{"name": name, "description": text} for name, text in LINEAGE_COLUMNS.items()],
     }
 

@@ -2,7 +2,9 @@
 
 Every cell is read as text first and parsed per spec, so a bad value becomes a named problem (file, row, column)
 instead of a type-inference surprise. Rows with problems are set aside with their reasons (the quarantine), the rest
-go on; a problem with the file as a whole refuses the whole file. Nothing personal is kept past this function.
+go on; a problem with the file as a whole refuses the whole file. Nothing personal is kept past this function: personal
+columns are hashed or dropped, and a spec's person keys (a keyed hash over several personal columns, say surname,
+forename and date of birth) are derived from the parsed values before any is hashed or dropped.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import polars as pl
 from pipelines.lib.errors import CellProblem, ExtractError
 from pipelines.lib.extract_files import TextTable, normalise_header, read_csv_text, read_xlsx_text
 from pipelines.lib.extract_schema import POLARS_TYPES, validate
-from pipelines.lib.pseudonymise import pseudonymise_column
+from pipelines.lib.pseudonymise import pseudonymise_column, pseudonymise_combination
 from pipelines.lib.source_spec import ColumnSpec, SourceSpec
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts the fictitious 29/02/1900)
@@ -27,7 +29,8 @@ REJECTION_SCHEMA = {"_line_number": pl.Int64, "column": pl.String, "check": pl.S
 
 @dataclass(frozen=True)
 class ReadExtract:
-    """A file's accepted rows (spec names, personal columns hashed or dropped), its rejected cells, and what it was."""
+    """A file's accepted rows (spec names, personal columns hashed or dropped, person keys added), its rejected cells,
+    and what it was."""
 
     path: Path
     reporting_month: str
@@ -106,7 +109,7 @@ def _describe_type(column: ColumnSpec) -> str:
 
 def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series) -> list[CellProblem]:
     problems = []
-    for column in spec.kept_columns:
+    for column in spec.parsed_columns:
         if column.dtype == "str":
             continue
         failed = text[column.name].is_not_null() & typed[column.name].is_null()
@@ -132,6 +135,17 @@ def _rejections_frame(problems: list[CellProblem], spec: SourceSpec) -> pl.DataF
     )
 
 
+def pseudonymise(rows: pl.DataFrame, spec: SourceSpec, key: bytes) -> pl.DataFrame:
+    """Parsed rows as they may be kept: person keys derived from the parsed values, then personal columns hashed and
+    dropped ones removed. Columns: the kept ones, the person keys, then _line_number."""
+    rows = rows.with_columns(
+        pseudonymise_combination([rows[name] for name in person_key.from_], key).alias(person_key.name)
+        for person_key in spec.person_keys
+    )
+    rows = rows.with_columns(pseudonymise_column(rows[c.name], key) for c in spec.kept_columns if c.personal)
+    return rows.select(*(c.name for c in spec.kept_columns), *(k.name for k in spec.person_keys), "_line_number")
+
+
 def read_extract(path: Path, spec: SourceSpec, key: bytes, sha256: str | None = None) -> ReadExtract:
     """Parse, validate and pseudonymise a whole file: accepted rows, rejected cells with reasons, or ExtractError."""
     month = spec.reporting_month(path)
@@ -141,19 +155,23 @@ def read_extract(path: Path, spec: SourceSpec, key: bytes, sha256: str | None = 
     text = _match_columns(table.frame, spec, path)
     if text.height == 0:
         raise ExtractError(path, "the file has a header but no data rows")
-    typed = text.select(_parse(c) for c in spec.kept_columns)
+    typed = text.select(_parse(c) for c in spec.parsed_columns)
     lines = pl.Series("_line_number", range(table.first_data_row, table.first_data_row + typed.height), dtype=pl.Int64)
     problems = _type_problems(text, typed, spec, lines)
     unparsed = {(p.row, p.column) for p in problems}  # a value that failed to parse is not reported again as missing
     problems += [p for p in validate(typed, spec, lines) if (p.row, p.column) not in unparsed]
     rejected_lines = pl.Series([p.row for p in problems if p.row is not None], dtype=pl.Int64)
     accepted = typed.with_columns(lines).filter(~pl.col("_line_number").is_in(rejected_lines.implode()))
-    accepted = accepted.with_columns(pseudonymise_column(accepted[c.name], key) for c in spec.kept_columns if c.personal)
+    accepted = pseudonymise(accepted, spec, key)
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return ReadExtract(path, month, sha256 or file_sha256(path), accepted, _rejections_frame(problems, spec), typed.height)
 
 
 def empty_rows(spec: SourceSpec) -> pl.DataFrame:
     """A typed frame with no rows, shaped like read_extract's accepted rows, for an extract with no files yet."""
-    schema = {c.name: pl.String if c.personal else POLARS_TYPES[c.dtype] for c in spec.kept_columns} | {"_line_number": pl.Int64}
+    schema = (
+        {c.name: pl.String if c.personal else POLARS_TYPES[c.dtype] for c in spec.kept_columns}
+        | {k.name: pl.String for k in spec.person_keys}
+        | {"_line_number": pl.Int64}
+    )
     return pl.DataFrame(schema=schema)

@@ -43,10 +43,11 @@ def _checks(column: ColumnSpec) -> list[pa.Check]:
 
 
 def build_schema(spec: SourceSpec) -> pa.DataFrameSchema:
-    """The row-level rules of an extract, after parsing and before pseudonymisation."""
+    """The row-level rules of an extract, after parsing and before pseudonymisation (kept columns, and dropped ones a
+    person key is derived from)."""
     columns = {
         c.name: pa.Column(POLARS_TYPES[c.dtype], checks=_checks(c), nullable=not c.required)
-        for c in spec.kept_columns
+        for c in spec.parsed_columns
     }
     return pa.DataFrameSchema(columns, unique=spec.primary_key, name=spec.extract, strict=False)
 

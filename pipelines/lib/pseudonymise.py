@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
@@ -32,6 +34,21 @@ def pseudonym_key() -> bytes:
     return key.encode("utf-8")
 
 
+def normalise_identifier(value: str) -> str:
+    """The form a personal value is hashed in: trimmed, inner whitespace collapsed, case-folded ('A b' == ' a  B ')."""
+    return " ".join(value.split()).upper()
+
+
+def _digest(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _hash_distinct(series: pl.Series, key: bytes, message: Callable[[str], str]) -> pl.Series:
+    # Identifiers repeat across rows (a suspect on many crimes): hash each distinct value once.
+    distinct = series.drop_nulls().unique()
+    return series.replace_strict(distinct, [_digest(key, message(v)) for v in distinct], default=None, return_dtype=pl.String)
+
+
 def pseudonymise_column(series: pl.Series, key: bytes) -> pl.Series:
     """Replace each non-empty value by a 32-hex-digit keyed hash (normalised case and spacing, so 'A b' == 'a  B').
 
@@ -40,11 +57,23 @@ def pseudonymise_column(series: pl.Series, key: bytes) -> pl.Series:
     """
     if series.dtype != pl.String:
         series = series.cast(pl.String)
+    return _hash_distinct(series, key, normalise_identifier)
 
-    def digest(value: str) -> str:
-        normalised = " ".join(value.split()).upper()
-        return hmac.new(key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
-    # Identifiers repeat across rows (a suspect on many crimes): hash each distinct value once.
-    distinct = series.drop_nulls().unique()
-    return series.replace_strict(distinct, [digest(v) for v in distinct], default=None, return_dtype=pl.String)
+def pseudonymise_combination(columns: Sequence[pl.Series], key: bytes) -> pl.Series:
+    """One keyed hash per row over several personal values (e.g. surname, forename, date of birth): a person key.
+
+    Each value is normalised as pseudonymise_column normalises it (dates after parsing, in ISO form) and the hash is
+    of the JSON list of the normalised values, in the order given: ('Anne Marie', 'Smith') and ('Anne', 'Marie Smith')
+    differ, and the same person gets the same key in every file (and every extract listing the same values in the same
+    order). A row missing any of the values gets no key (null): an unknown name or date of birth does not link people.
+    """
+    frame = pl.DataFrame([s.cast(pl.String).alias(str(i)) for i, s in enumerate(columns)])
+    encoded = frame.select(
+        pl.when(pl.all_horizontal(pl.all().is_not_null())).then(pl.struct(pl.all()).struct.json_encode())
+    ).to_series()
+
+    def message(row: str) -> str:
+        return json.dumps([normalise_identifier(v) for v in json.loads(row).values()], ensure_ascii=False)
+
+    return _hash_distinct(encoded, key, message)

@@ -4,6 +4,10 @@ Per extract and reporting month, raw.<extract> holds the rows of the one deliver
 (same SHA-256) changes nothing; a corrected file replaces its month, and the rows it replaces move to
 raw_history.<extract>; a refused file leaves the delivery in force untouched. Every file's fate is written to
 audit.load_log and every rejected row's reasons to audit.quarantine, so an analyst can always say what happened.
+
+A raw table built before its spec gained a column (a new column, or a person key) gets the column added, empty; the
+deliveries it holds are logged as stale and read again from their files the next time they are loaded, since a derived
+value (a person key over dropped names) cannot be computed from what the raw layer kept.
 """
 
 from __future__ import annotations
@@ -54,7 +58,8 @@ class LoadOutcome:
 
 
 def ensure_tables(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
-    """Create the raw, history and audit tables for an extract if this is its first load."""
+    """Create the raw, history and audit tables for an extract if this is its first load; add columns the spec has
+    gained since they were created."""
     for statement in AUDIT_DDL:
         connection.execute(statement)
     shape = with_lineage(empty_rows(spec), "", "", "", None, datetime.now())
@@ -64,7 +69,30 @@ def ensure_tables(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> No
         f"create table if not exists raw_history.{spec.extract} as "
         f"select *, cast(null as timestamp) as _replaced_at from shape limit 0"
     )
+    wanted = [(name, column_type) for name, column_type, *_ in connection.execute("describe select * from shape").fetchall()]
     connection.unregister("shape")
+    added = []
+    for table in (f"raw.{spec.extract}", f"raw_history.{spec.extract}"):
+        present = {column[0] for column in connection.execute(f"select * from {table} limit 0").description}
+        for name, column_type in wanted:
+            if name not in present:
+                connection.execute(f'alter table {table} add column "{name}" {column_type}')
+                added.append(name)
+    if added:
+        _mark_stale(connection, spec, sorted(set(added)))
+
+
+def _mark_stale(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, added: list[str]) -> None:
+    """Log every delivery in force as stale: its rows have the new columns empty until the file is read again."""
+    connection.execute(
+        f"""
+        insert into audit.load_log
+        select distinct ?, _reporting_month, _source_file, _file_sha256, null, ?, 'stale', 0, 0, 0, ?
+        from raw.{spec.extract}
+        """,
+        [spec.extract, datetime.now(timezone.utc).replace(tzinfo=None),
+         f"the spec added column(s) {', '.join(added)}: empty here until this file is read again"],
+    )
 
 
 def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str, as_at: object, loaded_at: datetime) -> pl.DataFrame:
@@ -123,7 +151,7 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
         "select outcome from audit.load_log where extract = ? and file_sha256 = ? order by loaded_at desc limit 1",
         [spec.extract, sha256],
     ).fetchall()
-    if [(sha256,)] == in_force or last == [("rejected",)]:
+    if ([(sha256,)] == in_force and last != [("stale",)]) or last == [("rejected",)]:
         return LoadOutcome(path, month, "unchanged", message="this delivery was already processed")
     try:
         read = read_extract(path, spec, key, sha256=sha256)
@@ -152,13 +180,15 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
         pl.col("_line_number").alias("line_number"), "column", "check", "value",
         pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("loaded_at"),
     )
+    problems = f"{rejections.height} problem(s) in {read.rows_read - rows.height} row(s)" if rejections.height else ""
+    reread = "read again: the spec added column(s) since it was loaded" if last == [("stale",)] else ""
     outcome = LoadOutcome(
         path, read.reporting_month, "replaced" if in_force else "loaded", read.rows_read, rows.height,
-        read.rows_read - rows.height, f"{rejections.height} problem(s) in {read.rows_read - rows.height} row(s)" if rejections.height else "",
+        read.rows_read - rows.height, "; ".join(m for m in (reread, problems) if m),
     )
     connection.execute("begin transaction")
     connection.execute(
-        f"insert into raw_history.{spec.extract} select *, ? from raw.{spec.extract} where _reporting_month = ?",
+        f"insert into raw_history.{spec.extract} by name select *, ? as _replaced_at from raw.{spec.extract} where _reporting_month = ?",
         [loaded_at, read.reporting_month],
     )
     connection.execute(f"delete from raw.{spec.extract} where _reporting_month = ?", [read.reporting_month])

@@ -51,6 +51,17 @@ class ColumnSpec(BaseModel):
         return self
 
 
+class PersonKeySpec(BaseModel):
+    """A pseudonymised person key derived at read time from several personal columns (say surname, forename and date
+    of birth), for an extract with no person identifier: the columns may still be dropped, the key is kept."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    from_: list[str] = Field(alias="from", min_length=2)  # column names, in the order they are hashed
+    description: str | None = None
+
+
 class SourceSpec(BaseModel):
     """An agency extract: where its files land, how they are written, and what a valid row is."""
 
@@ -70,12 +81,19 @@ class SourceSpec(BaseModel):
     # "extract": unique across all months (a flow: a finalisation is counted once, ever).
     primary_key_scope: Literal["month", "extract"] = "month"
     columns: list[ColumnSpec]
+    person_keys: list[PersonKeySpec] = []
 
     @model_validator(mode="after")
     def _keys_are_columns(self) -> "SourceSpec":
         names = [c.name for c in self.columns]
-        if len(set(names)) != len(names):
-            raise ValueError("column names must be unique")
+        if len(set(names + [k.name for k in self.person_keys])) != len(names) + len(self.person_keys):
+            raise ValueError("column and person key names must be unique")
+        personal = {c.name for c in self.columns if c.personal}
+        for person_key in self.person_keys:
+            if len(set(person_key.from_)) != len(person_key.from_):
+                raise ValueError(f"person key {person_key.name}: a column is named twice")
+            if not set(person_key.from_) <= personal:
+                raise ValueError(f"person key {person_key.name}: derives only from personal columns, not {sorted(set(person_key.from_) - personal)}")
         for column in self.columns:
             for other in (column.not_before, column.not_after):
                 if other is not None and other not in names:
@@ -100,6 +118,12 @@ class SourceSpec(BaseModel):
     @property
     def kept_columns(self) -> list[ColumnSpec]:
         return [c for c in self.columns if not c.drop]
+
+    @property
+    def parsed_columns(self) -> list[ColumnSpec]:
+        """Columns parsed and checked at read time: the kept ones and any dropped one a person key is derived from."""
+        feeding = {name for k in self.person_keys for name in k.from_}
+        return [c for c in self.columns if not c.drop or c.name in feeding]
 
     def reporting_month(self, path: Path) -> str | None:
         """The YYYY-MM a file name carries, or None if the name does not follow the pattern."""

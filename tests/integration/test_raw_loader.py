@@ -105,3 +105,29 @@ def test_keys_unique_across_months_quarantine_a_repeat(connection, landing: Path
     assert outcome.rows_rejected == 3
     checks = connection.execute('select distinct "check" from audit.quarantine').fetchall()
     assert checks == [(f"duplicate primary key: already loaded from {landing / JANUARY.name} (2024-01)",)]
+
+
+def test_a_column_the_spec_gains_is_added_and_its_deliveries_read_again(connection, landing: Path, key: bytes) -> None:
+    """A raw table built before the spec gained a person key: the column is added (not a failed insert) and the
+    deliveries in force are read again from their files, since the key cannot be derived from the hashed raw rows."""
+    from pipelines.lib.source_spec import SourceSpec
+
+    document = SPEC.model_dump(by_alias=True, exclude_none=True)
+    with_key = SourceSpec.model_validate(
+        document | {"person_keys": [{"name": "suspect_person_key", "from": ["suspect_name", "suspect_dob"]}]}
+    )
+    load_file(connection, SPEC, landing / JANUARY.name, key)
+    load_file(connection, SPEC, landing / FEBRUARY.name, key)
+    january = month_rows(connection, "2024-01")
+    outcome = load_file(connection, with_key, landing / JANUARY.name, key)
+    assert outcome.outcome == "replaced" and "read again" in outcome.message
+    assert month_rows(connection, "2024-01") == january  # the same delivery, now with its person keys
+    counts = "select _reporting_month, count(*), count(suspect_person_key) from {} group by all order by all"
+    assert connection.execute(counts.format("raw.police_live_caseload")).fetchall() == [("2024-01", 6, 5), ("2024-02", 6, 0)]
+    assert connection.execute(counts.format("raw_history.police_live_caseload")).fetchall() == [("2024-01", 6, 0)]
+    assert connection.execute(
+        "select reporting_month, outcome from audit.load_log order by loaded_at, reporting_month"
+    ).fetchall() == [("2024-01", "loaded"), ("2024-02", "loaded"), ("2024-01", "stale"), ("2024-02", "stale"), ("2024-01", "replaced")]
+    assert load_file(connection, with_key, landing / FEBRUARY.name, key).outcome == "replaced"
+    assert load_file(connection, with_key, landing / FEBRUARY.name, key).outcome == "unchanged"
+    assert connection.execute(counts.format("raw.police_live_caseload")).fetchall() == [("2024-01", 6, 5), ("2024-02", 6, 5)]

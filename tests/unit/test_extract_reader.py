@@ -211,3 +211,68 @@ def test_a_date_of_birth_gets_one_pseudonym_whatever_its_written_form(key: bytes
         pl.Series([date(1990, 6, 5)]),
     ]
     assert len({pseudonymise_column(series, key)[0] for series in parsed}) == 1
+
+
+CPS_SPEC = load_specs()["cps_finalisations"]
+CPS_HEADER = (
+    "CPS_AREA,POLICE_FORCE,URN,DEFENDANT_ID,DEFENDANT_SURNAME,DEFENDANT_FORENAME,DEFENDANT_DOB,COURT_TYPE,FINALISATION_DATE,"
+    "OUTCOME,OUTCOME_CATEGORY,UNSUCCESSFUL_REASON,PRINCIPAL_OFFENCE_CATEGORY,DOMESTIC_ABUSE_FLAG,HATE_CRIME_FLAG,RASSO_FLAG,"
+    "NUMBER_OF_CHARGES,GUILTY_PLEA_FIRST_HEARING"
+)
+
+
+def cps_file(tmp_path: Path, month: str, people: list[tuple[str, str, str]]) -> Path:
+    """A CPS finalisations file, one convicted defendant-case per (surname, forename, date of birth)."""
+    rows = [
+        f'CPS Wessex,Wiltshire,54 AB {index:05d} 24,{7000000 + index},"{surname}","{forename}",{dob},Magistrates Court,'
+        f"{month}-15,Conviction - guilty plea,Conviction,,Burglary,0,0,0,1,1"
+        for index, (surname, forename, dob) in enumerate(people, start=1)
+    ]
+    return write(tmp_path, "\n".join([CPS_HEADER, *rows]) + "\n", name=f"cps_finalisations_{month}.csv")
+
+
+def test_a_person_key_is_one_person_whatever_the_spelling_and_never_the_name(tmp_path: Path, key: bytes) -> None:
+    people = [
+        ("SMITH", "John", "1990-06-05"),
+        (" smith ", "john ", "1990-06-05"),  # the same person, as another defendant-case writes him
+        ("Smith", "  JOHN", "1990-06-05"),
+        ("SMITH", "John", "1991-06-05"),  # same name, another date of birth: another person
+        ("VAN  DER BERG", "Anne Marie", "1985-01-31"),
+        ("van der berg", "anne   marie", "1985-01-31"),  # inner spaces collapsed
+        ("Marie van der Berg", "Anne", "1985-01-31"),  # the words split differently between the fields: another person
+        ("JONES", "", "1990-06-05"),  # no forename: no key, rather than a key shared by every unnamed Jones
+    ]
+    extract = read_extract(cps_file(tmp_path, "2024-03", people), CPS_SPEC, key)
+    assert extract.rejections.height == 0 and extract.rows.height == len(people)
+    keys = extract.rows["defendant_person_key"].to_list()
+    assert keys[0] == keys[1] == keys[2]
+    assert keys[4] == keys[5]
+    assert len({keys[0], keys[3], keys[4], keys[6]}) == 4
+    assert keys[7] is None
+    assert all(len(k) == 32 and int(k, 16) >= 0 for k in keys[:7])
+    # The same person in another month's file gets the same key.
+    later = read_extract(cps_file(tmp_path, "2024-04", [("Smith", "John", "1990-06-05")]), CPS_SPEC, key)
+    assert later.rows["defendant_person_key"].to_list() == [keys[0]]
+    dob_keys = extract.rows["defendant_dob"].to_list()  # hashed on its own: the date-of-birth key
+    assert dob_keys[0] == dob_keys[7] and keys[0] != keys[7]  # Jones and Smith share a date of birth, not a person key
+    # Names are read only to derive the key: no column, and no value, reaches the rows.
+    assert not {"defendant_surname", "defendant_forename"} & set(extract.rows.columns)
+    assert extract.rows.columns[-2:] == ["defendant_person_key", "_line_number"]
+    shown = str(extract.rows.to_dicts()).upper()
+    assert not any(word in shown for word in ("SMITH", "JOHN", "BERG", "ANNE", "JONES", "1990-06-05"))
+    # Another pseudonymisation key gives other person keys.
+    other = read_extract(cps_file(tmp_path, "2024-03", people), CPS_SPEC, b"another-key-of-enough-length")
+    assert set(other.rows["defendant_person_key"].drop_nulls()).isdisjoint(keys)
+
+
+def test_a_person_key_needs_personal_columns_that_exist() -> None:
+    from pipelines.lib.source_spec import SourceSpec
+
+    document = CPS_SPEC.model_dump(by_alias=True, exclude_none=True)
+    for sources, message in [(["defendant_surname", "court_type"], "only from personal columns"),
+                             (["defendant_surname", "defendant_middle_name"], "only from personal columns"),
+                             (["defendant_surname", "defendant_surname"], "named twice")]:
+        with pytest.raises(ValueError, match=message):
+            SourceSpec.model_validate(document | {"person_keys": [{"name": "person_key", "from": sources}]})
+    with pytest.raises(ValueError, match="must be unique"):
+        SourceSpec.model_validate(document | {"person_keys": [{"name": "urn", "from": ["defendant_surname", "defendant_dob"]}]})

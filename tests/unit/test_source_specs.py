@@ -151,8 +151,10 @@ def test_simulated_files_land_with_no_rejections(landing: Path, key: bytes, name
         assert read.rejections.height == 0, f"{path.name}: {read.rejections.head(10).to_dicts()}"
         assert read.rows_read == read.rows.height == cells(path, spec).height > 0
         assert not {c.name for c in spec.columns if c.drop} & set(read.rows.columns)
-        for column in personal:
+        for column in personal + [k.name for k in spec.person_keys]:
             assert read.rows[column].drop_nulls().str.contains(HASH.pattern).all(), f"{path.name}: {column} not hashed"
+        for person_key in spec.person_keys:  # the simulator writes every name and date of birth
+            assert read.rows[person_key.name].null_count() == 0, f"{path.name}: {person_key.name} missing"
 
 
 @pytest.mark.parametrize("name", EXTRACTS + NOT_SIMULATED)

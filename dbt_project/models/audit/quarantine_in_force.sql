@@ -13,7 +13,7 @@ quarantine as (
 
 deliveries_in_force as (
 
-    select extract, reporting_month, file_sha256
+    select extract, reporting_month, file_sha256, loaded_at
     from load_log
     where outcome in ('loaded', 'replaced')
     qualify row_number() over (partition by extract, reporting_month order by loaded_at desc) = 1
@@ -23,4 +23,4 @@ deliveries_in_force as (
 select quarantine.*
 from quarantine
 inner join deliveries_in_force
-    using (extract, reporting_month, file_sha256)
+    using (extract, reporting_month, file_sha256, loaded_at)

@@ -13,6 +13,7 @@ select
     urn_key,
     defendant_key,
     defendant_dob_key,
+    defendant_person_key,
     outcome,
     is_conviction,
     not is_conviction as is_unsuccessful,

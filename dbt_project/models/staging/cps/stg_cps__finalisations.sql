@@ -12,6 +12,7 @@ renamed as (
         {{ normalise_urn('urn') }} as urn_key,
         defendant_id as defendant_key,
         defendant_dob as defendant_dob_key,
+        defendant_person_key,
         case court_type when 'Magistrates Court' then 'MC' when 'Crown Court' then 'CC' end as court_type,
         finalisation_date,
         case outcome
