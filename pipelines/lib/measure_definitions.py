@@ -99,6 +99,8 @@ class Measure(Strict):
     availability: Literal["computed", "manual_input", "not_available"] = "computed"
     availability_reason: str | None = None
     estimate_reason: str | None = None
+    provisional_months: int = Field(0, ge=0, le=12)
+    provisional_reason: str | None = None
     disclosure: Literal["standard", "not_personal"] = "standard"
     breakdowns: list[str] = []
     compute: Computation | None = None
@@ -107,6 +109,8 @@ class Measure(Strict):
     def _consistent(self) -> "Measure":
         if self.availability != "computed" and not self.availability_reason:
             raise ValueError("availability_reason is required when availability is not 'computed'")
+        if self.provisional_months and not self.provisional_reason:
+            raise ValueError("provisional_reason is required when provisional_months is set")
         if self.availability == "computed" and self.compute is None:
             raise ValueError("compute is required when availability is 'computed'")
         if self.availability != "computed" and self.compute is not None:
@@ -412,6 +416,8 @@ class Definitions:
                             "availability": measure.availability,
                             "availability_reason": measure.availability_reason,
                             "estimate_reason": measure.estimate_reason,
+                            "provisional_months": measure.provisional_months,
+                            "provisional_reason": measure.provisional_reason,
                             "definition_file": str(measure_file),
                             "scorecard_file": str(scorecard_file),
                         }

@@ -39,20 +39,21 @@ def _build_values(warehouse: Path) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def compared(simulated_landing: Path, simulated_warehouse: Path) -> pl.DataFrame:
-    """Each computed WCJB figure beside the truth's value for the same measure, area and period."""
+    """Each computed Wiltshire figure (the WCJB and inspection scorecards) beside the truth's value for the same
+    measure, area and period."""
     truth = (
         pl.read_parquet(simulated_landing / "_truth" / "measure_values.parquet")
         .filter(pl.col("area_code") == WILTSHIRE)
         .with_columns(pl.col("period_type").replace_strict(TRUTH_PERIOD_TYPES))
         .rename({"value": "truth", "numerator": "truth_numerator", "denominator": "truth_denominator"})
     )
-    ours = _build_values(simulated_warehouse).filter(pl.col("scorecard_id") == "wcjb")
+    ours = _build_values(simulated_warehouse)
     return ours.join(
         truth.drop("period_end"), on=["measure_id", "area_code", "period_type", "period_start"], how="inner"
     )
 
 
-def test_every_computed_wcjb_measure_is_checked(simulated_warehouse: Path, compared: pl.DataFrame) -> None:
+def test_every_computed_measure_is_checked(simulated_warehouse: Path, compared: pl.DataFrame) -> None:
     values = _build_values(simulated_warehouse)
     computed = set(values.filter(pl.col("status").is_in(["ok", "estimate"]))["measure_id"])
     assert computed and computed - set(CHECKED_BY_HAND) <= set(compared["measure_id"])

@@ -164,6 +164,29 @@ data_cut_off as (
 
 ),
 
+-- figures whose period ends in the measure's latest provisional_months of data: later deliveries may still revise them
+provisional as (
+
+    select distinct
+        scorecard_rows.scorecard_id,
+        scorecard_rows.measure_id,
+        scorecard_rows.period_type,
+        scorecard_rows.period_start,
+        definitions.provisional_reason,
+        true as is_provisional
+    from scorecard_rows
+    inner join definitions
+        on scorecard_rows.scorecard_id = definitions.scorecard_id
+        and scorecard_rows.measure_id = definitions.measure_id
+    inner join data_cut_off
+        on scorecard_rows.scorecard_id = data_cut_off.scorecard_id
+        and scorecard_rows.measure_id = data_cut_off.measure_id
+    where scorecard_rows.status = 'ok'
+        and definitions.provisional_months > 0
+        and scorecard_rows.period_end > data_cut_off.as_at - to_months(definitions.provisional_months)
+
+),
+
 scorecard_values as (
 
     select
@@ -178,8 +201,11 @@ scorecard_values as (
         scorecard_rows.value,
         scorecard_rows.numerator,
         scorecard_rows.denominator,
-        scorecard_rows.status,
-        scorecard_rows.status_reason,
+        case when provisional.is_provisional then 'estimate' else scorecard_rows.status end as status,
+        case
+            when provisional.is_provisional then 'provisional: ' || provisional.provisional_reason
+            else scorecard_rows.status_reason
+        end as status_reason,
         national.value as national_value,
         national.numerator as national_numerator,
         national.denominator as national_denominator,
@@ -192,6 +218,11 @@ scorecard_values as (
     left join data_cut_off
         on scorecard_rows.scorecard_id = data_cut_off.scorecard_id
         and scorecard_rows.measure_id = data_cut_off.measure_id
+    left join provisional
+        on scorecard_rows.scorecard_id = provisional.scorecard_id
+        and scorecard_rows.measure_id = provisional.measure_id
+        and scorecard_rows.period_type = provisional.period_type
+        and scorecard_rows.period_start = provisional.period_start
 
 )
 

@@ -34,6 +34,8 @@ select
     availability,
     availability_reason,
     estimate_reason,
+    provisional_months,
+    provisional_reason,
     definition_file,
     scorecard_file
 from source
