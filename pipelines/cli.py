@@ -84,22 +84,32 @@ def _use_demo_key() -> None:
 
 
 def _print_summary(published: Path) -> None:
+    """What a board member would glance at first: the latest month of the WCJB scorecard, and how many figures."""
     import duckdb
 
     with duckdb.connect(str(published), read_only=True) as connection:
         rows = connection.execute(
             """
-            select v.measure_id, m.title, v.area_name, v.period_start, v.value
+            select m.title, v.area_name, v.period_start, v.value, v.unit, v.status
             from scorecard.measure_values v join scorecard.measures m using (scorecard_id, measure_id)
-            order by v.measure_id, v.area_code, v.period_start desc
-            limit 6
+            where v.scorecard_id = 'wcjb' and v.period_type = 'month' and v.value is not null
+                and v.period_start = (select max(period_start) from scorecard.measure_values
+                                      where scorecard_id = 'wcjb' and period_type = 'month' and value is not null)
+            order by m.section_order, m.measure_order
+            limit 8
             """
         ).fetchall()
-        total = connection.execute("select count(*) from scorecard.measure_values").fetchall()[0][0]
+        statuses = connection.execute(
+            "select status, count(*) from scorecard.measure_values group by status order by status"
+        ).fetchall()
+    total = sum(n for _, n in statuses)
     print(f"\nPublished {total} scorecard figures to {published}")
-    print("Latest figures:")
-    for measure_id, title, area, period, value in rows:
-        print(f"  {title} | {area} | {period:%Y-%m} | {value:,.0f}")
+    print("  " + ", ".join(f"{n} {status}" for status, n in statuses))
+    print("Latest figures (WCJB):")
+    units = {"count": "{:,.0f}", "percentage": "{:.1f}%", "days": "{:.1f} days", "ratio": "{:.2f}", "rate_per_1000": "{:.2f} per 1,000"}
+    for title, area, period, value, unit, status in rows:
+        flag = "" if status == "ok" else f" ({status})"
+        print(f"  {title} | {area} | {period:%Y-%m} | {units[unit].format(value)}{flag}")
     print(f"\nQuery it: duckdb -readonly {published} \"select * from scorecard.measure_values\"")
 
 
