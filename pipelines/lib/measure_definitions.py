@@ -257,7 +257,8 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
     """The measure's computation as the engine runs it: one row per aggregate (value, or numerator and denominator).
 
     A mean is written as a numerator (sum) over a denominator (count), so the published figure carries both and
-    a board total can be recomputed rather than averaged; a median keeps its count as the denominator.
+    a board total can be recomputed rather than averaged; a median keeps its count as the denominator. Both also
+    count all their rows, so a period where some rows lack the value is published as an estimate, not as exact.
     """
     compute = measure.compute
     assert compute is not None
@@ -285,10 +286,13 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
             part("numerator", compute.numerator, compute.numerator.aggregate, compute.numerator.column),
             part("denominator", compute.denominator, compute.denominator.aggregate, compute.denominator.column),
         ]
+    # a mean or median also counts its rows: a period where some lack the column (a date before the data) is partial
     if compute.aggregate == "mean":
-        return [part("numerator", None, "sum", compute.column), part("denominator", None, "count", compute.column)]
+        return [part("numerator", None, "sum", compute.column), part("denominator", None, "count", compute.column),
+                part("rows", None, "count", None)]
     if compute.aggregate == "median":
-        return [part("value", None, "median", compute.column), part("denominator", None, "count", compute.column)]
+        return [part("value", None, "median", compute.column), part("denominator", None, "count", compute.column),
+                part("rows", None, "count", None)]
     return [part("value", None, compute.aggregate, compute.column, compute.min_events, compute.per_1000_residents)]
 
 

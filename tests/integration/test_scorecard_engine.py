@@ -277,3 +277,15 @@ def test_charge_at_arrest_by_ethnic_group_from_the_extract_files(simulated_landi
     assert grouped.height == by_group.height
     assert ((grouped["rate_published"] - grouped["rate"]).abs() < 1e-9).all()
     assert ((grouped["relative_rate_index"] - grouped["rri"]).abs() < 1e-9).all()
+
+
+def test_a_mean_over_partial_rows_is_an_estimate_and_complete_months_are_exact(compared: pl.DataFrame) -> None:
+    """Police action-plan days: a month answering a plan received before the data has no receipt date for it, so
+    that month is an estimate (partial); the months without such a plan are published as exact (and are)."""
+    plans = compared.filter(pl.col("measure_id") == "precharge_timeliness_police_days", pl.col("period_type") == "month")
+    partial = plans.filter(pl.col("status") == "estimate")
+    exact = plans.filter(pl.col("status") == "ok")
+    assert partial.height > 0 and exact.height > 0
+    assert partial["status_reason"].str.starts_with("partial: over ").all()
+    assert (partial["denominator"] < partial["truth_denominator"]).all()
+    assert ((exact["value"] - exact["truth"]).abs() < 1e-9).all()

@@ -34,7 +34,7 @@ def test_a_mean_is_a_sum_over_a_count() -> None:
     parts = load_definitions(SCORECARD_DEFINITIONS_DIR).parts()
     rui_days = parts.filter(parts["measure_id"] == "rui_avg_days").sort("part")
     assert rui_days.select("part", "aggregate", "column_name").rows() == [
-        ("denominator", "count", "days_in_status"), ("numerator", "sum", "days_in_status"),
+        ("denominator", "count", "days_in_status"), ("numerator", "sum", "days_in_status"), ("rows", "count", None),
     ]
 
 

@@ -112,7 +112,8 @@ amounts_by_period as (
         period_start,
         max(amount) filter (where part = 'value') as value_amount,
         max(amount) filter (where part = 'numerator') as numerator_amount,
-        max(amount) filter (where part = 'denominator') as denominator_amount
+        max(amount) filter (where part = 'denominator') as denominator_amount,
+        max(amount) filter (where part = 'rows') as rows_amount
     from amounts
     group by all
 
@@ -138,7 +139,8 @@ figures as (
         end as missing,
         amounts_by_period.value_amount,
         coalesce(amounts_by_period.numerator_amount, 0) as numerator_amount,
-        coalesce(amounts_by_period.denominator_amount, 0) as denominator_amount
+        coalesce(amounts_by_period.denominator_amount, 0) as denominator_amount,
+        coalesce(amounts_by_period.rows_amount, 0) as rows_amount
     from measure_periods
     inner join measures
         on measure_periods.measure_id = measures.measure_id
@@ -173,8 +175,17 @@ measure_values as (
         end as value,
         case when missing is null and aggregate in ('ratio', 'mean') then numerator_amount end as numerator,
         case when missing is null and aggregate in ('ratio', 'mean', 'median') then denominator_amount end as denominator,
-        case when missing is null then 'ok' else 'not_available' end as status,
-        missing as status_reason
+        case
+            when missing is not null then 'not_available'
+            when rows_amount > denominator_amount then 'estimate'
+            else 'ok'
+        end as status,
+        case
+            when missing is not null then missing
+            when rows_amount > denominator_amount then
+                'partial: over ' || cast(denominator_amount as bigint) || ' of ' || cast(rows_amount as bigint)
+                || ' rows; the others lack the value (e.g. a date before the first month of data)'
+        end as status_reason
     from figures
 
 )

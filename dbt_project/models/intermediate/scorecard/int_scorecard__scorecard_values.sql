@@ -81,7 +81,10 @@ computed_rows as (
             when computed.status = 'ok' and definitions.estimate_reason is not null then 'estimate'
             else computed.status
         end as status,
-        coalesce(computed.status_reason, definitions.estimate_reason) as status_reason
+        case
+            when computed.status = 'not_available' then computed.status_reason
+            else nullif(concat_ws('; ', definitions.estimate_reason, computed.status_reason), '')
+        end as status_reason
     from definitions
     inner join scorecard_units
         on definitions.scorecard_id = scorecard_units.scorecard_id
