@@ -169,13 +169,13 @@ def _valid_area(code: str) -> bool:
     return len(code) == 9 and code[:3] in ("E23", "W15") and code[3:].isdigit()
 
 
-def _describe_errors(exc: ValidationError, raw: Any, list_key: str | None) -> str:
+def _describe_errors(exc: ValidationError, raw: Any) -> str:
     """Pydantic's locations turned into 'measure X, field Y' so a board analyst can find the line."""
     lines = []
     for error in exc.errors():
         loc = list(error["loc"])
         where = f"field '{'.'.join(str(p) for p in loc) or '(document)'}'"
-        if list_key and isinstance(raw, dict):
+        if isinstance(raw, dict):
             where = _locate_in_sections(loc, raw) or where
         lines.append(f"{where}: {error['msg']}")
     return "; ".join(lines)
@@ -221,7 +221,7 @@ def _parse_scorecard(path: Path, root: Path) -> Scorecard:
     try:
         return Scorecard.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigurationError(f"{path.relative_to(root)}: " + _describe_errors(exc, raw, "sections")) from exc
+        raise ConfigurationError(f"{path.relative_to(root)}: " + _describe_errors(exc, raw)) from exc
 
 
 @lru_cache(maxsize=4)
