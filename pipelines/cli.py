@@ -138,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("dbt-sources", help="rewrite the dbt sources of the raw layer from the extract specs")
 
+    rollback = commands.add_parser("rollback", help="put back a kept publication (default: the one before the current)")
+    rollback.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
+    rollback.add_argument("--to", help="publication id to restore (see warehouse/versions/)")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "dbt-sources":
@@ -151,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
             areas = "all" if args.areas == "all" else [a.strip() for a in args.areas.split(",") if a.strip()]
             summary = run_simulation(areas, args.start, args.end, Path(args.out), seed=args.seed, scale=args.scale)
             print(json.dumps(summary.to_dict(), indent=2))
+            return 0
+        if args.command == "rollback":
+            from pipelines.lib.publish import rollback as restore
+
+            published_db = resolve_paths(warehouse_dir=args.warehouse).published_db
+            print(f"restored {restore(published_db, args.to).name} as {published_db}")
             return 0
         if args.command == "refresh":
             published = run_refresh(args.sources, args.warehouse)

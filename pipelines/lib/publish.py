@@ -8,6 +8,7 @@ it, flushed, and renamed over the old one: a reader sees the old publication or 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lib.errors import ConfigurationError
 from pipelines.settings import PUBLISHED_STORAGE_VERSION
 
 # Published table -> the build database table it is copied from. The published figures are the disclosure-controlled
@@ -25,6 +27,16 @@ PUBLISHED_TABLES: dict[str, str] = {
     "scorecard.measures": "scorecard.measures",
 }
 FIGURE_KEY = ["scorecard_id", "measure_id", "area_code", "period_type", "period_start"]
+# Columns the publication itself adds (the build database's dbt docs describe the rest).
+PUBLICATION_COLUMN_COMMENTS = {
+    "revision": "0 for a figure's first published value; one more each time a later delivery changed it.",
+    "revised_at": "When this value was first published.",
+    "superseded_by": "The publication (scorecard.publication) that replaced this value.",
+    "superseded_at": "When it was replaced.",
+}
+VERSIONS_FOLDER = "versions"
+KEEP_ENV = "CJS_KEEP_PUBLICATIONS"
+DEFAULT_KEEP = 5
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,34 @@ def _previous_publication_has_revisions(path: Path) -> bool:
     return "scorecard.measure_value_history" in tables and "revision" in columns
 
 
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _copy_comments(connection: duckdb.DuckDBPyConnection, tables: dict[str, str]) -> None:
+    """Tables and columns carry their dbt documentation (persisted in the build database) into the published file."""
+    for name, source in tables.items():
+        source_schema, source_table = source.split(".")
+        rows = connection.execute(
+            "select comment from duckdb_tables() where database_name = 'build' and schema_name = ? and table_name = ?",
+            [source_schema, source_table],
+        ).fetchall()
+        if rows and rows[0][0]:
+            connection.execute(f"comment on table published.{name} is {_sql_text(rows[0][0])}")
+        columns = dict(connection.execute(
+            "select column_name, comment from duckdb_columns() "
+            "where database_name = 'build' and schema_name = ? and table_name = ? and comment is not null",
+            [source_schema, source_table],
+        ).fetchall())
+        columns |= PUBLICATION_COLUMN_COMMENTS
+        published = {r[0] for r in connection.execute(
+            "select column_name from duckdb_columns() where database_name = 'published' and schema_name = ? "
+            "and table_name = ?", name.split("."),
+        ).fetchall()}
+        for column in sorted(published & columns.keys()):
+            connection.execute(f'comment on column published.{name}."{column}" is {_sql_text(columns[column])}')
+
+
 def _create_section_views(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """One wide view per scorecard section (a column per measure), for BI tools that want a scorecard page as a grid."""
     sections = connection.execute(
@@ -155,6 +195,8 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
                 connection.execute(f"create table published.{name} as select * from build.{source}")
         for name in [*tables, "scorecard.measure_value_history"]:
             row_counts[name] = connection.execute(f"select count(*) from published.{name}").fetchall()[0][0]
+        # history rows are published figures: they share measure_values' documentation
+        _copy_comments(connection, {**tables, "scorecard.measure_value_history": tables["scorecard.measure_values"]})
         _create_section_views(connection)
         if has_previous:
             connection.execute("detach previous")
@@ -170,6 +212,56 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
         raise
     connection.close()
     _fsync(staging_file)
+    _keep_version(staging_file, published_db, publication_id)
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
     return Publication(publication_id, published_at, published_db, row_counts)
+
+
+def versions_dir(published_db: Path) -> Path:
+    return published_db.parent / VERSIONS_FOLDER
+
+
+def _keep_version(new_file: Path, published_db: Path, publication_id: str) -> None:
+    """Keep a copy of every publication (the last CJS_KEEP_PUBLICATIONS, default 5) for rollback. A hard link where
+    the file system allows: the published file is never written in place, so the link stays the same bytes."""
+    folder = versions_dir(published_db)
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")  # sorts in publication order
+    kept = folder / f"{stamp}_{publication_id}.duckdb"
+    try:
+        os.link(new_file, kept)
+    except OSError:
+        shutil.copyfile(new_file, kept)
+    keep = int(os.environ.get(KEEP_ENV) or DEFAULT_KEEP)
+    for old in sorted(folder.glob("*.duckdb"))[:-keep]:
+        old.unlink()
+
+
+def publication_versions(published_db: Path) -> list[Path]:
+    """The kept publications, oldest first."""
+    return sorted(versions_dir(published_db).glob("*.duckdb"))
+
+
+def rollback(published_db: Path, publication_id: str | None = None) -> Path:
+    """Put a kept publication back in place, atomically (default: the one before the current)."""
+    versions = publication_versions(published_db)
+    if publication_id:
+        chosen = [v for v in versions if v.stem.endswith(publication_id)]
+    else:
+        current = _publication_id(published_db) if published_db.exists() else None
+        position = next((i for i, v in enumerate(versions) if current and v.stem.endswith(current)), 0)
+        chosen = versions[position - 1 : position] if position > 0 else []
+    if not chosen:
+        raise ConfigurationError(f"no kept publication to roll back to in {versions_dir(published_db)}")
+    staging_file = published_db.with_name(f".{published_db.name}.rollback.tmp")
+    shutil.copyfile(chosen[0], staging_file)
+    _fsync(staging_file)
+    os.replace(staging_file, published_db)
+    _fsync(published_db.parent)
+    return chosen[0]
+
+
+def _publication_id(path: Path) -> str:
+    with duckdb.connect(str(path), read_only=True) as connection:
+        return connection.execute("select publication_id from scorecard.publication").fetchall()[0][0]

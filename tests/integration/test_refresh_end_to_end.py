@@ -93,3 +93,43 @@ def test_duckdb_1_4_client_opens_published_file(refreshed: Path) -> None:
 
 def test_build_database_is_private(refreshed: Path) -> None:
     assert (refreshed / "build").stat().st_mode & 0o077 == 0
+
+
+def test_published_tables_and_columns_carry_their_documentation(refreshed: Path) -> None:
+    with duckdb.connect(str(refreshed / "cjs_scorecard.duckdb"), read_only=True) as connection:
+        tables = dict(connection.execute(
+            "select table_name, comment from duckdb_tables() where schema_name = 'scorecard'"
+        ).fetchall())
+        columns = dict(connection.execute(
+            "select column_name, comment from duckdb_columns() where schema_name = 'scorecard' and table_name = 'measure_values'"
+        ).fetchall())
+    assert tables["measure_values"].startswith("The figures BI users see")
+    assert all(tables[name] for name in ["measure_breakdowns", "measures", "measure_value_history"])
+    undocumented = sorted(name for name, comment in columns.items() if not comment)
+    assert undocumented == [] and columns["revision"].startswith("0 for a figure's first published value")
+
+
+def test_kept_publications_and_rollback(refreshed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every publication is kept (the last CJS_KEEP_PUBLICATIONS); `cjs-scorecard rollback` puts the one before back."""
+    from pipelines.cli import main
+    from pipelines.lib.publish import KEEP_ENV, publication_versions, publish
+
+    published_db = refreshed / "cjs_scorecard.duckdb"
+    build_db = refreshed / "build" / "cjs_build.duckdb"
+
+    def publication_id() -> str:
+        with duckdb.connect(str(published_db), read_only=True) as connection:
+            return connection.execute("select publication_id from scorecard.publication").fetchall()[0][0]
+
+    first = publication_id()
+    monkeypatch.setenv(KEEP_ENV, "2")
+    second = publish(build_db, published_db).publication_id
+    third = publish(build_db, published_db).publication_id
+    kept = publication_versions(published_db)
+    assert [v.stem.split("_", 1)[1] for v in kept] == [second, third] and first not in {second, third}
+    assert main(["rollback", "--warehouse", str(refreshed)]) == 0
+    assert publication_id() == second
+    assert main(["rollback", "--warehouse", str(refreshed), "--to", third]) == 0
+    assert publication_id() == third
+    assert main(["rollback", "--warehouse", str(refreshed), "--to", first]) == 2  # pruned: says so, changes nothing
+    assert publication_id() == third
