@@ -26,6 +26,8 @@ PUBLISHED_TABLES: dict[str, str] = {
     "scorecard.measure_breakdowns": "scorecard.measure_breakdowns_disclosed",
     "scorecard.measures": "scorecard.measures",
 }
+# Every table of a publication, as BI tools see it.
+PUBLISHED_NAMES = [*PUBLISHED_TABLES, "scorecard.measure_value_history"]
 FIGURE_KEY = ["scorecard_id", "measure_id", "area_code", "period_type", "period_start"]
 # Columns the publication itself adds (the build database's dbt docs describe the rest).
 PUBLICATION_COLUMN_COMMENTS = {
@@ -35,6 +37,7 @@ PUBLICATION_COLUMN_COMMENTS = {
     "superseded_at": "When it was replaced.",
 }
 VERSIONS_FOLDER = "versions"
+PARQUET_FOLDER = "parquet"
 KEEP_ENV = "CJS_KEEP_PUBLICATIONS"
 DEFAULT_KEEP = 5
 
@@ -215,7 +218,24 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
     _keep_version(staging_file, published_db, publication_id)
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
+    export_parquet(published_db, PUBLISHED_NAMES)
     return Publication(publication_id, published_at, published_db, row_counts)
+
+
+def export_parquet(published_db: Path, tables: list[str]) -> list[Path]:
+    """One Parquet file per published table (warehouse/parquet/<schema>.<table>.parquet), for tools that read files;
+    each is written beside its final name and renamed in, so a reader never sees half a file."""
+    folder = published_db.parent / PARQUET_FOLDER
+    folder.mkdir(exist_ok=True)
+    written = []
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        for name in tables:
+            target = folder / f"{name}.parquet"
+            partial = folder / f".{name}.parquet.tmp"
+            connection.execute(f"copy {name} to {_quoted(partial)} (format parquet)")
+            os.replace(partial, target)
+            written.append(target)
+    return written
 
 
 def versions_dir(published_db: Path) -> Path:
@@ -259,6 +279,7 @@ def rollback(published_db: Path, publication_id: str | None = None) -> Path:
     _fsync(staging_file)
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
+    export_parquet(published_db, PUBLISHED_NAMES)
     return chosen[0]
 
 

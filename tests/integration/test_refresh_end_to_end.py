@@ -133,3 +133,18 @@ def test_kept_publications_and_rollback(refreshed: Path, monkeypatch: pytest.Mon
     assert publication_id() == third
     assert main(["rollback", "--warehouse", str(refreshed), "--to", first]) == 2  # pruned: says so, changes nothing
     assert publication_id() == third
+
+
+def test_parquet_file_per_published_table(refreshed: Path) -> None:
+    """One Parquet file per published table, rewritten by every publication and rollback."""
+    folder = refreshed / "parquet"
+    with duckdb.connect(str(refreshed / "cjs_scorecard.duckdb"), read_only=True) as connection:
+        for name in ["scorecard.measure_values", "scorecard.measure_breakdowns", "scorecard.measures",
+                     "scorecard.measure_value_history"]:
+            published = connection.execute(f"select count(*) from {name}").fetchall()[0][0]
+            exported = connection.execute(f"select count(*) from read_parquet('{folder / (name + '.parquet')}')").fetchall()[0][0]
+            assert exported == published, name
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "scorecard.measure_breakdowns.parquet", "scorecard.measure_value_history.parquet",
+        "scorecard.measure_values.parquet", "scorecard.measures.parquet",
+    ]
