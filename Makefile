@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 UV_VERSION := 0.13.8
 
-.PHONY: install demo test ui
+.PHONY: install browser demo test ui
 
 install:  ## the locked environment in .venv (installs uv itself if it is missing)
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -12,7 +12,12 @@ install:  ## the locked environment in .venv (installs uv itself if it is missin
 demo: install  ## the whole pipeline on the shipped sample extracts -> warehouse/cjs_scorecard.duckdb
 	$(UV) run --frozen cjs-scorecard demo
 
-test: install  ## the test suite (real DuckDB files, real dbt runs, real Dagster materialisations)
+browser:  ## headless Chromium and its driver (Debian packages) for the board pack's browser test; needs root or present
+	@command -v chromedriver >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+		|| echo "browser: chromium-driver missing and cannot be installed here (sudo apt-get install chromium chromium-driver)"
+
+test: install browser  ## the test suite (real DuckDB files, real dbt runs, real Dagster materialisations, headless Chromium)
 	$(UV) run --frozen pytest
 
 ui: install  ## the Dagster UI on http://127.0.0.1:3000 over the sample extracts (demo key)
