@@ -1,7 +1,10 @@
 """The dbt project as Dagster assets (staging -> intermediate -> marts), with dbt tests as asset checks."""
 
 import os
+import shutil
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -98,5 +101,12 @@ def dbt_linkage_results(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     yield from _build(context, dbt, warehouse)
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's environment), so the pipeline works when started as
+    `.venv/bin/cjs-scorecard` without the environment on PATH; else whatever `dbt` PATH finds."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project)
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
