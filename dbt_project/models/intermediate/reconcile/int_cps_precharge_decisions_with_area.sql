@@ -13,12 +13,7 @@ with deliveries as (
 responses as (
 
     select * from {{ ref('stg_cps__precharge_decisions') }}
-    {% if is_incremental() %}
-    where _reporting_month in (
-        select reporting_month from deliveries
-        where delivery_fingerprint not in (select distinct _delivery_fingerprint from {{ this }})
-    )
-    {% endif %}
+    {{ changed_delivery_months('deliveries') }}
 
 ),
 

@@ -14,12 +14,7 @@ with deliveries as (
 crimes as (
 
     select * from {{ ref('stg_police__crimes') }}
-    {% if is_incremental() %}
-    where _reporting_month in (
-        select reporting_month from deliveries
-        where delivery_fingerprint not in (select distinct _delivery_fingerprint from {{ this }})
-    )
-    {% endif %}
+    {{ changed_delivery_months('deliveries') }}
 
 ),
 
