@@ -25,6 +25,10 @@ def test_same_seed_same_bytes_and_different_seed_differs(tmp_path: Path) -> None
     assert da == db
     assert a.rows_per_extract == b.rows_per_extract and a.files_written == b.files_written
     assert any(p.endswith(".xlsx") for p in da) and any(p.endswith(".parquet") for p in da)
+    public = [p for p in da if p.startswith("public/")]  # the public releases' lookalikes are deterministic too
+    assert {p.split("/")[1] for p in public} == {"police_uk", "cps_copoc", "moj_court_timeliness",
+                                                  "moj_trial_effectiveness"}
+    assert "_truth/public_figures.parquet" in da
     assert set(da) == set(dc)
     differing = [p for p in da if da[p] != dc[p]]
     assert len(differing) > 0.9 * len(da)

@@ -21,13 +21,15 @@ from pipelines.lib.simulator.extracts.common import UrnErrors
 from pipelines.lib.simulator.extracts.cps import write_cps
 from pipelines.lib.simulator.extracts.hmcts import write_hmcts
 from pipelines.lib.simulator.extracts.police import write_police
+from pipelines.lib.simulator.extracts.public import PublicReleases
+from pipelines.lib.simulator.extracts.public_stats import PublicDisagreement
 from pipelines.lib.simulator.extracts.services import write_services
 from pipelines.lib.simulator.geography import resolve_areas
 from pipelines.lib.simulator.model import simulate_area
 from pipelines.lib.simulator.resends import resend_table
 from pipelines.lib.simulator.truth import events, measure_values, reconciliation
 
-SIMULATOR_VERSION = "0.2.2"
+SIMULATOR_VERSION = "0.3.0"
 EVENT_WINDOW_MONTHS = 6  # the event log is built and written a few months at a time (bounded memory)
 
 
@@ -71,11 +73,12 @@ class _ParquetAppender:
 
 
 def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, seed: int = 42,
-             scale: float = 1.0) -> SimulationSummary:
+             scale: float = 1.0, public_disagreement: PublicDisagreement | None = None) -> SimulationSummary:
     """Simulate `areas` (force slugs, ONS codes or 'all') for reporting months `start`..`end` (YYYY-MM, inclusive).
 
-    Writes out/<agency>/<extract>/<agency>_<extract>_<YYYY-MM>.<csv|xlsx> and out/_truth/. Deterministic for a seed:
-    the same arguments give byte-identical files.
+    Writes out/<agency>/<extract>/<agency>_<extract>_<YYYY-MM>.<csv|xlsx>, lookalikes of the public releases in
+    out/public/ and out/_truth/. Deterministic for a seed: the same arguments give byte-identical files.
+    `public_disagreement`: one figure of the public files to get wrong on purpose (tests of the accuracy checks).
     """
     t0 = time.perf_counter()
     out = pathlib.Path(out)
@@ -93,6 +96,7 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
                for name in ("events", "measure_values", "reconciliation", "urn_errors")}
     rows: dict[str, int] = {}
     log = UrnErrors()
+    public = PublicReleases()
     try:
         for area in chosen:
             world = simulate_area(area, first, last, seed, scale)
@@ -100,6 +104,8 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
             for writer in (write_police, write_cps, write_hmcts, write_services):
                 for k, v in writer(world, out, seed, log).items():
                     rows[k] = rows.get(k, 0) + v
+            for k, v in public.add_area(world, out, seed, log).items():
+                rows[k] = rows.get(k, 0) + v
             for w0 in range(first, last + 1, EVENT_WINDOW_MONTHS):  # one row group per area and window
                 writers["events"].write(events(world, w0, min(w0 + EVENT_WINDOW_MONTHS - 1, last)))
             writers["measure_values"].write(measure_values(world))
@@ -111,6 +117,7 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
                 pl.col("recorded_date").cast(pl.Date).dt.strftime("%Y-%m") >= month_label(first)).height)
             del world
         log.flush()
+        rows.update(public.finish(out, first, last, seed, scale, public_disagreement, log))
         summary.urn_errors = len(log.rows)
         resends = resend_table(out, sorted(rows), first, last, seed)
         resends.write_parquet(truth / "resends.parquet", compression="zstd")

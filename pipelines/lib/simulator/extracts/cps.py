@@ -26,6 +26,12 @@ OUTCOME_LABEL = {"GP1": "Conviction - guilty plea", "GPH": "Conviction - guilty 
                  "DSH": "Discontinued / withdrawn", "DSC": "Discontinued / withdrawn", "ADM": "Administratively finalised"}
 
 
+def principal_offence_category() -> pl.Expr:
+    """The COPOC category of a crime (columns offence_group, ho_offence_code): its group's, motoring codes apart."""
+    poc = pl.col("offence_group").replace_strict(POC, default="All Other Offences (excluding Motoring)")
+    return pl.when(pl.col("ho_offence_code").is_in(list(MOTORING_CODES))).then(pl.lit("Motoring Offences")).otherwise(poc)
+
+
 def flag(col: str) -> pl.Expr:
     return pl.col(col).cast(pl.Int8)
 
@@ -39,8 +45,7 @@ def write_cps(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict[st
     lo, hi = int(month_start_day(months[0])), int(month_end_day(months[-1]))
     people = world.pool.select("person_id", "forename", "surname", "dob")
     crimes = world.crimes
-    poc = pl.col("offence_group").replace_strict(POC, default="All Other Offences (excluding Motoring)")
-    poc = pl.when(pl.col("ho_offence_code").is_in(list(MOTORING_CODES))).then(pl.lit("Motoring Offences")).otherwise(poc)
+    poc = principal_offence_category()
 
     # ---- pre-charge decisions: every CPS response (action plan or decision), one row per suspect ----
     ref = crimes.filter(pl.col("referred"))
