@@ -5,12 +5,6 @@ with trials as (
 
     select * from {{ source('raw', 'public_moj_trial_effectiveness') }}
 
-),
-
-single_area_aliases as (
-
-    select force_name, area_code from {{ ref('ref_force_name_aliases') }} where covers_several_areas = 'N'
-
 )
 
 select
@@ -24,7 +18,7 @@ select
     end as geography_level,
     coalesce(nullif(trials.police_force_area, '-'), nullif(trials.lcjb_area, '-'), nullif(trials.region, '-'), 'England and Wales')
         as geography_name,
-    single_area_aliases.area_code,
+    {{ area_code_for_force('trials.police_force_area') }} as area_code,
     case left(trials.trial_effectiveness, 1)
         when '1' then 'effective' when '2' then 'cracked' when '3' then 'ineffective' when '4' then 'vacated'
     end as trial_outcome,
@@ -34,4 +28,3 @@ select
     trials._source_file,
     trials._line_number
 from trials
-left join single_area_aliases on single_area_aliases.force_name = trials.police_force_area

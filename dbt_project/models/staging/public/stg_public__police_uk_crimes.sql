@@ -5,18 +5,12 @@ with street as (
 
     select * from {{ source('raw', 'public_police_uk_street') }}
 
-),
-
-single_area_aliases as (
-
-    select force_name, area_code from {{ ref('ref_force_name_aliases') }} where covers_several_areas = 'N'
-
 )
 
 select
     street.crime_id,
     cast(strptime(street.crime_month || '-01', '%Y-%m-%d') as date) as crime_month,
-    single_area_aliases.area_code,
+    {{ area_code_for_force('street.falls_within') }} as area_code,
     street.falls_within as force_name,
     street.crime_type,
     street.crime_type = 'Anti-social behaviour' as is_anti_social_behaviour,
@@ -28,4 +22,3 @@ select
     street._source_file,
     street._line_number
 from street
-left join single_area_aliases on single_area_aliases.force_name = street.falls_within

@@ -7,12 +7,6 @@ with outcomes as (
 
 ),
 
-single_area_aliases as (
-
-    select force_name, area_code from {{ ref('ref_force_name_aliases') }} where covers_several_areas = 'N'
-
-),
-
 distinct_outcomes as (
 
     select *
@@ -28,11 +22,10 @@ distinct_outcomes as (
 select
     distinct_outcomes.crime_id,
     cast(strptime(distinct_outcomes.outcome_month || '-01', '%Y-%m-%d') as date) as outcome_month,
-    single_area_aliases.area_code,
+    {{ area_code_for_force('distinct_outcomes.falls_within') }} as area_code,
     distinct_outcomes.falls_within as force_name,
     distinct_outcomes.outcome_type,
     distinct_outcomes.location = 'No Location' as has_no_location,
     distinct_outcomes._source_file,
     distinct_outcomes._line_number
 from distinct_outcomes
-left join single_area_aliases on single_area_aliases.force_name = distinct_outcomes.falls_within
