@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.lib.markers import MARKER_SUFFIX
 from pipelines.lib.source_spec import SourceSpec, load_specs
 from pipelines.settings import DBT_PROJECT_DIR
 
@@ -22,7 +23,7 @@ LINEAGE_COLUMNS = {
     "_line_number": "Line of the file (CSV) or row of the sheet (XLSX) the row came from, the header counted.",
     "_source_file": "Landing-zone file the row came from.",
     "_file_sha256": "SHA-256 of that file: the delivery.",
-    "_reporting_month": "Reporting month the file name carries (YYYY-MM).",
+    "_reporting_month": "Reporting month the file name (or its month folder) carries (YYYY-MM); empty for a public file whose periods are in its rows.",
     "_as_at": "As-at date of the delivery (the reporting month's last day).",
     "_loaded_at": "When the delivery was loaded.",
 }
@@ -50,6 +51,7 @@ def _table(spec: SourceSpec) -> dict:
         "description": f"{spec.title}. Counting basis: {spec.counting_basis}. {' '.join(spec.description.split())}",
         "meta": {"dagster": {"asset_key": ["raw", spec.extract]}},
         "columns": [{"name": c.name, "description": _column_description(c)} for c in spec.kept_columns]
+        + [{"name": name, "description": f"Why {name.removesuffix(MARKER_SUFFIX)} is empty: suppressed, not_available, not_applicable or missing (the publisher's marker, read by pipelines/lib/markers.py); empty when it holds a value."} for name in spec.marker_columns]
         + [{"name": k.name, "description": _person_key_description(spec, k)} for k in spec.person_keys]
         + [{"name": name, "description": text} for name, text in LINEAGE_COLUMNS.items()],
     }

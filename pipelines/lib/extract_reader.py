@@ -10,6 +10,7 @@ forename and date of birth) are derived from the parsed values before any is has
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,8 +20,9 @@ import polars as pl
 from pipelines.lib.errors import CellProblem, ExtractError
 from pipelines.lib.extract_files import TextTable, normalise_header, read_csv_text, read_xlsx_text
 from pipelines.lib.extract_schema import POLARS_TYPES, validate
+from pipelines.lib.markers import MARKER_SUFFIX, marker_expr
 from pipelines.lib.pseudonymise import pseudonymise_column, pseudonymise_combination
-from pipelines.lib.source_spec import ColumnSpec, SourceSpec
+from pipelines.lib.source_spec import ColumnSpec, SourceSpec, UnpivotSpec
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts the fictitious 29/02/1900)
 PERSONAL_VALUE_WITHHELD = "(withheld: personal data)"
@@ -33,7 +35,7 @@ class ReadExtract:
     and what it was."""
 
     path: Path
-    reporting_month: str
+    reporting_month: str | None  # None for a file whose periods are in its rows
     sha256: str
     rows: pl.DataFrame
     rejections: pl.DataFrame
@@ -59,10 +61,36 @@ def read_text_table(path: Path, spec: SourceSpec) -> TextTable:
     return read_csv_text(path, spec.required_headers, spec.encoding)
 
 
+def unpivot_text(frame: pl.DataFrame, unpivot: UnpivotSpec, path: Path) -> pl.DataFrame:
+    """A wide table of text cells as long rows: the id columns, the header pattern's groups, one column per `stat`;
+    `_line_number` kept, so a bad cell still names its file line. Headers the pattern does not match are ignored,
+    like an extract's extra columns."""
+    frame = frame.rename({h: unpivot.rename_headers[h] for h in frame.columns if h in unpivot.rename_headers})
+    by_header = {normalise_header(h): h for h in frame.columns}
+    missing = [h for h in unpivot.id_headers if normalise_header(h) not in by_header]
+    if missing:
+        raise ExtractError(path, f"missing id column(s) {missing} of the wide table")
+    ids = [by_header[normalise_header(h)] for h in unpivot.id_headers]
+    pattern = re.compile(unpivot.header_pattern)
+    matched = {h: m for h in frame.columns if h not in ids and (m := pattern.fullmatch(h)) and m["stat"] in unpivot.stat_columns}
+    headers = pl.DataFrame(
+        {"_header": list(matched), "_stat": [unpivot.stat_columns[m["stat"]] for m in matched.values()]}
+        | {group: [m[group] for m in matched.values()] for group in unpivot.key_groups},
+        schema={"_header": pl.String, "_stat": pl.String} | {group: pl.String for group in unpivot.key_groups},
+    )
+    long = frame.unpivot(index=[*ids, "_line_number"], on=list(matched), variable_name="_header", value_name="_cell")
+    return (
+        long.join(headers, on="_header", maintain_order="left")
+        .pivot(on="_stat", index=[*ids, "_line_number", *unpivot.key_groups], values="_cell")
+        .sort("_line_number", maintain_order=True)
+    )
+
+
 def _match_columns(frame: pl.DataFrame, spec: SourceSpec, path: Path) -> pl.DataFrame:
     by_header: dict[str, str] = {}
     for header in frame.columns:
-        by_header.setdefault(normalise_header(header), header)
+        if header != "_line_number":
+            by_header.setdefault(normalise_header(header), header)
     missing = [c.header for c in spec.columns if c.required and normalise_header(c.header) not in by_header]
     if missing:
         raise ExtractError(path, f"missing required column(s) {missing} for extract '{spec.extract}'")
@@ -73,7 +101,7 @@ def _match_columns(frame: pl.DataFrame, spec: SourceSpec, path: Path) -> pl.Data
         .replace("", None)
         .alias(c.name)
         for c in spec.columns
-    )
+    ).with_columns(frame["_line_number"])
 
 
 def _date_expr(column: ColumnSpec) -> pl.Expr:
@@ -95,6 +123,8 @@ def _date_expr(column: ColumnSpec) -> pl.Expr:
 def _parse(column: ColumnSpec) -> pl.Expr:
     if column.dtype == "date":
         return _date_expr(column).alias(column.name)
+    if column.dtype == "percent":
+        return pl.col(column.name).str.strip_suffix("%").cast(pl.Float64, strict=False).alias(column.name)
     if column.dtype == "int":
         as_number = pl.col(column.name).str.replace_all(",", "").cast(pl.Float64, strict=False)
         return pl.when(as_number == as_number.floor()).then(as_number).cast(pl.Int64, strict=False).alias(column.name)
@@ -104,7 +134,7 @@ def _parse(column: ColumnSpec) -> pl.Expr:
 def _describe_type(column: ColumnSpec) -> str:
     if column.dtype == "date":
         return f"not a date in format {column.date_format}"
-    return {"int": "not a whole number", "float": "not a number"}.get(column.dtype, "not text")
+    return {"int": "not a whole number", "float": "not a number", "percent": "not a percentage"}.get(column.dtype, "not text")
 
 
 def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series) -> list[CellProblem]:
@@ -143,20 +173,24 @@ def pseudonymise(rows: pl.DataFrame, spec: SourceSpec, key: bytes) -> pl.DataFra
         for person_key in spec.person_keys
     )
     rows = rows.with_columns(pseudonymise_column(rows[c.name], key) for c in spec.kept_columns if c.personal)
-    return rows.select(*(c.name for c in spec.kept_columns), *(k.name for k in spec.person_keys), "_line_number")
+    return rows.select(*(c.name for c in spec.kept_columns), *spec.marker_columns, *(k.name for k in spec.person_keys), "_line_number")
 
 
 def read_extract(path: Path, spec: SourceSpec, key: bytes, sha256: str | None = None) -> ReadExtract:
     """Parse, validate and pseudonymise a whole file: accepted rows, rejected cells with reasons, or ExtractError."""
-    month = spec.reporting_month(path)
-    if month is None:
-        raise ExtractError(path, f"the file name does not match '{spec.file_pattern}' for extract '{spec.extract}'")
+    problem = spec.name_problem(path)
+    if problem:
+        raise ExtractError(path, problem)
     table = read_text_table(path, spec)
-    text = _match_columns(table.frame, spec, path)
+    frame = table.frame.with_row_index("_line_number", offset=table.first_data_row).with_columns(pl.col("_line_number").cast(pl.Int64))
+    if spec.unpivot is not None:
+        frame = unpivot_text(frame, spec.unpivot, path)
+    text = _match_columns(frame, spec, path)
     if text.height == 0:
         raise ExtractError(path, "the file has a header but no data rows")
-    typed = text.select(_parse(c) for c in spec.parsed_columns)
-    lines = pl.Series("_line_number", range(table.first_data_row, table.first_data_row + typed.height), dtype=pl.Int64)
+    lines = text["_line_number"]
+    text, markers = _split_markers(text.drop("_line_number"), spec)
+    typed = text.select(_parse(c) for c in spec.parsed_columns).hstack(markers)
     problems = _type_problems(text, typed, spec, lines)
     unparsed = {(p.row, p.column) for p in problems}  # a value that failed to parse is not reported again as missing
     problems += [p for p in validate(typed, spec, lines) if (p.row, p.column) not in unparsed]
@@ -164,13 +198,25 @@ def read_extract(path: Path, spec: SourceSpec, key: bytes, sha256: str | None = 
     accepted = typed.with_columns(lines).filter(~pl.col("_line_number").is_in(rejected_lines.implode()))
     accepted = pseudonymise(accepted, spec, key)
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    return ReadExtract(path, month, sha256 or file_sha256(path), accepted, _rejections_frame(problems, spec), typed.height)
+    return ReadExtract(path, spec.reporting_month(path), sha256 or file_sha256(path), accepted, _rejections_frame(problems, spec), typed.height)
+
+
+def _split_markers(text: pl.DataFrame, spec: SourceSpec) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Marker-aware columns: their `<name>_marker` meanings, and the text with marker cells emptied, so a marker is
+    neither parsed as a number nor reported as a bad one."""
+    columns = [c for c in spec.parsed_columns if c.markers]
+    markers = text.select(marker_expr(c.name, c.extra_markers) for c in columns)
+    values = text.with_columns(
+        pl.when(markers[c.name + MARKER_SUFFIX].is_null()).then(pl.col(c.name)).alias(c.name) for c in columns
+    )
+    return values, markers
 
 
 def empty_rows(spec: SourceSpec) -> pl.DataFrame:
     """A typed frame with no rows, shaped like read_extract's accepted rows, for an extract with no files yet."""
     schema = (
         {c.name: pl.String if c.personal else POLARS_TYPES[c.dtype] for c in spec.kept_columns}
+        | {name: pl.String for name in spec.marker_columns}
         | {k.name: pl.String for k in spec.person_keys}
         | {"_line_number": pl.Int64}
     )

@@ -9,7 +9,7 @@ from pandera.errors import SchemaErrors
 from pipelines.lib.errors import CellProblem
 from pipelines.lib.source_spec import ColumnSpec, SourceSpec, seed_values
 
-POLARS_TYPES: dict[str, type[pl.DataType]] = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "date": pl.Date}
+POLARS_TYPES: dict[str, type[pl.DataType]] = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "percent": pl.Float64, "date": pl.Date}
 
 
 def _compared_with(this: str, other: str, relation: str) -> pa.Check:
@@ -25,10 +25,10 @@ def _compared_with(this: str, other: str, relation: str) -> pa.Check:
 
 def _checks(column: ColumnSpec) -> list[pa.Check]:
     checks: list[pa.Check] = []
-    if column.allowed is not None:
+    if column.allowed_from is not None:  # the seed's code list, and any `allowed` extras (the CPS's "National")
+        checks.append(pa.Check.isin(seed_values(column.allowed_from) + (column.allowed or []), name=f"known {column.allowed_from}"))
+    elif column.allowed is not None:
         checks.append(pa.Check.isin(column.allowed))
-    if column.allowed_from is not None:
-        checks.append(pa.Check.isin(seed_values(column.allowed_from), name=f"known {column.allowed_from}"))
     if column.pattern is not None:
         checks.append(pa.Check.str_matches(column.pattern))
     if column.min is not None:
@@ -49,7 +49,7 @@ def build_schema(spec: SourceSpec) -> pa.DataFrameSchema:
         c.name: pa.Column(POLARS_TYPES[c.dtype], checks=_checks(c), nullable=not c.required)
         for c in spec.parsed_columns
     }
-    return pa.DataFrameSchema(columns, unique=spec.primary_key, name=spec.extract, strict=False)
+    return pa.DataFrameSchema(columns, unique=spec.primary_key or None, name=spec.extract, strict=False)
 
 
 def validate(frame: pl.DataFrame, spec: SourceSpec, line_numbers: pl.Series) -> list[CellProblem]:

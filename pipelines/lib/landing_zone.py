@@ -11,9 +11,7 @@ def extract_files(sources_dir: Path, specs: dict[str, SourceSpec] | None = None)
     """Every file in an extract's landing folder (named as the spec says or not), with its spec."""
     found = []
     for spec in (specs or load_specs()).values():
-        folder = sources_dir / spec.landing_subdir
-        if folder.is_dir():
-            found += [(spec, path) for path in sorted(folder.iterdir()) if path.is_file() and not path.name.startswith(".")]
+        found += [(spec, path) for path in spec.landing_files(sources_dir)]
     return found
 
 

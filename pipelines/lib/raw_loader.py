@@ -106,23 +106,32 @@ def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str, as_at: 
     )
 
 
-def _month_end(month: str) -> object:
-    return pl.Series([f"{month}-01"]).str.to_date().dt.month_end()[0]
+def _month_end(month: str | None) -> object:
+    return None if month is None else pl.Series([f"{month}-01"]).str.to_date().dt.month_end()[0]
+
+
+def _delivery(spec: SourceSpec, month: str | None, path: Path) -> tuple[str, list[object]]:
+    """SQL condition (and parameters) for the raw rows a file replaces: its month's, or for a spec whose delivery is
+    the file, those of the file of the same name in its month (a file whose periods are in its rows has no month)."""
+    if spec.delivery == "file":
+        return "_reporting_month is not distinct from ? and parse_filename(_source_file) = ?", [month, path.name]
+    return "_reporting_month = ?", [month]
 
 
 def _keys_loaded_elsewhere(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, read: ReadExtract) -> pl.DataFrame:
-    """For extracts whose key is unique across months: accepted rows whose key another month already holds."""
+    """For extracts whose key is unique across months: accepted rows whose key another delivery already holds."""
     keys = ", ".join(spec.primary_key)
     same_key = " and ".join(f"incoming_keys.{k} is not distinct from loaded.{k}" for k in spec.primary_key)  # empty == empty
+    this_delivery, params = _delivery(spec, read.reporting_month, read.path)
     connection.register("incoming_keys", read.rows.select([*spec.primary_key, "_line_number"]))
     clashes = connection.sql(
         f"""
         select incoming_keys._line_number, loaded._source_file, loaded._reporting_month
         from incoming_keys
-        join (select {keys}, _source_file, _reporting_month from raw.{spec.extract} where _reporting_month <> ?) loaded
+        join (select {keys}, _source_file, _reporting_month from raw.{spec.extract} where not ({this_delivery})) loaded
         on {same_key}
         """,
-        params=[read.reporting_month],
+        params=params,
     ).pl()
     connection.unregister("incoming_keys")
     return clashes
@@ -143,9 +152,8 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
     loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
     sha256 = file_sha256(path)
     month = spec.reporting_month(path)
-    in_force = connection.execute(
-        f"select distinct _file_sha256 from raw.{spec.extract} where _reporting_month = ?", [month]
-    ).fetchall()
+    this_delivery, params = _delivery(spec, month, path)
+    in_force = connection.execute(f"select distinct _file_sha256 from raw.{spec.extract} where {this_delivery}", params).fetchall()
     # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses the connection's next relation query.
     last = connection.execute(
         "select outcome from audit.load_log where extract = ? and file_sha256 = ? order by loaded_at desc limit 1",
@@ -170,7 +178,7 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
             rejections = pl.concat([rejections, clashes.select(
                 "_line_number",
                 pl.lit(", ".join(c.header for c in spec.columns if c.name in spec.primary_key)).alias("column"),
-                pl.format("duplicate primary key: already loaded from {} ({})", "_source_file", "_reporting_month").alias("check"),
+                pl.format("duplicate primary key: already loaded from {} ({})", "_source_file", pl.col("_reporting_month").fill_null("periods in rows")).alias("check"),
                 pl.lit(None, pl.String).alias("value"),
             )])
     incoming = with_lineage(rows, str(path), sha256, read.reporting_month, _month_end(read.reporting_month), loaded_at)
@@ -188,10 +196,10 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
     )
     connection.execute("begin transaction")
     connection.execute(
-        f"insert into raw_history.{spec.extract} by name select *, ? as _replaced_at from raw.{spec.extract} where _reporting_month = ?",
-        [loaded_at, read.reporting_month],
+        f"insert into raw_history.{spec.extract} by name select *, ? as _replaced_at from raw.{spec.extract} where {this_delivery}",
+        [loaded_at, *params],
     )
-    connection.execute(f"delete from raw.{spec.extract} where _reporting_month = ?", [read.reporting_month])
+    connection.execute(f"delete from raw.{spec.extract} where {this_delivery}", params)
     connection.register("incoming_rows", incoming)
     connection.execute(f"insert into raw.{spec.extract} by name select * from incoming_rows")
     connection.unregister("incoming_rows")

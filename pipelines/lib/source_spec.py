@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.extract_files import normalise_header
+from pipelines.lib.markers import MARKER_SUFFIX, Meaning
 
+MONTH_REGEX = r"\d{4}-(?:0[1-9]|1[0-2])"
 SPECS_DIR = Path(__file__).resolve().parents[1] / "defs" / "ingest" / "specs"
 DBT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
@@ -29,7 +31,7 @@ class ColumnSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     header: str
     description: str | None = None
-    dtype: Literal["str", "int", "float", "date"]
+    dtype: Literal["str", "int", "float", "percent", "date"]  # percent: "83.3%" -> 83.3
     date_format: str | list[str] | None = None  # strftime patterns, "iso" or "excel_serial"; the first that parses wins
     required: bool = False
     personal: bool = False
@@ -41,6 +43,10 @@ class ColumnSpec(BaseModel):
     max: float | None = None
     not_before: str | None = None  # another date column this one cannot precede (e.g. charge before offence)
     not_after: str | None = None  # another date column this one cannot follow (e.g. recorded after the snapshot)
+    # Publishers' markers (`[c]`, `..`, `-`, ... see pipelines/lib/markers.py) are read as what they mean: the value
+    # stays empty and `<name>_marker` says why. extra_markers adds a publisher's own (the CPS's "0" percentage).
+    markers: bool = False
+    extra_markers: dict[str, Meaning] = {}
 
     @model_validator(mode="after")
     def _dates_need_a_format(self) -> "ColumnSpec":
@@ -48,6 +54,8 @@ class ColumnSpec(BaseModel):
             raise ValueError(f"column {self.name}: a date column needs date_format")
         if self.drop and not self.personal:
             raise ValueError(f"column {self.name}: only personal columns are dropped at read time")
+        if (self.markers or self.extra_markers) and (self.dtype in ("str", "date") or not self.markers):
+            raise ValueError(f"column {self.name}: markers are read in number columns (markers: true) only")
         return self
 
 
@@ -60,6 +68,30 @@ class PersonKeySpec(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     from_: list[str] = Field(alias="from", min_length=2)  # column names, in the order they are hashed
     description: str | None = None
+
+
+class UnpivotSpec(BaseModel):
+    """A wide table whose headers carry data (the CPS's `Number of Homicide Convictions`, `Percentage of ...`), melted
+    to one text row per id and header group before the columns are matched: each header the pattern matches gives
+    its named groups as columns, except `stat`, which names the long column its cell goes to (`stat_columns`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id_headers: list[str] = Field(min_length=1)  # kept on every long row (e.g. the area); "" is an empty header cell
+    required_headers: list[str] = Field(min_length=1)  # wide headers that identify the file's header row
+    header_pattern: str  # a regex with named groups, one of them `stat`
+    stat_columns: dict[str, str]  # `stat` group value -> long column (e.g. Number -> count)
+    rename_headers: dict[str, str] = {}  # a publisher's mislabelled headers, as they should read
+
+    @model_validator(mode="after")
+    def _pattern_has_stat(self) -> "UnpivotSpec":
+        if "stat" not in re.compile(self.header_pattern).groupindex:
+            raise ValueError("unpivot header_pattern needs a named group `stat`")
+        return self
+
+    @property
+    def key_groups(self) -> list[str]:
+        return [g for g in re.compile(self.header_pattern).groupindex if g != "stat"]
 
 
 class SourceSpec(BaseModel):
@@ -75,8 +107,19 @@ class SourceSpec(BaseModel):
     format: Literal["csv", "xlsx"]
     encoding: Literal["utf-8", "cp1252", "auto"] = "auto"
     sheet: str | None = None
+    # "public": a published statistics file (police.uk, CPS, MoJ, ONS) read through the same reader as an extract.
+    publisher: Literal["agency", "public"] = "agency"
+    landing_dir: str | None = None  # the landing folder when it is not <agency>/<extract>, e.g. public/police_uk
+    # file_pattern: `{month}` is the reporting month, `*` any text (a police.uk force slug).
     file_pattern: str
-    primary_key: list[str]
+    # Where a file's reporting month comes from: its name; its folder (<landing>/<YYYY-MM>/<file>, for publishers whose
+    # file names carry no year); or nowhere, the periods being in the rows (MoJ time series, ONS lookups).
+    period_from: Literal["file_name", "folder", "rows"] = "file_name"
+    # What a new file replaces: its month ("month") or the file of the same name in its month ("file": one police.uk
+    # file per force and month; one MoJ time series per file name).
+    delivery: Literal["month", "file"] = "month"
+    unpivot: UnpivotSpec | None = None
+    primary_key: list[str]  # empty only for a public file whose rows have no key (duplicates are handled in staging)
     # "month": a key is unique within a reporting month (a snapshot repeats live cases every month);
     # "extract": unique across all months (a flow: a finalisation is counted once, ever).
     primary_key_scope: Literal["month", "extract"] = "month"
@@ -101,18 +144,30 @@ class SourceSpec(BaseModel):
         missing = [k for k in self.primary_key if k not in names]
         if missing:
             raise ValueError(f"primary_key names unknown columns: {missing}")
-        if "{month}" not in self.file_pattern:
-            raise ValueError("file_pattern must contain {month} (the reporting month, YYYY-MM)")
+        if self.period_from == "file_name" and "{month}" not in self.file_pattern:
+            raise ValueError("file_pattern must contain {month} (the reporting month, YYYY-MM) when period_from is file_name")
+        if self.period_from == "rows" and self.delivery != "file":
+            raise ValueError("a file whose periods are in its rows has no month: its delivery is the file")
+        if not self.primary_key and self.publisher != "public":
+            raise ValueError("an agency extract needs a primary_key")
         return self
 
     @property
     def landing_subdir(self) -> Path:
-        """`<agency>/<extract without the agency prefix>`, e.g. police/live_caseload."""
-        return Path(self.agency) / self.extract.removeprefix(f"{self.agency}_")
+        """`landing_dir`, else `<agency>/<extract without the agency prefix>`, e.g. police/live_caseload."""
+        return Path(self.landing_dir) if self.landing_dir else Path(self.agency) / self.extract.removeprefix(f"{self.agency}_")
+
+    @property
+    def marker_columns(self) -> list[str]:
+        """The `<column>_marker` columns the reader adds beside marker-aware kept columns."""
+        return [c.name + MARKER_SUFFIX for c in self.kept_columns if c.markers]
 
     @property
     def required_headers(self) -> set[str]:
-        """Normalised headers that must be present: how a header row, and the extract itself, are recognised."""
+        """Normalised headers that must be present: how a header row, and the extract itself, are recognised (for a
+        wide file, its own headers: the columns are those of the long rows)."""
+        if self.unpivot is not None:
+            return {normalise_header(h) for h in self.unpivot.required_headers}
         return {normalise_header(c.header) for c in self.columns if c.required}
 
     @property
@@ -125,11 +180,41 @@ class SourceSpec(BaseModel):
         feeding = {name for k in self.person_keys for name in k.from_}
         return [c for c in self.columns if not c.drop or c.name in feeding]
 
+    def _name_match(self, path: Path) -> re.Match[str] | None:
+        regex = re.escape(self.file_pattern).replace(re.escape("{month}"), f"(?P<month>{MONTH_REGEX})").replace(re.escape("*"), ".+")
+        return re.fullmatch(regex, path.name)
+
     def reporting_month(self, path: Path) -> str | None:
-        """The YYYY-MM a file name carries, or None if the name does not follow the pattern."""
-        regex = re.escape(self.file_pattern).replace(re.escape("{month}"), r"(\d{4}-(?:0[1-9]|1[0-2]))")
-        match = re.fullmatch(regex, path.name)
-        return match.group(1) if match else None
+        """The YYYY-MM a file's name (or, for period_from folder, its folder) carries; None if it carries none (a
+        misnamed file, a name that disagrees with its folder, or a file whose periods are in its rows)."""
+        match = self._name_match(path)
+        if match is None or self.period_from == "rows":
+            return None
+        named = match.groupdict().get("month")
+        if self.period_from == "file_name":
+            return named
+        folder = path.parent.name
+        return folder if re.fullmatch(MONTH_REGEX, folder) and named in (None, folder) else None
+
+    def name_problem(self, path: Path) -> str | None:
+        """Why a file cannot be taken for this extract by its name or folder, or None if it can."""
+        if self._name_match(path) is None:
+            return f"the file name does not match '{self.file_pattern}' for extract '{self.extract}'"
+        if self.period_from == "folder" and self.reporting_month(path) is None:
+            return f"the file is not in a YYYY-MM folder agreeing with its name (folder '{path.parent.name}')"
+        return None
+
+    def landing_files(self, sources_dir: Path) -> list[Path]:
+        """Every file in the extract's landing folder, named as the spec says or not (a misnamed one is refused once);
+        hidden files skipped. For period_from folder, the files of its month folders its pattern names: a month
+        folder is shared by a publisher's several files (police.uk street and outcomes)."""
+        folder = sources_dir / self.landing_subdir
+        if not folder.is_dir():
+            return []
+        if self.period_from == "folder":
+            return [p for month in sorted(folder.iterdir()) if month.is_dir() for p in sorted(month.iterdir())
+                    if p.is_file() and self._name_match(p) is not None]
+        return [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
 
 
 @functools.lru_cache(maxsize=None)

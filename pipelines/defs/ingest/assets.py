@@ -31,15 +31,14 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         partitions_def=monthly_partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
         description=f"{spec.title}. {spec.description} Counting basis: {spec.counting_basis}. "
-        f"Landing folder: <sources>/{spec.landing_subdir}/{spec.file_pattern}.",
+        f"Landing folder: <sources>/{spec.landing_subdir}/{'<YYYY-MM>/' if spec.period_from == 'folder' else ''}{spec.file_pattern}.",
         tags={"agency": spec.agency},
     )
     def ingest_extract(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        folder = warehouse.paths().sources_dir / spec.landing_subdir
         months = {reporting_month(k) for k in context.partition_keys}
-        present = sorted(folder.glob("*")) if folder.is_dir() else []
-        # Files of the months asked for, and any file whose name carries no valid month (it is refused, once).
-        files = [p for p in present if p.is_file() and (spec.reporting_month(p) in months or spec.reporting_month(p) is None)]
+        # Files of the months asked for, and any file that carries no valid month: a misnamed one (refused, once) or
+        # a public file whose periods are in its rows (loaded whatever the months; unchanged, it is a no-op).
+        files = [p for p in spec.landing_files(warehouse.paths().sources_dir) if spec.reporting_month(p) in months | {None}]
         key = pseudonym_key()
         with warehouse.build_connection() as connection:
             ensure_tables(connection, spec)  # an extract with no files yet is an empty table, so dbt still builds
