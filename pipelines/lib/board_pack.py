@@ -122,7 +122,7 @@ def write_board_pack(
         figures = connection.sql(
             FIGURES_SQL, params={"scorecard_id": scorecard_id, "area_code": area_code, "month_end": month_end}
         ).pl()
-    header = replace(header, as_at=figures["as_at"].max())
+    header = replace(header, as_at=figures.filter(pl.col("value").is_not_null())["as_at"].max())
     page = render_page(header, figures)
 
     target_dir = Path(out_dir) if out_dir else published_db.parent / REPORTS_DIR_NAME
@@ -271,15 +271,16 @@ def _month_title(period: str) -> str:
 
 def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
     """One section's block: a great-tables table with a row per measure and a 24-month sparkline."""
+    measures = list(section.iter_rows(named=True))
     rows = pl.DataFrame(
         {
-            "measure": [_measure_cell(row) for row in section.iter_rows(named=True)],
-            "value": [_value_cell(row) for row in section.iter_rows(named=True)],
-            "trend": [_sparkline(row["sparkline"]) for row in section.iter_rows(named=True)],
-            "change": [_change_cell(row) for row in section.iter_rows(named=True)],
-            "last_year": [_comparison_cell(row, row["same_period_last_year"]) for row in section.iter_rows(named=True)],
-            "national": [_comparison_cell(row, row["national_value"]) for row in section.iter_rows(named=True)],
-            "rag": [_rag_cell(row) for row in section.iter_rows(named=True)],
+            "measure": [_measure_cell(row) for row in measures],
+            "value": [_value_cell(row) for row in measures],
+            "trend": [_sparkline(row["sparkline"]) for row in measures],
+            "change": [_change_cell(row) for row in measures],
+            "last_year": [_comparison_cell(row, row["same_period_last_year"]) for row in measures],
+            "national": [_comparison_cell(row, row["national_value"]) for row in measures],
+            "rag": [_rag_cell(row) for row in measures],
         },
         schema_overrides={"trend": pl.List(pl.Float64)},
     )

@@ -158,8 +158,9 @@ def test_unknown_selection_names_what_exists(published_db: Path, tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
-def test_dagster_materialises_every_boards_packs(published_db: Path, tmp_path: Path) -> None:
-    """The asset over a copy of the published file (its upstream output), as a refresh runs it."""
+def test_dagster_materialises_every_boards_packs(simulated_warehouse: Path, published_db: Path, tmp_path: Path) -> None:
+    """The refresh wrote every board's packs; the asset alone, over a copy of its upstream output, writes them again."""
+    assert {p.name for p in (simulated_warehouse / "reports").iterdir()} == EXPECTED_PACKS
     shutil.copy(published_db, tmp_path / published_db.name)
     result = dg.materialize(
         [board_pack],
