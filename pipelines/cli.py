@@ -87,6 +87,8 @@ def _print_summary(published: Path) -> None:
     """What a board member would glance at first: the latest month of the WCJB scorecard, and how many figures."""
     import duckdb
 
+    from pipelines.lib.board_pack import format_figure
+
     with duckdb.connect(str(published), read_only=True) as connection:
         rows = connection.execute(
             """
@@ -106,10 +108,9 @@ def _print_summary(published: Path) -> None:
     print(f"\nPublished {total} scorecard figures to {published}")
     print("  " + ", ".join(f"{n} {status}" for status, n in statuses))
     print("Latest figures (WCJB):")
-    units = {"count": "{:,.0f}", "percentage": "{:.1f}%", "days": "{:.1f} days", "ratio": "{:.2f}", "rate_per_1000": "{:.2f} per 1,000"}
     for title, area, period, value, unit, status in rows:
         flag = "" if status == "ok" else f" ({status})"
-        print(f"  {title} | {area} | {period:%Y-%m} | {units[unit].format(value)}{flag}")
+        print(f"  {title} | {area} | {period:%Y-%m} | {format_figure(value, unit)}{flag}")
     print(f"\nQuery it: duckdb -readonly {published} \"select * from scorecard.measure_values\"")
 
 
@@ -142,8 +143,21 @@ def main(argv: list[str] | None = None) -> int:
     rollback.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
     rollback.add_argument("--to", help="publication id to restore (see warehouse/versions/)")
 
+    report = commands.add_parser("report", help="write a board pack: the scorecard of one area and month as an HTML page")
+    report.add_argument("--scorecard", required=True, help="scorecard id, e.g. wcjb")
+    report.add_argument("--area", help="area code (default: the board's own area)")
+    report.add_argument("--period", help="month, YYYY-MM (default: the latest month with figures)")
+    report.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
+    report.add_argument("--out", help="folder to write to (default WAREHOUSE/reports)")
+
     args = parser.parse_args(argv)
     try:
+        if args.command == "report":
+            from pipelines.lib.board_pack import write_board_pack
+
+            published_db = resolve_paths(warehouse_dir=args.warehouse).published_db
+            print(f"wrote {write_board_pack(published_db, args.scorecard, args.area, args.period, args.out)}")
+            return 0
         if args.command == "dbt-sources":
             from pipelines.lib.dbt_sources import write_raw_sources
 

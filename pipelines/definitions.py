@@ -7,6 +7,7 @@ import dagster as dg
 from pipelines.defs.ingest.assets import ingest_assets
 from pipelines.defs.ingest.audit import ingestion_audit
 from pipelines.defs.publish.assets import published_warehouse
+from pipelines.defs.publish.board_pack import board_pack
 from pipelines.defs.reconcile.linkage import probabilistic_links
 from pipelines.defs.resources import WarehouseResource, default_warehouse
 from pipelines.defs.scorecards.assets import measure_definitions
@@ -32,7 +33,7 @@ refresh_job = dg.define_asset_job(
 defs = dg.Definitions(
     assets=[
         *ingest_assets, ingestion_audit, measure_definitions, dbt_models, probabilistic_links, dbt_linkage_results,
-        published_warehouse,
+        published_warehouse, board_pack,
     ],
     resources={"warehouse": default_warehouse(), "dbt": dbt_resource()},  # the UI's: from CJS_* environment variables
     jobs=[refresh_job],

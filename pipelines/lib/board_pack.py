@@ -1,0 +1,400 @@
+"""The board pack: one self-contained HTML page per scorecard, area and month, read from the published file only.
+
+Board members read the pack on screen or printed (A4 landscape), so it carries everything a figure needs to be read
+right: its unit, whether it was withheld or is an estimate, its trend, comparisons and where it comes from. It opens
+the published DuckDB file read-only, so a pack can never show anything BI users cannot already see (no personal or
+unsuppressed data), and it fetches nothing (no fonts, scripts or images from elsewhere): the page works offline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+from great_tables import GT, nanoplot_options
+
+from pipelines.lib.errors import ConfigurationError
+
+REPORTS_DIR_NAME = "reports"
+SPARKLINE_MONTHS = 24
+
+# How a figure of each unit reads; the CLI's summary uses the same.
+UNIT_FORMATS = {
+    "count": "{:,.0f}",
+    "percentage": "{:.1f}%",
+    "days": "{:.1f} days",
+    "ratio": "{:.2f}",
+    "rate_per_1000": "{:.2f} per 1,000",
+}
+# A difference between two figures: percentages differ by percentage points, not per cent.
+DIFFERENCE_FORMATS = {**UNIT_FORMATS, "percentage": "{:.1f} pp"}
+# Government Statistical Service symbols for a figure that is not shown as a plain number.
+STATUS_MARKERS = {
+    "suppressed": ("[c]", "withheld: a small number that could identify people"),
+    "not_available": ("[x]", "not available"),
+    "estimate": ("[e]", "estimate"),
+}
+ARROWS = {"up": "&#9650;", "down": "&#9660;", "flat": "&#9654;"}
+RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
+
+# One row per catalogue measure of the scorecard: the figure for the pack's period (the month; a rolling-12-month
+# measure's year ending that month; a quarterly measure's latest quarter ending in the three months to it) and the
+# 24 months of figures of the same period type ending there, nulls kept so a withheld month is a gap, not a zero.
+FIGURES_SQL = """
+with catalogue as (
+    select *,
+        case when contains(period_types, 'month') then 'month'
+             when contains(period_types, 'r12m') then 'r12m'
+             else 'quarter' end as shown_period_type
+    from scorecard.measures
+    where scorecard_id = $scorecard_id
+),
+area_figures as (
+    select v.*
+    from scorecard.measure_values v
+    join catalogue c on c.measure_id = v.measure_id and c.shown_period_type = v.period_type
+    where v.scorecard_id = $scorecard_id and v.area_code = $area_code and v.period_end <= $month_end
+),
+figure_for_period as (
+    select *
+    from area_figures
+    where period_end = $month_end or (period_type = 'quarter' and period_end > $month_end - interval 3 month)
+    qualify row_number() over (partition by measure_id order by period_end desc) = 1
+),
+trend as (
+    select measure_id, list(value order by period_end) as sparkline
+    from area_figures
+    where period_end > $month_end - interval 24 month
+    group by measure_id
+)
+select
+    c.section_id, c.section_title, c.section_order, c.measure_order, c.measure_id, c.title, c.description,
+    c.counting_basis, c.source_agencies, c.source_extracts, c.unit, c.polarity, c.shown_period_type,
+    c.availability_reason,
+    f.period_start, f.period_end, f.value, f.status, f.status_reason, f.as_at, f.rag, f.target, f.change,
+    f.direction_of_travel, f.same_period_last_year, f.national_value, t.sparkline
+from catalogue c
+left join figure_for_period f using (measure_id)
+left join trend t using (measure_id)
+order by c.section_order, c.measure_order
+"""
+
+
+@dataclass(frozen=True)
+class PackHeader:
+    """What the pack is of: the board's scorecard, the area, the month, and the publication it was read from."""
+
+    scorecard_id: str
+    scorecard_title: str
+    area_code: str
+    area_name: str
+    period: str
+    publication_id: str
+    published_at: str
+    as_at: date | None
+
+
+def write_board_pack(
+    published_db: str | Path,
+    scorecard_id: str,
+    area_code: str | None = None,
+    period: str | None = None,
+    out_dir: str | Path | None = None,
+) -> Path:
+    """Write `<scorecard>_<area>_<YYYY-MM>.html` (default folder `<warehouse>/reports/`) and return its path.
+
+    The area defaults to the board's own (`board_area`), the period to the latest month with a figure. The file is
+    written to a temporary name and renamed, so a reader never opens half a pack.
+    """
+    published_db = Path(published_db)
+    with _connect(published_db) as connection:
+        area_code = area_code or board_area(connection, scorecard_id)
+        period = period or latest_month(connection, scorecard_id, area_code)
+        header = _header(connection, scorecard_id, area_code, period)
+        month_end = _month_end(period)
+        figures = connection.sql(
+            FIGURES_SQL, params={"scorecard_id": scorecard_id, "area_code": area_code, "month_end": month_end}
+        ).pl()
+    header = replace(header, as_at=figures.filter(pl.col("value").is_not_null())["as_at"].max())
+    page = render_page(header, figures)
+
+    target_dir = Path(out_dir) if out_dir else published_db.parent / REPORTS_DIR_NAME
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{scorecard_id}_{area_code}_{period}.html"
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target_dir, suffix=".tmp", delete=False) as temp:
+        temp.write(page)
+    os.chmod(temp.name, 0o644)  # a report for the board: as readable as the published file, unlike a temp file
+    os.replace(temp.name, target)
+    return target
+
+
+def board_areas(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -> list[str]:
+    """The areas a scorecard has figures for: the board as a whole first (when it spans several), then its areas."""
+    rows = connection.execute(
+        """
+        select distinct area_code, area_type from scorecard.measure_values where scorecard_id = $scorecard_id
+        order by area_type = 'board' desc, area_code
+        """,
+        {"scorecard_id": scorecard_id},
+    ).fetchall()
+    if not rows:
+        known = [r[0] for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()]
+        raise ConfigurationError(f"unknown scorecard {scorecard_id!r}; the published file holds: {', '.join(known)}")
+    return [code for code, _ in rows]
+
+
+def board_area(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -> str:
+    """The board's own area: the board row of a board over several areas, else its one area."""
+    return board_areas(connection, scorecard_id)[0]
+
+
+def latest_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_code: str) -> str:
+    """The latest month (YYYY-MM) with a figure for the area; the latest month published when none has one."""
+    row = connection.execute(
+        """
+        select coalesce(max(period_end) filter (where value is not null), max(period_end))
+        from scorecard.measure_values where scorecard_id = $scorecard_id and area_code = $area_code
+        """,
+        {"scorecard_id": scorecard_id, "area_code": area_code},
+    ).fetchall()[0]
+    if row[0] is None:
+        areas = board_areas(connection, scorecard_id)
+        raise ConfigurationError(f"no figures for area {area_code!r} in scorecard {scorecard_id!r}; its areas: {', '.join(areas)}")
+    return f"{row[0]:%Y-%m}"
+
+
+def render_page(header: PackHeader, figures: pl.DataFrame) -> str:
+    """The whole page: header, key to the markers, one block per section, then the numbered notes."""
+    figures = figures.with_row_index("note", offset=1)
+    sections = [
+        _section_html(section, index, header.scorecard_id)
+        for index, section in enumerate(figures.partition_by("section_order", maintain_order=True))
+    ]
+    notes = "\n".join(_note_html(row, header.period) for row in figures.iter_rows(named=True))
+    title = f"{header.scorecard_title}: {header.area_name}, {_month_title(header.period)}"
+    as_at = f"{header.as_at:%d %B %Y}" if header.as_at else "no figures"
+    key = " ".join(
+        f'<span class="marker">{marker}</span> {html.escape(meaning)};' for marker, meaning in STATUS_MARKERS.values()
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<title>{html.escape(title)}</title>
+<style>{PAGE_CSS}</style>
+</head>
+<body>
+<header>
+<h1>{html.escape(header.scorecard_title)}</h1>
+<p class="subtitle"><strong>{html.escape(header.area_name)}</strong> ({html.escape(header.area_code)}) &middot;
+<strong>{_month_title(header.period)}</strong> &middot; data as at {as_at}</p>
+<p class="meta">Publication {html.escape(header.publication_id)}, published {html.escape(header.published_at)}.
+Key: {key} <span class="arrow improving">{ARROWS["up"]}</span> improving,
+<span class="arrow worsening">{ARROWS["down"]}</span> worsening, grey: no better or worse direction.
+Trend: the {SPARKLINE_MONTHS} months to the period (gaps: withheld or not available). Numbers link to the notes.</p>
+</header>
+{"".join(sections)}
+<section class="notes">
+<h2>Notes</h2>
+<ol>
+{notes}
+</ol>
+</section>
+</body>
+</html>
+"""
+
+
+def format_figure(value: float | None, unit: str, formats: dict[str, str] = UNIT_FORMATS) -> str:
+    """A figure as it reads in its unit (e.g. 1,234; 12.5%; 11.5 days); an empty string when there is none."""
+    return "" if value is None else formats.get(unit, "{:,.2f}").format(value)
+
+
+def _connect(published_db: Path) -> duckdb.DuckDBPyConnection:
+    if not published_db.is_file():
+        raise ConfigurationError(f"no published file at {published_db}; run `cjs-scorecard refresh` first")
+    return duckdb.connect(str(published_db), read_only=True)
+
+
+def _header(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_code: str, period: str) -> PackHeader:
+    """Check the scorecard, area and period exist (naming what does when not) and read the header's facts."""
+    areas = board_areas(connection, scorecard_id)
+    if area_code not in areas:
+        raise ConfigurationError(f"scorecard {scorecard_id!r} has no area {area_code!r}; its areas: {', '.join(areas)}")
+    month_end = _month_end(period)
+    first, last = connection.execute(
+        """
+        select min(period_end), max(period_end) from scorecard.measure_values
+        where scorecard_id = $scorecard_id and area_code = $area_code and period_type = 'month'
+        """,
+        {"scorecard_id": scorecard_id, "area_code": area_code},
+    ).fetchall()[0]
+    if first is None or not first <= month_end <= last:
+        span = f"{first:%Y-%m} to {last:%Y-%m}" if first else "none"
+        raise ConfigurationError(f"no figures for {period} in scorecard {scorecard_id!r}, area {area_code!r}; months published: {span}")
+    scorecard_title, area_name = connection.execute(
+        """
+        select m.scorecard_title, v.area_name
+        from scorecard.measures m join scorecard.measure_values v using (scorecard_id)
+        where m.scorecard_id = $scorecard_id and v.area_code = $area_code limit 1
+        """,
+        {"scorecard_id": scorecard_id, "area_code": area_code},
+    ).fetchall()[0]
+    publication_id, published_at = connection.execute(
+        "select publication_id, published_at from scorecard.publication"
+    ).fetchall()[0]
+    return PackHeader(
+        scorecard_id, scorecard_title, area_code, area_name, period, publication_id, f"{published_at:%d %B %Y %H:%M}", None
+    )
+
+
+def _month_end(period: str) -> date:
+    """The last day of a YYYY-MM month; a clear error for anything else."""
+    try:
+        year, month = (int(part) for part in period.split("-"))
+        return date(year, month, calendar.monthrange(year, month)[1])
+    except (ValueError, calendar.IllegalMonthError):
+        raise ConfigurationError(f"period {period!r} is not a month written YYYY-MM (e.g. 2025-03)") from None
+
+
+def _month_title(period: str) -> str:
+    return f"{_month_end(period):%B %Y}"
+
+
+def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
+    """One section's block: a great-tables table with a row per measure and a 24-month sparkline."""
+    measures = list(section.iter_rows(named=True))
+    rows = pl.DataFrame(
+        {
+            "measure": [_measure_cell(row) for row in measures],
+            "value": [_value_cell(row) for row in measures],
+            "trend": [_sparkline(row["sparkline"]) for row in measures],
+            "change": [_change_cell(row) for row in measures],
+            "last_year": [_comparison_cell(row, row["same_period_last_year"]) for row in measures],
+            "national": [_comparison_cell(row, row["national_value"]) for row in measures],
+            "rag": [_rag_cell(row) for row in measures],
+        },
+        schema_overrides={"trend": pl.List(pl.Float64)},
+    )
+    html_columns = ["measure", "value", "change", "last_year", "national", "rag"]
+    table = (
+        GT(rows, id=f"{scorecard_id}-section-{index + 1}")
+        .tab_header(title=section["section_title"][0])
+        .cols_label(
+            measure="Measure", value="Value", trend=f"Trend ({SPARKLINE_MONTHS} months)", change="Since last period",
+            last_year="Same period last year", national="England and Wales", rag="RAG",
+        )
+        .fmt(columns=html_columns, fns=lambda cell: cell)  # cells are HTML built (and escaped) here
+        .fmt_nanoplot(
+            columns="trend", missing_vals="gap",
+            options=nanoplot_options(data_line_stroke_color="#1d4f91", data_point_radius=4, data_area_fill_color="#dbe6f4"),
+        )
+        .sub_missing(columns="trend", missing_text="")
+        .cols_width({"measure": "34%", "value": "11%", "trend": "14%", "change": "11%", "last_year": "11%", "national": "10%", "rag": "9%"})
+        .tab_options(table_width="100%", table_font_size="13px", heading_align="left", data_row_padding="3px")
+    )
+    return f'<section class="pack-section" data-section-id="{html.escape(section["section_id"][0])}">{table.as_raw_html()}</section>\n'
+
+
+def _measure_cell(row: dict) -> str:
+    period = {"r12m": " (12 months to the period)", "quarter": " (quarter)"}.get(row["shown_period_type"], "")
+    return (
+        f'<span class="measure" data-measure-id="{html.escape(row["measure_id"])}">{html.escape(row["title"])}</span>'
+        f'<span class="period">{period}</span><sup><a href="#note-{row["note"]}">{row["note"]}</a></sup>'
+    )
+
+
+def _value_cell(row: dict) -> str:
+    """The figure, or its marker when it is withheld or missing: a withheld figure never reads as a number."""
+    status = row["status"] or "not_available"
+    if status in ("suppressed", "not_available") or row["value"] is None:
+        marker, meaning = STATUS_MARKERS.get(status, STATUS_MARKERS["not_available"])
+        return f'<span class="value {status}" data-status="{status}" title="{meaning}">{marker}</span>'
+    flag = f' <span class="marker" title="{STATUS_MARKERS["estimate"][1]}">[e]</span>' if status == "estimate" else ""
+    return f'<span class="value" data-status="{status}">{format_figure(row["value"], row["unit"])}</span>{flag}'
+
+
+def _sparkline(values: list[float | None] | None) -> list[float | None] | None:
+    """The trend's values, or none at all when fewer than two are known (a single point is not a trend)."""
+    return values if values and sum(v is not None for v in values) >= 2 else None
+
+
+def _change_cell(row: dict) -> str:
+    """Arrow of the change since the previous period, coloured by whether that is better or worse."""
+    if row["change"] is None:
+        return '<span class="muted">&ndash;</span>'
+    change = row["change"]
+    arrow = ARROWS["up"] if change > 0 else ARROWS["down"] if change < 0 else ARROWS["flat"]
+    direction = row["direction_of_travel"] or "neutral"
+    signed = ("+" if change > 0 else "") + format_figure(change, row["unit"], DIFFERENCE_FORMATS)
+    return f'<span class="arrow {direction}" data-direction="{direction}" title="{direction}">{arrow}</span> {signed}'
+
+
+def _comparison_cell(row: dict, other: float | None) -> str:
+    """Another figure for comparison and the pack's figure's difference from it."""
+    if other is None:
+        return '<span class="muted">&ndash;</span>'
+    text = format_figure(other, row["unit"])
+    if row["value"] is None or row["status"] == "suppressed":
+        return text
+    difference = row["value"] - other
+    signed = ("+" if difference > 0 else "") + format_figure(difference, row["unit"], DIFFERENCE_FORMATS)
+    return f'{text} <span class="muted">({signed})</span>'
+
+
+def _rag_cell(row: dict) -> str:
+    if row["rag"] in RAG_LABELS:
+        return f'<span class="rag rag-{row["rag"]}">{RAG_LABELS[row["rag"]]}</span>'
+    return '<span class="muted">no target</span>'
+
+
+def _note_html(row: dict, period: str) -> str:
+    """A measure's footnote: what it counts, on what basis, from whom, as at when, and why a figure is missing."""
+    sources = html.escape(row["source_agencies"] or "")
+    extracts = f" ({html.escape(row['source_extracts'])})" if row["source_extracts"] else ""
+    as_at = f"{row['as_at']:%d %B %Y}" if row["as_at"] else f"no figure for {period}"
+    reason = row["status_reason"] or (row["availability_reason"] if row["status"] in (None, "not_available") else None)
+    why = f" <em>{html.escape(reason.strip())}</em>" if reason else ""
+    return (
+        f'<li id="note-{row["note"]}"><strong>{html.escape(row["title"])}</strong>: {html.escape((row["description"] or "").strip())}'
+        f" Counting basis: {html.escape((row['counting_basis'] or '').replace('_', ' '))}. Source: {sources}{extracts}."
+        f" As at: {as_at}.{why}</li>"
+    )
+
+
+PAGE_CSS = """
+@page { size: A4 landscape; margin: 10mm; }
+body { font-family: -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif; color: #222; margin: 16px;
+       -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+header h1 { font-size: 22px; margin: 0 0 4px; color: #1d4f91; }
+header .subtitle { font-size: 15px; margin: 0 0 4px; }
+header .meta { font-size: 11px; color: #555; margin: 0 0 12px; }
+.pack-section { break-inside: avoid; page-break-inside: avoid; margin-bottom: 14px; }
+.pack-section tr { break-inside: avoid; }
+.pack-section .gt_title { font-weight: 600 !important; color: #1d4f91 !important; }
+.measure { font-weight: 600; }
+.period { color: #555; font-size: 11px; }
+sup a { color: #1d4f91; text-decoration: none; font-size: 10px; margin-left: 2px; }
+.value { font-weight: 700; font-size: 14px; }
+.value.suppressed, .value.not_available, .marker { color: #6b4e00; font-weight: 600; }
+.muted { color: #777; }
+.arrow { font-size: 12px; }
+.arrow.improving { color: #1a7f37; }
+.arrow.worsening { color: #c62828; }
+.arrow.stable, .arrow.neutral { color: #777; }
+.rag { display: inline-block; padding: 1px 6px; border-radius: 3px; color: #fff; font-weight: 600; }
+.rag-red { background: #c62828; }
+.rag-amber { background: #e69500; color: #222; }
+.rag-green { background: #1a7f37; }
+.notes { font-size: 10px; color: #333; break-before: page; }
+.notes h2 { font-size: 14px; color: #1d4f91; }
+.notes li { margin-bottom: 3px; }
+"""

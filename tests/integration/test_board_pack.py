@@ -1,0 +1,173 @@
+"""The board pack in a real browser: headless Chromium loads the page written by `cjs-scorecard report` from the
+simulated 24-month warehouse, finds every measure of the catalogue, logs no error, prints to A4 landscape and shows
+figures the simulator's truth knows; a real Dagster materialisation writes every board's packs."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.cli import main
+from pipelines.defs.publish.board_pack import board_pack
+from pipelines.defs.resources import WarehouseResource
+from pipelines.lib.board_pack import write_board_pack
+from pipelines.lib.errors import ConfigurationError
+from tests.conftest import SIMULATED_LAST_MONTH
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+WILTSHIRE = "E23000038"
+# A4 landscape in PDF points (1 pt = 1/72 inch): 297 mm x 210 mm.
+A4_LANDSCAPE_POINTS = (841.9, 595.3)
+# The packs of the four scorecards for every area their boards have (Durham and Cleveland: the board and its 2 forces).
+EXPECTED_PACKS = {
+    f"cheshire_E23000006_{SIMULATED_LAST_MONTH}.html", f"inspection_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html",
+    f"wcjb_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html", f"durham_cleveland_durham_cleveland_{SIMULATED_LAST_MONTH}.html",
+    f"durham_cleveland_E23000008_{SIMULATED_LAST_MONTH}.html", f"durham_cleveland_E23000013_{SIMULATED_LAST_MONTH}.html",
+}
+
+
+@pytest.fixture(scope="module")
+def published_db(simulated_warehouse: Path) -> Path:
+    return simulated_warehouse / "cjs_scorecard.duckdb"
+
+
+@pytest.fixture(scope="module")
+def pack(simulated_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`cjs-scorecard report --scorecard wcjb` with the default area and period (the latest month)."""
+    out = tmp_path_factory.mktemp("packs")
+    assert main(["report", "--scorecard", "wcjb", "--warehouse", str(simulated_warehouse), "--out", str(out)]) == 0
+    return out / f"wcjb_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator["webdriver.Chrome"]:
+    """Headless Chromium through the installed chromedriver (never a downloaded one). CI must have it."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        reason = f"{CHROMEDRIVER} or {CHROMIUM} missing: `make browser` (Debian packages chromium, chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1100"]:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def loaded(browser: "webdriver.Chrome", pack: Path) -> "webdriver.Chrome":
+    browser.get(pack.as_uri())
+    return browser
+
+
+def _value_text(browser: "webdriver.Chrome", measure_id: str) -> str:
+    row = browser.find_element("xpath", f"//tr[.//*[@data-measure-id='{measure_id}']]")
+    return row.find_element("css selector", ".value").text
+
+
+def test_page_is_self_contained_and_prints_a4_landscape(pack: Path) -> None:
+    page = pack.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?https?:""", page)
+    assert "@page { size: A4 landscape;" in page
+
+
+def test_browser_finds_every_measure_without_errors(loaded: "webdriver.Chrome", published_db: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        catalogue = {r[0] for r in connection.execute("select measure_id from scorecard.measures where scorecard_id = 'wcjb'").fetchall()}
+    found = [element.get_attribute("data-measure-id") for element in loaded.find_elements("css selector", "[data-measure-id]")]
+    assert len(found) == len(set(found)) and set(found) == catalogue
+    assert len(loaded.find_elements("css selector", "section.pack-section")) == 4  # WCJB's four priorities
+    assert [entry for entry in loaded.get_log("browser") if entry["level"] == "SEVERE"] == []
+
+    screenshot = tmp_path / "board_pack.png"
+    assert loaded.save_screenshot(str(screenshot))
+    assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and screenshot.stat().st_size > 20_000
+
+
+def test_print_to_pdf_is_a4_landscape(loaded: "webdriver.Chrome", tmp_path: Path) -> None:
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7  # cm: A4 (a WebDriver print ignores the page's @page size)
+    options.orientation = "landscape"
+    options.background = True
+    pdf = base64.b64decode(loaded.print_page(options))
+    (tmp_path / "board_pack.pdf").write_bytes(pdf)
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert pdf.startswith(b"%PDF") and len(boxes) >= 2  # several pages, every one A4 landscape
+    for width, height in boxes:
+        assert (float(width), float(height)) == pytest.approx(A4_LANDSCAPE_POINTS, abs=1.0)
+
+
+def test_figures_read_as_the_truth_says(loaded: "webdriver.Chrome", simulated_landing: Path) -> None:
+    """A count and a percentage as the simulator's truth has them for the pack's month, formatted by hand."""
+    truth = pl.read_parquet(simulated_landing / "_truth" / "measure_values.parquet").filter(
+        pl.col("area_code") == WILTSHIRE, pl.col("period_type") == "month", pl.col("period_start") == date(2024, 12, 1)
+    )
+    people = truth.filter(pl.col("measure_id") == "people_convicted")["value"].item()
+    satisfaction = truth.filter(pl.col("measure_id") == "victim_satisfaction_pct")["value"].item()
+    assert _value_text(loaded, "people_convicted") == f"{people:,.0f}"
+    assert _value_text(loaded, "victim_satisfaction_pct") == f"{satisfaction:.1f}%"
+    assert "no target" in loaded.find_element("xpath", "//tr[.//*[@data-measure-id='people_convicted']]").text
+
+
+def test_withheld_figure_shows_its_marker_not_a_number(browser: "webdriver.Chrome", published_db: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        measure_id, period_start = connection.execute(
+            """
+            select measure_id, max(period_start) from scorecard.measure_values
+            where scorecard_id = 'wcjb' and area_code = 'E23000038' and period_type = 'month' and status = 'suppressed'
+            group by measure_id order by 2 desc, 1 limit 1
+            """
+        ).fetchall()[0]
+    browser.get(write_board_pack(published_db, "wcjb", WILTSHIRE, f"{period_start:%Y-%m}", tmp_path).as_uri())
+    assert _value_text(browser, measure_id) == "[c]"
+    assert browser.find_element("css selector", f"[data-measure-id='{measure_id}']").find_element(
+        "xpath", "ancestor::tr//*[@data-status]"
+    ).get_attribute("data-status") == "suppressed"
+
+
+@pytest.mark.parametrize(
+    ("scorecard", "area", "period", "names"),
+    [
+        ("no_such_board", None, None, "cheshire, durham_cleveland, inspection, wcjb"),
+        ("wcjb", "E23000006", SIMULATED_LAST_MONTH, "its areas: E23000038"),
+        ("wcjb", WILTSHIRE, "2030-01", "months published: 2023-01 to 2024-12"),
+        ("wcjb", WILTSHIRE, "2024-13", "YYYY-MM"),
+    ],
+)
+def test_unknown_selection_names_what_exists(published_db: Path, tmp_path: Path, scorecard: str, area: str | None, period: str | None, names: str) -> None:
+    with pytest.raises(ConfigurationError, match=re.escape(names)):
+        write_board_pack(published_db, scorecard, area, period, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dagster_materialises_every_boards_packs(simulated_warehouse: Path, published_db: Path, tmp_path: Path) -> None:
+    """The refresh wrote every board's packs; the asset alone, over a copy of its upstream output, writes them again."""
+    assert {p.name for p in (simulated_warehouse / "reports").iterdir()} == EXPECTED_PACKS
+    shutil.copy(published_db, tmp_path / published_db.name)
+    result = dg.materialize(
+        [board_pack],
+        resources={"warehouse": WarehouseResource(sources_dir=str(tmp_path), warehouse_dir=str(tmp_path))},
+        run_config={"ops": {"published__board_pack": {"config": {"period": SIMULATED_LAST_MONTH}}}},
+    )
+    assert result.success
+    metadata = result.asset_materializations_for_node("published__board_pack")[0].metadata
+    assert {Path(p).name for p in metadata["packs"].value} == EXPECTED_PACKS
+    assert {p.name for p in (tmp_path / "reports").iterdir()} == EXPECTED_PACKS
