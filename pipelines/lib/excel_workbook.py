@@ -65,7 +65,6 @@ DEFINITION_COLUMNS = [
     ("availability_reason", "Availability reason", 50), ("estimate_reason", "Estimate reason", 50),
     ("disclosure", "Disclosure", 12), ("definition_file", "Definition file", 36),
 ]
-PERIOD_TYPE_ORDER = {"month": 1, "quarter": 2, "r12m": 3}
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,6 @@ class SectionRow:
     title: str
     unit: str
     area_name: str | None
-    area_code: str | None
     period_type: str | None
     period_start: date | None
     figure: Figure
@@ -160,14 +158,15 @@ def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard
 
 
 def _reporting_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -> tuple[date, date | None]:
-    """The month the sheets report: the latest in which any of the scorecard's periods ends with a figure (the latest
-    period of all when none has one yet), and the data's cut-off (as-at) of those figures."""
+    """The month the sheets report: the latest in which any of the scorecard's periods ends with a figure (when none
+    has one yet, the latest month), and the data's cut-off (as-at) of those figures."""
     month, as_at = connection.execute(
         """with scorecard_figures as (
-               select period_end, value, as_at from scorecard.measure_values where scorecard_id = ?
+               select period_type, period_end, value, as_at from scorecard.measure_values where scorecard_id = ?
            ),
            latest_end as (
-               select coalesce(max(period_end) filter (where value is not null), max(period_end)) as period_end
+               select coalesce(max(period_end) filter (where value is not null),
+                               max(period_end) filter (where period_type = 'month'), max(period_end)) as period_end
                from scorecard_figures
            )
            select cast(date_trunc('month', latest_end.period_end) as date),
@@ -183,10 +182,10 @@ def _reporting_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -
 
 def _sections(connection: duckdb.DuckDBPyConnection, scorecard_id: str, reporting_month: date) -> list[Section]:
     """Every measure of every section (from the catalogue, so a measure without figures still shows), one row per
-    area, at the latest period of its finest period type (month, else quarter, else rolling year) ending in or before
-    the reporting month, with the figures of that period type ending in each of the 24 months to it."""
-    first_trend_month = _add_months(reporting_month, 1 - TREND_MONTHS)
-    figures = connection.execute(
+    area (the board first), at the latest period of its finest period type (month, else quarter, else rolling year)
+    ending in or before the reporting month, with the figures of that period type ending in each of the 24 months
+    to it."""
+    cursor = connection.execute(
         """with scorecard_figures as (
                select *, cast(date_trunc('month', period_end) as date) as end_month
                from scorecard.measure_values
@@ -198,43 +197,49 @@ def _sections(connection: duckdb.DuckDBPyConnection, scorecard_id: str, reportin
                           as period_type
                from scorecard_figures group by measure_id
            )
-           select f.measure_id, f.area_code, f.area_name, f.area_type, f.period_type, f.period_start, f.end_month,
-                  f.value, f.status, f.status_reason, f.previous_value, f.change, f.same_period_last_year,
+           select f.measure_id, f.area_code, f.area_name, f.period_type, f.period_start, f.end_month, f.value,
+                  f.status, f.status_reason, f.previous_value, f.change, f.same_period_last_year,
                   f.direction_of_travel, f.national_value, f.rag, f.target
            from scorecard_figures f inner join finest_period_types using (measure_id, period_type)
-           where f.end_month >= ?
            order by f.measure_id, f.area_type = 'area', f.area_name, f.end_month""",
-        [scorecard_id, _add_months(reporting_month, 1), first_trend_month],
-    ).fetchall()
-    by_measure: dict[str, dict[str, list[tuple]]] = {}
-    for row in figures:
-        by_measure.setdefault(row[0], {}).setdefault(row[1], []).append(row)
+        [scorecard_id, _add_months(reporting_month, 1)],
+    )
+    names = [column[0] for column in cursor.description]
+    by_measure: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for values in cursor.fetchall():
+        row = dict(zip(names, values))
+        by_measure.setdefault(row["measure_id"], {}).setdefault(row["area_code"], []).append(row)
     catalogue = connection.execute(
         """select section_id, section_title, measure_id, title, unit, target from scorecard.measures
            where scorecard_id = ? order by section_order, measure_order""",
         [scorecard_id],
     ).fetchall()
+    first_trend_month = _add_months(reporting_month, 1 - TREND_MONTHS)
     sections: dict[str, Section] = {}
     for section_id, section_title, measure_id, title, unit, target in catalogue:
         section = sections.setdefault(section_id, Section(section_id, section_title, []))
-        areas = by_measure.get(measure_id) or {None: []}
-        for area_rows in areas.values():
-            section.rows.append(_section_row(measure_id, title, unit, target, area_rows))
+        for area_rows in (by_measure.get(measure_id) or {None: []}).values():
+            section.rows.append(_section_row(measure_id, title, unit, target, area_rows, first_trend_month))
     return list(sections.values())
 
 
-def _section_row(measure_id: str, title: str, unit: str, target: Any, area_rows: list[tuple]) -> SectionRow:
-    """The latest of an area's figures is the headline; all of them (one per end month) are its trend."""
-    trend = {r[6]: Figure(r[7], _status(r[8], r[9]), r[9]) for r in area_rows}
+def _section_row(measure_id: str, title: str, unit: str, target: Any, area_rows: list[dict[str, Any]],
+                 first_trend_month: date) -> SectionRow:
+    """An area's latest figure is the headline (however old); those ending in the trend window are its trend."""
     if not area_rows:
-        return SectionRow(measure_id, title, unit, None, None, None, None,
+        return SectionRow(measure_id, title, unit, None, None, None,
                           Figure(None, "not_available", "no published figure for this measure"),
                           None, None, None, None, None, None, target, {})
-    (_, area_code, area_name, _, period_type, period_start, end_month, _, _, _, previous_value, change,
-     same_period_last_year, direction, national_value, rag, row_target) = area_rows[-1]
-    return SectionRow(measure_id, title, unit, area_name, area_code, period_type, period_start, trend[end_month],
-                      previous_value, change, same_period_last_year, direction, national_value, rag,
-                      row_target if row_target is not None else target, trend)
+    figures = {r["end_month"]: Figure(r["value"], _status(r["status"], r["status_reason"]), r["status_reason"])
+               for r in area_rows}
+    latest = area_rows[-1]
+    return SectionRow(
+        measure_id, title, unit, latest["area_name"], latest["period_type"],
+        latest["period_start"], figures[latest["end_month"]], latest["previous_value"], latest["change"],
+        latest["same_period_last_year"], latest["direction_of_travel"], latest["national_value"], latest["rag"],
+        latest["target"] if latest["target"] is not None else target,
+        {month: figure for month, figure in figures.items() if month >= first_trend_month},
+    )
 
 
 def _status(status: str, reason: str | None) -> str:
