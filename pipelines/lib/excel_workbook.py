@@ -46,7 +46,6 @@ RAG_FONTS = {"red": "#FFFFFF", "amber": "#0B0C0C", "green": "#FFFFFF"}
 NO_TARGET = "no target"
 NUMBER_FORMATS = {"count": "#,##0", "percentage": "0.0", "days": "0.0", "ratio": "0.00", "rate_per_1000": "0.00"}
 UNIT_LABELS = {"count": "count", "percentage": "%", "days": "days", "ratio": "ratio", "rate_per_1000": "per 1,000"}
-DIRECTION_WORDS = {"improving": "improving", "worsening": "worsening", "stable": "stable"}
 
 SECTION_COLUMNS = [
     ("Measure", 48), ("Area", 22), ("Period", 22), ("Value", 11), ("Unit", 9), ("Status", 16),
@@ -146,7 +145,7 @@ def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard
         workbook.set_properties({"title": scorecard_title, "comments": f"publication {publication_id}"})
         formats = _Formats(workbook)
         contents = workbook.add_worksheet("Contents")
-        sheet_names = _sheet_names([s.title for s in sections], reserved=["Contents", "Notes", "Definitions"])
+        sheet_names = _sheet_names([s.title for s in sections])
         for section, name in zip(sections, sheet_names):
             _write_section(workbook.add_worksheet(name), formats, section, reporting_month, notes)
         _write_notes(workbook.add_worksheet("Notes"), formats, notes)
@@ -259,20 +258,13 @@ def _numbered_notes(sections: list[Section]) -> dict[str, int]:
     return notes
 
 
-def _sheet_names(titles: list[str], reserved: list[str]) -> list[str]:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique ignoring case. The section's number and its
-    title cut at a word; a clash gets a number."""
-    taken = {name.lower() for name in reserved}
+def _sheet_names(titles: list[str]) -> list[str]:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\'. The section's number (which keeps them unique,
+    and apart from Contents, Notes and Definitions) and its title, cut at a word."""
     names = []
     for number, title in enumerate(titles, start=1):
-        cleaned = re.sub(r"[\[\]:*?/\\']", " ", title).strip()
-        name = _cut_at_word(f"{number}. {cleaned}", SHEET_NAME_LIMIT)
-        suffix = 2
-        while name.lower() in taken:
-            name = _cut_at_word(f"{number}. {cleaned}", SHEET_NAME_LIMIT - len(f" ({suffix})")) + f" ({suffix})"
-            suffix += 1
-        taken.add(name.lower())
-        names.append(name)
+        cleaned = re.sub(r"[\[\]:*?/\\']", " ", title)
+        names.append(_cut_at_word(f"{number}. {cleaned}", SHEET_NAME_LIMIT))
     return names
 
 
@@ -343,7 +335,7 @@ def _direction(change: float | None, direction: str | None) -> str:
     if change is None:
         return ""
     arrow = "→" if direction == "stable" or change == 0 else ("↑" if change > 0 else "↓")
-    return f"{arrow} {DIRECTION_WORDS.get(direction or '', '')}".strip()
+    return f"{arrow} {direction or ''}".strip()
 
 
 def _write_section(sheet: Worksheet, formats: _Formats, section: Section, reporting_month: date,
