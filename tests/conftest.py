@@ -47,3 +47,14 @@ def simulated_warehouse(simulated_landing: Path, tmp_path_factory: pytest.TempPa
     warehouse = tmp_path_factory.mktemp("simulated_warehouse")
     run_refresh(simulated_landing, warehouse)
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole pipeline over the hand-made landing zone, run once for the tests that only read what it published
+    (copy it before changing anything)."""
+    from pipelines.cli import run_refresh
+
+    warehouse = tmp_path_factory.mktemp("small_warehouse")
+    run_refresh(SMALL_LANDING_ZONE, warehouse)
+    return warehouse

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.lib.errors import ConfigurationError
+from pipelines.lib.excel_workbook import write_workbooks
 from pipelines.settings import PUBLISHED_STORAGE_VERSION
 
 # Published table -> the build database table it is copied from. The published figures are the disclosure-controlled
@@ -219,6 +220,7 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
     export_parquet(published_db, PUBLISHED_NAMES)
+    write_workbooks(published_db)
     return Publication(publication_id, published_at, published_db, row_counts)
 
 
@@ -280,6 +282,7 @@ def rollback(published_db: Path, publication_id: str | None = None) -> Path:
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
     export_parquet(published_db, PUBLISHED_NAMES)
+    write_workbooks(published_db)
     return chosen[0]
 
 
