@@ -13,6 +13,13 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from pipelines.defs.resources import WarehouseResource
 from pipelines.settings import BUILD_DB_ENV, DBT_PROJECT_DIR, resolve_paths
 
+# The dbt installed beside this Python (the project's environment) comes first on PATH, so the pipeline works when
+# started as `.venv/bin/cjs-scorecard` without the environment activated (dagster-dbt runs `dbt` from PATH, also
+# when it parses the project).
+_ENVIRONMENT_BIN = str(Path(sys.executable).parent)
+if (Path(_ENVIRONMENT_BIN) / "dbt").exists() and shutil.which("dbt") != str(Path(_ENVIRONMENT_BIN) / "dbt"):
+    os.environ["PATH"] = _ENVIRONMENT_BIN + os.pathsep + os.environ.get("PATH", "")
+
 # dbt reads the build database's path from the environment (profiles.yml); parse needs it set to something real.
 os.environ.setdefault(BUILD_DB_ENV, str(resolve_paths().build_db))
 
@@ -101,12 +108,5 @@ def dbt_linkage_results(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
     yield from _build(context, dbt, warehouse)
 
 
-def dbt_executable() -> str:
-    """The dbt installed beside this Python (the project's environment), so the pipeline works when started as
-    `.venv/bin/cjs-scorecard` without the environment on PATH; else whatever `dbt` PATH finds."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
-
-
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+    return DbtCliResource(project_dir=dbt_project)
