@@ -100,7 +100,7 @@ def test_blocking_failures_name_the_figure_and_leave_the_publication_as_it_was(w
     assert "percentage value outside 0..100" in message and "150.0" in message
     assert "figure missing" in message
     personal = next(line for line in message.splitlines() if "no_personal_data" in line)
-    assert "defendant_surname" in personal and "PNC id in description in scorecard.measures" in personal
+    assert "defendant_surname" in personal and "PNC id or CRO number in description in scorecard.measures" in personal
     assert f"measure {pnc_measure}" in personal
     assert "row_counts" not in message  # a warning never blocks
     assert _fingerprint(warehouse_copy) == before
@@ -133,7 +133,9 @@ def test_dagster_shows_the_blocking_check_and_fails_the_run(warehouse_copy: Path
     assert measure_id in str(failed.metadata["examples"].value) and area_code in str(failed.metadata["examples"].value)
     assert all(evaluations[name].passed for name in GATES if name != "values_in_range")
     failure = next(e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE)
-    assert "values_in_range" in failure.step_failure_data.error.message
+    error = failure.step_failure_data.error  # Dagster's wrapper; its cause is the PublicationBlocked raised
+    assert error.cause.cls_name == "PublicationBlocked" and "values_in_range" in error.cause.message
+    assert measure_id in error.cause.message
     assert _fingerprint(warehouse_copy) == before
 
 
