@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 import pandas as pd
 
+from pipelines.lib.errors import ConfigurationError
+
 if TYPE_CHECKING:  # Great Expectations takes seconds to import: only a publication pays for it
     from great_expectations.expectations import Expectation
 
@@ -324,7 +326,15 @@ def _gx_context() -> Any:
 
 
 def row_count_tolerance() -> float:
-    return float(os.environ.get(ROW_COUNT_TOLERANCE_ENV) or DEFAULT_ROW_COUNT_TOLERANCE)
+    """The fraction of a table's rows a publication may lose against the previous one before the warning."""
+    text = os.environ.get(ROW_COUNT_TOLERANCE_ENV) or str(DEFAULT_ROW_COUNT_TOLERANCE)
+    try:
+        tolerance = float(text)
+    except ValueError:
+        tolerance = -1.0
+    if not 0 <= tolerance <= 1:
+        raise ConfigurationError(f"{ROW_COUNT_TOLERANCE_ENV}={text!r}: expected a fraction between 0 and 1, e.g. 0.10")
+    return tolerance
 
 
 def run_quality_gates(candidate_db: Path, build_db: Path, previous_db: Path | None, tables: list[str],
