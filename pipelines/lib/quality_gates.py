@@ -39,15 +39,15 @@ UNIT_RANGES: dict[str, tuple[float, float | None]] = {
 }
 STATUSES = ["ok", "estimate", "suppressed", "not_available"]
 # Column names that would carry a person: whole words of a snake_case name, so area_name or scorecard_title pass.
-PERSONAL_COLUMN_REGEX = (
-    r"(^|_)(surname|forenames?|dob|date_of_birth|birth_date|pnc(_id)?|cro(_id|_number)?|address(_line_?\d)?|postcode|"
-    r"post_code|first_name|last_name|full_name|given_name|family_name|defendant_name|suspect_name|victim_name|"
-    r"offender_name|person_name|witness_name)(_|$)|^name$"
+PERSONAL_COLUMN_REGEX = (  # non-capturing groups: pandas warns on capturing groups in str.contains
+    r"(?:^|_)(?:surname|forenames?|dob|date_of_birth|birth_date|pnc(?:_id)?|cro(?:_id|_number)?|address(?:_line_?\d)?|"
+    r"postcode|post_code|first_name|last_name|full_name|given_name|family_name|defendant_name|suspect_name|"
+    r"victim_name|offender_name|person_name|witness_name)(?:_|$)|^name$"
 )
 # Police National Computer id (YY/NNNNNNNA, e.g. 90/123456A) and Criminal Records Office number (NNNNNN/YYA).
 PERSONAL_VALUE_REGEXES = {
     "PNC id": r"\b\d{2,4}/\d{1,7}[A-Za-z]\b",
-    "CRO number": r"\b(SF)?\d{1,6}/\d{2}[A-Za-z]\b",
+    "CRO number": r"\b(?:SF)?\d{1,6}/\d{2}[A-Za-z]\b",
 }
 
 
