@@ -16,8 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.lib.errors import ConfigurationError
+from pipelines.lib.errors import ConfigurationError, PublicationBlocked
 from pipelines.lib.excel_workbook import write_workbooks
+from pipelines.lib.quality_gates import GateReport, run_quality_gates
 from pipelines.settings import PUBLISHED_STORAGE_VERSION
 
 # Published table -> the build database table it is copied from. The published figures are the disclosure-controlled
@@ -49,6 +50,7 @@ class Publication:
     published_at: datetime
     path: Path
     row_counts: dict[str, int]
+    gate_report: GateReport | None = None
 
 
 def _quoted(path: Path) -> str:
@@ -210,6 +212,9 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
         )
         connection.execute("checkpoint published")
         connection.execute("detach published")
+        gate_report = run_quality_gates(staging_file, build_db, published_db, [*tables, "scorecard.measure_value_history"])
+        if gate_report.blocking_failures:
+            raise PublicationBlocked(gate_report)
     except BaseException:
         connection.close()
         staging_file.unlink(missing_ok=True)
@@ -221,7 +226,7 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
     _fsync(published_db.parent)
     export_parquet(published_db, PUBLISHED_NAMES)
     write_workbooks(published_db)
-    return Publication(publication_id, published_at, published_db, row_counts)
+    return Publication(publication_id, published_at, published_db, row_counts, gate_report)
 
 
 def export_parquet(published_db: Path, tables: list[str]) -> list[Path]:
