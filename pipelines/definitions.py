@@ -38,4 +38,8 @@ defs = dg.Definitions(
     resources={"warehouse": default_warehouse(), "dbt": dbt_resource()},  # the UI's: from CJS_* environment variables
     jobs=[refresh_job],
     sensors=[landing_zone_sensor],
+    # Every step writes to the one build database, which takes one writer process at a time; and a step in its own
+    # process re-imports the code location first (minutes per step on a busy machine). Runs from the UI execute their
+    # steps in the run's process, in order, as `cjs-scorecard refresh` does.
+    executor=dg.in_process_executor,
 )

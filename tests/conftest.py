@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES_DIR = TESTS_DIR / "fixtures"
 SMALL_LANDING_ZONE = FIXTURES_DIR / "landing_small"
+# Hand-counted from tests/fixtures/landing_small: rows with Status "Released under investigation".
+SMALL_LANDING_RUI_LIVE = {date(2024, 1, 1): 3, date(2024, 2, 1): 4}
 TEST_KEY = "test-pseudonym-key-0123456789"
 # The simulated landing zone every integration test compares with the truth: Wiltshire, 24 months, seed 7.
 SIMULATED_FIRST_MONTH, SIMULATED_LAST_MONTH, SIMULATED_MONTHS = "2023-01", "2024-12", 24

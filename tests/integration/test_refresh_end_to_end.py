@@ -12,10 +12,9 @@ import duckdb
 import pytest
 
 from pipelines.cli import run_refresh
+from tests.conftest import SMALL_LANDING_RUI_LIVE as EXPECTED_RUI_LIVE
 from tests.conftest import SMALL_LANDING_ZONE
 
-# Hand-counted from tests/fixtures/landing_small: rows with Status "Released under investigation".
-EXPECTED_RUI_LIVE = {date(2024, 1, 1): 3, date(2024, 2, 1): 4}
 RAW_PERSONAL_VALUES = ["Aled Fakeperson", "Bryn Notreal", "03/04/1990", "1990-04-03", "90/123456A", "N1000001"]
 
 
