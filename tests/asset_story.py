@@ -12,8 +12,8 @@ from pipelines.settings import DBT_PROJECT_DIR, REPO_ROOT
 STORY_GROUPS = ("ingest", "reference", "staging", "reconcile", "scorecard", "publish")
 
 # Python assets, counted by hand: audit/load_log and audit/quarantine; definitions/measures, measure_parts,
-# scorecard_areas and measure_breakdowns; linkage/probabilistic_links; published/cjs_scorecard.
-AUDIT_ASSETS, DEFINITIONS_ASSETS, LINKAGE_ASSETS, PUBLISH_ASSETS = 2, 4, 1, 1
+# scorecard_areas and measure_breakdowns; linkage/probabilistic_links; published/cjs_scorecard and board_pack.
+AUDIT_ASSETS, DEFINITIONS_ASSETS, LINKAGE_ASSETS, PUBLISH_ASSETS = 2, 4, 1, 2
 
 
 def _models(*folder: str) -> int:
@@ -28,7 +28,8 @@ def expected_group_sizes() -> dict[str, int]:
         "ingest": specs + AUDIT_ASSETS + _models("audit"),
         "reference": sum(1 for _ in (DBT_PROJECT_DIR / "seeds").rglob("*.csv")),
         "staging": _models("staging"),
-        "reconcile": _models("intermediate") - engine + _models("marts", "reconcile") + LINKAGE_ASSETS,
+        "reconcile": _models("intermediate") - engine + _models("marts", "reconcile") + _models("marts", "public")
+        + LINKAGE_ASSETS,
         "scorecard": engine + _models("marts", "facts") + _models("marts", "scorecard") + DEFINITIONS_ASSETS,
         "publish": PUBLISH_ASSETS,
     }
@@ -38,3 +39,10 @@ def dbt_test_count(manifest: Path = DBT_PROJECT_DIR / "target" / "manifest.json"
     """The data tests dbt itself parsed (each should be one Dagster asset check)."""
     nodes = json.loads(manifest.read_text())["nodes"].values()
     return sum(node["resource_type"] == "test" for node in nodes)
+
+
+def asset_check_count() -> int:
+    """Every asset check the UI shows: dbt's tests, plus the publication's quality gates."""
+    from pipelines.lib.quality_gates import CHECKS
+
+    return dbt_test_count() + len(CHECKS)

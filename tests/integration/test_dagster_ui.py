@@ -27,7 +27,7 @@ from dagster import DagsterRunStatus
 from dagster_graphql import DagsterGraphQLClient
 
 from pipelines.settings import REPO_ROOT
-from tests.asset_story import dbt_test_count, expected_group_sizes
+from tests.asset_story import asset_check_count, expected_group_sizes
 from tests.conftest import SMALL_LANDING_ZONE, SMALL_LANDING_RUI_LIVE, TEST_KEY
 
 LOCATION = "cjs_scorecard"  # workspace.yaml
@@ -153,7 +153,7 @@ def test_ui_shows_the_assets_in_the_story_groups(ui_server: UiServer) -> None:
     unowned = [node["assetKey"]["path"] for node in nodes if not node["owners"]]
     assert (undescribed, unowned) == ([], [])
     checks = sum(len(node["assetChecksOrError"]["checks"]) for node in nodes)
-    assert checks == dbt_test_count()
+    assert checks == asset_check_count()
     by_key = {"/".join(node["assetKey"]["path"]): node for node in nodes}
     assert by_key["raw/police_live_caseload"]["owners"] == [{"team": "police"}]
     assert by_key["scorecard/measure_values"]["hasAssetChecks"]
@@ -200,9 +200,9 @@ def test_refresh_launched_through_the_ui_publishes(ui_server: UiServer) -> None:
     assert [(str(month)[:7], rows) for month, rows in loaded] == [("2024-01", 6), ("2024-02", 6)]
     assert statuses == {"suppressed": 2}  # 3 and 4 are small numbers
 
-    # The UI shows every dbt test's result from this run.
+    # The UI shows every check's result from this run (dbt's tests and the quality gates).
     nodes = ui_server.graphql(ASSET_NODES)["assetNodes"]
     executions = [check["executionForLatestMaterialization"] for node in nodes for check in node["assetChecksOrError"]["checks"]]
-    assert len(executions) == dbt_test_count()
+    assert len(executions) == asset_check_count()
     assert {execution["runId"] for execution in executions if execution} == {run_id}
-    assert Counter(execution["status"] if execution else None for execution in executions) == {"SUCCEEDED": dbt_test_count()}
+    assert Counter(execution["status"] if execution else None for execution in executions) == {"SUCCEEDED": asset_check_count()}

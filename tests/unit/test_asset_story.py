@@ -50,8 +50,13 @@ def test_dbt_descriptions_come_from_the_yaml(asset_graph: dg.AssetGraph) -> None
 
 
 def test_every_dbt_test_is_an_asset_check(asset_graph: dg.AssetGraph) -> None:
+    """dbt's tests, plus the publication's quality gates (one check each on published/cjs_scorecard)."""
+    from pipelines.lib.quality_gates import CHECKS
+
     checks = asset_graph.asset_check_keys
-    assert len(checks) == dbt_test_count()
+    dbt_checks = {check for check in checks if check.asset_key != dg.AssetKey(["published", "cjs_scorecard"])}
+    assert len(dbt_checks) == dbt_test_count()
+    assert {check.name for check in checks - dbt_checks} == {gate.name for gate in CHECKS}
     assert {check.asset_key for check in checks} <= set(asset_graph.get_all_asset_keys())
 
 

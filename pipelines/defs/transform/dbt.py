@@ -57,6 +57,7 @@ FOLDER_GROUPS: dict[tuple[str, ...], str] = {
     ("intermediate",): "reconcile",  # linkage, the case journey, per-area flows and stocks
     ("intermediate", "scorecard"): "scorecard",  # the engine
     ("marts", "reconcile"): "reconcile",
+    ("marts", "public"): "reconcile",  # published statistics as comparators, checked against our figures
     ("marts", "facts"): "scorecard",  # what the engine aggregates
     ("marts", "scorecard"): "scorecard",
 }
