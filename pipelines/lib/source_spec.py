@@ -76,6 +76,9 @@ class SourceSpec(BaseModel):
     encoding: Literal["utf-8", "cp1252", "auto"] = "auto"
     sheet: str | None = None
     file_pattern: str
+    # "monthly": a file is expected for every closed month (the monthly schedule waits for it);
+    # "irregular": files arrive when there is something to send (a lagged cohort, manual inputs), never awaited.
+    delivery: Literal["monthly", "irregular"] = "monthly"
     primary_key: list[str]
     # "month": a key is unique within a reporting month (a snapshot repeats live cases every month);
     # "extract": unique across all months (a flow: a finalisation is counted once, ever).

@@ -1,0 +1,74 @@
+"""Progress on the terminal for long runs: one line per asset (and per month of a partitioned asset), not Dagster's log.
+
+A refresh materialises hundreds of assets over many minutes; the person at the terminal wants to see it advancing and
+what failed, e.g. `[3/41] raw/police_crimes 2024-01 ok (1.2 s)`. The full log stays in the run's event log (the UI).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+import dagster as dg
+
+# Where Dagster's log manager puts a record's run, step and event (the attribute its own console logger formats from).
+DAGSTER_META = "dagster_meta"
+
+
+def expected_materialisations(assets: list[dg.AssetsDefinition], months: int) -> int:
+    """How many materialisations a refresh over `months` months makes: one per month of a partitioned asset, else one."""
+    return sum(len(asset.keys) * (months if asset.partitions_def is not None else 1) for asset in assets)
+
+
+class ProgressHandler(logging.Handler):
+    """Turns Dagster events into short lines on stderr (stdout is left to the result and to dbt's own output)."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.last_event: dict[str, float] = {}  # step key -> when its last asset finished (or it started)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, DAGSTER_META, None)
+        if meta is None:
+            return
+        event, step = meta["dagster_event"], meta["step_key"] or ""
+        if event is None:
+            if record.levelno >= logging.WARNING:  # a user warning or error, e.g. a refused file
+                self._write(f"  ! {step}: {meta['orig_message'].splitlines()[0]}")
+            return
+        now = time.monotonic()
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            self.last_event[step] = now
+        elif event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            self.done += 1
+            month = f" {event.partition[:7]}" if event.partition else ""
+            took = now - self.last_event.get(step, now)
+            self.last_event[step] = now
+            self._write(f"[{self.done}/{self.total}] {event.asset_key.to_user_string()}{month} ok ({took:.1f} s)")
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and not event.event_specific_data.passed:
+            check = event.event_specific_data
+            self._write(f"  ! check {check.check_name} on {check.asset_key.to_user_string()} failed ({check.severity.value})")
+        elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.event_specific_data.error
+            self._write(f"FAILED {step}: {error.message.strip().splitlines()[0] if error else 'see the run log'}")
+        elif event.event_type in (dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE):
+            outcome = "done" if event.event_type == dg.DagsterEventType.RUN_SUCCESS else "FAILED"
+            self._write(f"refresh {outcome}: {self.done}/{self.total} assets in {now - self.started:.0f} s")
+
+    @staticmethod
+    def _write(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+
+@dg.logger(
+    config_schema={"total": dg.Field(int, default_value=0, description="materialisations expected (for [n/total])")},
+    description="Short progress lines on the terminal: one per asset and month, failures, refused files.",
+)
+def progress_logger(init_context: dg.InitLoggerContext) -> logging.Logger:
+    logger = logging.Logger("cjs_progress", level=logging.DEBUG)
+    logger.addHandler(ProgressHandler(init_context.logger_config["total"]))
+    return logger
