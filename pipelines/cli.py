@@ -19,7 +19,7 @@ from pipelines.lib.errors import ConfigurationError, ExtractError
 if TYPE_CHECKING:
     from dagster import DagsterInstance
 
-from pipelines.defs.partitions import partition_key
+from pipelines.defs.partitions import partition_key, reporting_month
 from pipelines.lib.board_demo import board_folders, board_simulation
 from pipelines.lib.landing_zone import months_between, months_present
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
@@ -60,13 +60,11 @@ def run_refresh(
         "dagster/asset_partition_range_start": partition_key(months[0]),
         "dagster/asset_partition_range_end": partition_key(months[-1]),
     }
-    execute_refresh(paths, tags, len(months_between(months[0], months[-1])), instance)
+    execute_refresh(paths, tags, instance)
     return paths.published_db
 
 
-def execute_refresh(
-    paths: WarehousePaths, tags: dict[str, str], month_count: int, instance: "DagsterInstance | None" = None
-) -> None:
+def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: "DagsterInstance | None" = None) -> None:
     """Run the `refresh` job in process with `tags` (a partition range: the CLI's, a schedule's or a sensor's request),
     printing a line per asset and month; dbt's own output goes to <warehouse>/logs/refresh.log."""
     import dagster as dg
@@ -82,13 +80,14 @@ def execute_refresh(
         assets=assets, asset_checks=defs.asset_checks, jobs=[refresh_job], resources=resources_for(paths),
         loggers={"progress": progress_logger},
     ).resolve_job_def(refresh_job.name)
+    first, last = (reporting_month(tags[f"dagster/asset_partition_range_{end}"]) for end in ("start", "end"))
     log_path = paths.warehouse_dir / "logs" / "refresh.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"refresh: {tags['dagster/asset_partition_range_start'][:7]}..{tags['dagster/asset_partition_range_end'][:7]}"
-          f" of {paths.sources_dir}; dbt's log: {log_path}", file=sys.stderr)
+    print(f"refresh: {first}..{last} of {paths.sources_dir}; dbt's log: {log_path}", file=sys.stderr)
+    total = expected_materialisations(assets, len(months_between(first, last)))
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
-            run_config={"loggers": {"progress": {"config": {"total": expected_materialisations(assets, month_count)}}}},
+            run_config={"loggers": {"progress": {"config": {"total": total}}}},
             instance=instance,
             tags=tags,
             raise_on_error=True,
