@@ -88,7 +88,7 @@ def _truth(landing: Path, measure_id: str) -> dict[date, float]:
 def _state(warehouse: Path) -> dict:
     """The months raw holds, every load-log entry by month, and the published total_victims by month."""
     with duckdb.connect(str(warehouse / "build" / "cjs_build.duckdb"), read_only=True) as connection:
-        months = {r[0] for r in connection.execute("select distinct reporting_month from raw.police_crimes").fetchall()}
+        months = {r[0] for r in connection.execute("select distinct _reporting_month from raw.police_crimes").fetchall()}
         log = connection.execute("select reporting_month, count(*) from audit.load_log group by all").fetchall()
     with duckdb.connect(str(warehouse / "cjs_scorecard.duckdb"), read_only=True) as connection:
         victims = connection.execute(
