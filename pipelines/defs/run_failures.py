@@ -27,12 +27,12 @@ def failure_log_path(warehouse: WarehouseResource) -> Path:
 
 
 def root_error(error: dg.SerializableErrorInfo | None) -> str:
-    """The innermost cause's class and message: Dagster wraps the error a step raised in its own."""
+    """The innermost cause's message ("module.Class: text"): Dagster wraps the error a step raised in its own."""
     if error is None:
         return "no error recorded"
     while error.cause is not None:
         error = error.cause
-    return f"{error.cls_name}: {error.message}" if error.cls_name else error.message
+    return error.message.strip()
 
 
 def failed_run(context: dg.RunFailureSensorContext) -> FailedRun:
