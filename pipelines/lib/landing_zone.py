@@ -33,11 +33,11 @@ def expected_file(spec: SourceSpec, month: str) -> Path:
 
 
 def missing_monthly_files(sources_dir: Path, month: str, specs: dict[str, SourceSpec] | None = None) -> list[Path]:
-    """The files of the extracts delivered every month (spec `delivery: monthly`) that have not landed for `month`.
+    """The files of the extracts delivered every month (spec `cadence: monthly`) that have not landed for `month`.
 
     Irregular extracts (a lagged cohort, manual inputs) are never awaited: a month without one is normal.
     """
-    monthly = [spec for spec in (specs or load_specs()).values() if spec.delivery == "monthly"]
+    monthly = [spec for spec in (specs or load_specs()).values() if spec.cadence == "monthly"]
     return [expected_file(spec, month) for spec in monthly if not (sources_dir / expected_file(spec, month)).is_file()]
 
 

@@ -76,15 +76,15 @@ class SourceSpec(BaseModel):
     encoding: Literal["utf-8", "cp1252", "auto"] = "auto"
     sheet: str | None = None
     file_pattern: str
-    # "monthly": a file is expected for every closed month (the monthly schedule waits for it);
-    # "irregular": files arrive when there is something to send (a lagged cohort, manual inputs), never awaited.
-    delivery: Literal["monthly", "irregular"] = "monthly"
     primary_key: list[str]
     # "month": a key is unique within a reporting month (a snapshot repeats live cases every month);
     # "extract": unique across all months (a flow: a finalisation is counted once, ever).
     primary_key_scope: Literal["month", "extract"] = "month"
     columns: list[ColumnSpec]
     person_keys: list[PersonKeySpec] = []
+    # "monthly": a file is expected for every closed month (the monthly schedule waits for it);
+    # "irregular": files arrive when there is something to send (a lagged cohort, manual inputs), never awaited.
+    cadence: Literal["monthly", "irregular"] = "monthly"
 
     @model_validator(mode="after")
     def _keys_are_columns(self) -> "SourceSpec":
