@@ -7,74 +7,108 @@ build the same assets with the same checks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipelines.lib.errors import ConfigurationError, ExtractError
 if TYPE_CHECKING:
     from dagster import DagsterInstance
 
-from pipelines.defs.partitions import partition_key
-from pipelines.lib.landing_zone import months_present
+from pipelines.defs.partitions import partition_key, reporting_month
+from pipelines.lib.board_demo import board_folders, board_simulation
+from pipelines.lib.landing_zone import months_between, months_present
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
-from pipelines.settings import REPO_ROOT, SAMPLE_SIMULATION, SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, resolve_paths
+from pipelines.settings import (
+    REPO_ROOT, SAMPLE_SIMULATION, SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, WarehousePaths, resolve_paths,
+)
 
 
 def run_refresh(
-    sources_dir: str | Path | None = None, warehouse_dir: str | Path | None = None, instance: "DagsterInstance | None" = None
+    sources_dir: str | Path | None = None,
+    warehouse_dir: str | Path | None = None,
+    instance: "DagsterInstance | None" = None,
+    first_month: str | None = None,
+    last_month: str | None = None,
 ) -> Path:
-    """Materialise every asset of the code location, for every month the landing zone holds, to the published file.
+    """Materialise every asset of the code location to the published file, loading (or reloading) the months of the
+    landing zone from `first_month` to `last_month` (YYYY-MM; default: every month it holds).
 
     The run is recorded in `instance` when given, else in $DAGSTER_HOME's instance (so the UI shows it), else nowhere.
     """
     paths = resolve_paths(sources_dir, warehouse_dir)
     if not paths.sources_dir.is_dir():
         raise ConfigurationError(f"landing zone {paths.sources_dir} does not exist")
-    months = months_present(paths.sources_dir)
-    if not months:
+    present = months_present(paths.sources_dir)
+    if not present:
         raise ConfigurationError(f"no agency extract files in the landing zone {paths.sources_dir} (see sources/README.md)")
+    months = present
+    if first_month or last_month:
+        wanted = months_between(first_month or present[0], last_month or present[-1])
+        months = [month for month in present if month in wanted]
+        if not months:
+            raise ConfigurationError(
+                f"no agency extract files for {wanted[0]}..{wanted[-1]} in the landing zone {paths.sources_dir} "
+                f"(it holds {present[0]}..{present[-1]})"
+            )
     pseudonym_key()  # fail before any work when the key is missing
-
-    import dagster as dg
-
-    # Importing the definitions (re)builds the dbt manifest first when it is missing or older than the dbt project.
-    from pipelines.definitions import defs, resources_for
-
-    if instance is None:
-        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = dg.materialize(
-        [*(defs.assets or []), *(defs.asset_checks or [])],
-        resources=resources_for(paths),
-        instance=instance,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        tags={
-            "dagster/asset_partition_range_start": partition_key(months[0]),
-            "dagster/asset_partition_range_end": partition_key(months[-1]),
-        },
-        raise_on_error=True,
-    )
-    if not result.success:
-        raise RuntimeError("the refresh run failed; see the log above")
+    tags = {
+        "dagster/asset_partition_range_start": partition_key(months[0]),
+        "dagster/asset_partition_range_end": partition_key(months[-1]),
+    }
+    execute_refresh(paths, tags, instance)
     return paths.published_db
 
 
-def ensure_sample() -> Path:
-    """The demo's landing zone: simulated once (deterministic, a few seconds), then reused while its arguments hold."""
+def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: "DagsterInstance | None" = None) -> None:
+    """Run the `refresh` job in process with `tags` (a partition range: the CLI's, a schedule's or a sensor's request),
+    printing a line per asset and month; dbt's own output goes to <warehouse>/logs/refresh.log."""
+    import dagster as dg
+
+    # Importing the definitions (re)builds the dbt manifest first when it is missing or older than the dbt project.
+    from pipelines.definitions import defs, refresh_job, resources_for
+    from pipelines.defs.progress import expected_materialisations, progress_logger
+
+    if instance is None:
+        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    assets = list(defs.assets or [])
+    job = dg.Definitions(
+        assets=assets, asset_checks=defs.asset_checks, jobs=[refresh_job], resources=resources_for(paths),
+        loggers={"progress": progress_logger},
+    ).resolve_job_def(refresh_job.name)
+    first, last = (reporting_month(tags[f"dagster/asset_partition_range_{end}"]) for end in ("start", "end"))
+    log_path = paths.warehouse_dir / "logs" / "refresh.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"refresh: {first}..{last} of {paths.sources_dir}; dbt's log: {log_path}", file=sys.stderr)
+    total = expected_materialisations(assets, len(months_between(first, last)))
+    with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = job.execute_in_process(
+            run_config={"loggers": {"progress": {"config": {"total": total}}}},
+            instance=instance,
+            tags=tags,
+            raise_on_error=True,
+        )
+    if not result.success:
+        raise RuntimeError(f"the refresh run failed; see the lines above and {log_path}")
+
+
+def ensure_sample(folder: Path = SAMPLE_SOURCES_DIR, simulation: dict[str, Any] = SAMPLE_SIMULATION) -> Path:
+    """A demo's landing zone: simulated once (deterministic, a few seconds), then reused while its arguments hold."""
     from pipelines.lib.simulator.run import SIMULATOR_VERSION, simulate
 
-    manifest = SAMPLE_SOURCES_DIR / "_truth" / "manifest.json"
-    wanted = {**SAMPLE_SIMULATION, "simulator_version": SIMULATOR_VERSION}
+    manifest = folder / "_truth" / "manifest.json"
+    wanted = {**simulation, "simulator_version": SIMULATOR_VERSION}
     if manifest.exists() and all(json.loads(manifest.read_text()).get(k) == v for k, v in wanted.items()):
-        return SAMPLE_SOURCES_DIR
+        return folder
 
-    print(f"demo: simulating the sample extracts into {SAMPLE_SOURCES_DIR} ({SAMPLE_SIMULATION})")
-    shutil.rmtree(SAMPLE_SOURCES_DIR, ignore_errors=True)
-    simulate(**SAMPLE_SIMULATION, out=SAMPLE_SOURCES_DIR)
-    return SAMPLE_SOURCES_DIR
+    print(f"demo: simulating the sample extracts into {folder} ({simulation})")
+    shutil.rmtree(folder, ignore_errors=True)
+    simulate(**simulation, out=folder)
+    return folder
 
 
 def _use_demo_key() -> None:
@@ -83,8 +117,9 @@ def _use_demo_key() -> None:
         print(f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)")
 
 
-def _print_summary(published: Path) -> None:
-    """What a board member would glance at first: the latest month of the WCJB scorecard, and how many figures."""
+def _print_summary(published: Path, board: str = "wcjb") -> None:
+    """What a board member would glance at first: the latest month of the board's scorecard (each measure for each of
+    its force areas and the board), and how many figures."""
     import duckdb
 
     from pipelines.lib.board_pack import format_figure
@@ -92,14 +127,23 @@ def _print_summary(published: Path) -> None:
     with duckdb.connect(str(published), read_only=True) as connection:
         rows = connection.execute(
             """
-            select m.title, v.area_name, v.period_start, v.value, v.unit, v.status
-            from scorecard.measure_values v join scorecard.measures m using (scorecard_id, measure_id)
-            where v.scorecard_id = 'wcjb' and v.period_type = 'month' and v.value is not null
-                and v.period_start = (select max(period_start) from scorecard.measure_values
-                                      where scorecard_id = 'wcjb' and period_type = 'month' and value is not null)
-            order by m.section_order, m.measure_order
-            limit 8
-            """
+            with board_months as (
+                select v.*, m.title, m.section_order, m.measure_order
+                from scorecard.measure_values v join scorecard.measures m using (scorecard_id, measure_id)
+                where v.scorecard_id = $board and v.period_type = 'month' and v.value is not null
+            ),
+            latest_month as (
+                select * from board_months where period_start = (select max(period_start) from board_months)
+            ),
+            first_measures as (
+                select distinct measure_id, section_order, measure_order from latest_month
+                order by section_order, measure_order limit 8
+            )
+            select title, area_name, period_start, value, unit, status
+            from latest_month join first_measures using (measure_id, section_order, measure_order)
+            order by section_order, measure_order, area_code = $board, area_name
+            """,
+            {"board": board},
         ).fetchall()
         statuses = connection.execute(
             "select status, count(*) from scorecard.measure_values group by status order by status"
@@ -107,7 +151,7 @@ def _print_summary(published: Path) -> None:
     total = sum(n for _, n in statuses)
     print(f"\nPublished {total} scorecard figures to {published}")
     print("  " + ", ".join(f"{n} {status}" for status, n in statuses))
-    print("Latest figures (WCJB):")
+    print(f"Latest figures ({board.upper()}):")
     for title, area, period, value, unit, status in rows:
         flag = "" if status == "ok" else f" ({status})"
         print(f"  {title} | {area} | {period:%Y-%m} | {format_figure(value, unit)}{flag}")
@@ -121,9 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     refresh = commands.add_parser("refresh", help="ingest the landing zone, build, test and publish the warehouse")
     refresh.add_argument("--sources", help=f"landing zone (default ${SOURCES_ENV} or ./sources)")
     refresh.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
+    refresh.add_argument("--from", dest="first_month", metavar="YYYY-MM", help="first month to load or reload (a backfill)")
+    refresh.add_argument("--to", dest="last_month", metavar="YYYY-MM", help="last month to load or reload (a backfill)")
 
     demo = commands.add_parser("demo", help="run the whole pipeline on the shipped sample extracts")
     demo.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
+    demo.add_argument("--board", help="a board of scorecard_definitions/ (e.g. durham_cleveland): simulate its forces into "
+                      "sources/sample_<board>/ and publish to warehouse_<board>/ (default: the Wiltshire sample)")
+    demo.add_argument("--scale", type=float, default=1.0, help="with --board: multiplies every simulated volume")
 
     ui = commands.add_parser("ui", help="the Dagster UI over the sample extracts (loopback only unless --host says otherwise)")
     ui.add_argument("--host", default="127.0.0.1")
@@ -177,16 +226,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"restored {restore(published_db, args.to).name} as {published_db}")
             return 0
         if args.command == "refresh":
-            published = run_refresh(args.sources, args.warehouse)
+            published = run_refresh(args.sources, args.warehouse, first_month=args.first_month, last_month=args.last_month)
         elif args.command == "ui":
             _use_demo_key()
             os.environ[SOURCES_ENV] = str(ensure_sample())
             dagster = Path(sys.executable).parent / "dagster"
             os.execv(dagster, [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)])
+        elif args.board:
+            _use_demo_key()
+            sample, warehouse = board_folders(args.board)
+            published = run_refresh(ensure_sample(sample, board_simulation(args.board, args.scale)), args.warehouse or warehouse)
         else:
             _use_demo_key()
             published = run_refresh(ensure_sample(), args.warehouse)
-        _print_summary(published)
+        _print_summary(published, getattr(args, "board", None) or "wcjb")
     except (ConfigurationError, ExtractError) as exc:
         print(f"cjs-scorecard: {exc}", file=sys.stderr)
         return 2

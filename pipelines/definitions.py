@@ -10,6 +10,8 @@ from pipelines.defs.publish.assets import published_warehouse
 from pipelines.defs.publish.board_pack import board_pack
 from pipelines.defs.reconcile.linkage import probabilistic_links
 from pipelines.defs.resources import WarehouseResource, default_warehouse
+from pipelines.defs.run_failures import run_failure_report
+from pipelines.defs.schedules import monthly_refresh_schedule
 from pipelines.defs.scorecards.assets import measure_definitions
 from pipelines.defs.sensors import landing_zone_sensor
 from pipelines.defs.transform.dbt import dbt_linkage_results, dbt_models, dbt_resource
@@ -37,7 +39,8 @@ defs = dg.Definitions(
     ],
     resources={"warehouse": default_warehouse(), "dbt": dbt_resource()},  # the UI's: from CJS_* environment variables
     jobs=[refresh_job],
-    sensors=[landing_zone_sensor],
+    schedules=[monthly_refresh_schedule],
+    sensors=[landing_zone_sensor, run_failure_report],
     # Every step writes to the one build database, which takes one writer process at a time; and a step in its own
     # process re-imports the code location first (minutes per step on a busy machine). Runs from the UI execute their
     # steps in the run's process, in order, as `cjs-scorecard refresh` does.

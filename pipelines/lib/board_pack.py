@@ -156,11 +156,13 @@ def board_area(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -> str:
 
 
 def latest_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_code: str) -> str:
-    """The latest month (YYYY-MM) with a figure for the area; the latest month published when none has one."""
+    """The latest month (YYYY-MM) with a monthly figure for the area; the latest month published when none has one
+    (a quarter ends in a month the data may not reach yet)."""
     row = connection.execute(
         """
         select coalesce(max(period_end) filter (where value is not null), max(period_end))
-        from scorecard.measure_values where scorecard_id = $scorecard_id and area_code = $area_code
+        from scorecard.measure_values
+        where scorecard_id = $scorecard_id and area_code = $area_code and period_type = 'month'
         """,
         {"scorecard_id": scorecard_id, "area_code": area_code},
     ).fetchall()[0]

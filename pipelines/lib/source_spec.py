@@ -125,6 +125,9 @@ class SourceSpec(BaseModel):
     primary_key_scope: Literal["month", "extract"] = "month"
     columns: list[ColumnSpec]
     person_keys: list[PersonKeySpec] = []
+    # "monthly": a file is expected for every closed month (the monthly schedule waits for it);
+    # "irregular": files arrive when there is something to send (a lagged cohort, manual inputs), never awaited.
+    cadence: Literal["monthly", "irregular"] = "monthly"
 
     @model_validator(mode="after")
     def _keys_are_columns(self) -> "SourceSpec":

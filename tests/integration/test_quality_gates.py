@@ -14,7 +14,6 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipelines.cli import run_refresh
 from pipelines.defs.publish.assets import published_warehouse
 from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.errors import PublicationBlocked
@@ -25,19 +24,12 @@ from tests.conftest import SMALL_LANDING_ZONE
 GATES = ["values_in_range", "completeness", "row_counts", "no_personal_data"]
 
 
-@pytest.fixture(scope="module")
-def refreshed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real refresh of the hand-made landing zone: one publication that passed the gates."""
-    warehouse_dir = tmp_path_factory.mktemp("gated_warehouse")
-    run_refresh(SMALL_LANDING_ZONE, warehouse_dir)
-    return warehouse_dir
-
-
 @pytest.fixture
-def warehouse_copy(refreshed: Path, tmp_path: Path) -> Path:
-    """The refreshed warehouse copied, so a test can plant figures in its build database and publish from it."""
+def warehouse_copy(small_warehouse: Path, tmp_path: Path) -> Path:
+    """The refreshed warehouse (one publication that passed the gates) copied, so a test can plant figures in its
+    build database and publish from it."""
     copy = tmp_path / "warehouse"
-    shutil.copytree(refreshed, copy)
+    shutil.copytree(small_warehouse, copy)
     return copy
 
 
@@ -74,8 +66,9 @@ PLANT_MISSING_FIGURE = """
     returning measure_id, area_code, period_type, cast(period_start as varchar)"""
 
 
-def test_refreshed_publication_passes_every_gate(refreshed: Path) -> None:
-    report = run_quality_gates(refreshed / "cjs_scorecard.duckdb", _build_db(refreshed), refreshed / "cjs_scorecard.duckdb",
+def test_refreshed_publication_passes_every_gate(small_warehouse: Path) -> None:
+    report = run_quality_gates(small_warehouse / "cjs_scorecard.duckdb", _build_db(small_warehouse),
+                               small_warehouse / "cjs_scorecard.duckdb",
                                PUBLISHED_NAMES)
     assert [(o.name, o.success, o.failure_count) for o in report.outcomes] == [(name, True, 0) for name in GATES]
 

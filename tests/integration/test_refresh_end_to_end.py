@@ -11,7 +11,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.cli import run_refresh
 from tests.conftest import SMALL_LANDING_RUI_LIVE as EXPECTED_RUI_LIVE
 from tests.conftest import SMALL_LANDING_ZONE
 
@@ -19,10 +18,11 @@ RAW_PERSONAL_VALUES = ["Aled Fakeperson", "Bryn Notreal", "03/04/1990", "1990-04
 
 
 @pytest.fixture(scope="module")
-def refreshed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`cjs-scorecard refresh`'s own function: all assets, every month of the landing zone, in process."""
-    warehouse_dir = tmp_path_factory.mktemp("warehouse")
-    assert run_refresh(SMALL_LANDING_ZONE, warehouse_dir) == warehouse_dir / "cjs_scorecard.duckdb"
+def refreshed(small_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`cjs-scorecard refresh`'s own function over the hand-made landing zone (the session's run, copied: the tests
+    here publish and roll back)."""
+    warehouse_dir = tmp_path_factory.mktemp("refreshed") / "warehouse"
+    shutil.copytree(small_warehouse, warehouse_dir)
     return warehouse_dir
 
 
