@@ -306,21 +306,25 @@ def read_during_refresh(first_refresh: Refresh, changed_landing: Path, killed: l
     kills: the same refresh shows the build database recovers)."""
     folder = tmp_path_factory.mktemp("reader")
     published_db, stop = first_refresh.warehouse / "cjs_scorecard.duckdb", folder / "stop"
-    old_id = _read_publication(published_db)[0]
+    old_id, reads_file = _read_publication(published_db)[0], folder / "reads.jsonl"
+    # the reader writes to a file, not a pipe: a full pipe would block it until the refresh ended
     reader = subprocess.Popen([sys.executable, "-c", READER, str(published_db), str(stop), str(REFRESH_TIMEOUT + 60)],
-                              stdout=subprocess.PIPE, text=True)
+                              stdout=reads_file.open("w"))
     refresh = _start(_refresh_arguments(changed_landing, first_refresh.warehouse), first_refresh.dagster_home,
                      folder / "refresh.log")
     try:
         refresh.wait(timeout=REFRESH_TIMEOUT)
-        time.sleep(1)  # a few reads of the new publication
+        new_id = _read_publication(published_db)[0]
+        deadline = time.monotonic() + 60  # until the reader has read the new publication a few times
+        while reads_file.read_text().count(new_id) < 3 and time.monotonic() < deadline:
+            time.sleep(0.5)
     finally:
         stop.touch()
         if refresh.poll() is None:
             _kill_group(refresh)
-        reads = [json.loads(line) for line in reader.communicate(timeout=60)[0].splitlines()]
+        reader.wait(timeout=60)
     assert refresh.returncode == 0, (folder / "refresh.log").read_text()[-3000:]
-    return reads, old_id, _read_publication(published_db)[0]
+    return [json.loads(line) for line in reads_file.read_text().splitlines()], old_id, new_id
 
 
 def test_reader_sees_one_whole_publication_at_a_time(read_during_refresh: tuple[list[dict], str, str]) -> None:
