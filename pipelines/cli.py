@@ -177,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     ui = commands.add_parser("ui", help="the Dagster UI over the sample extracts (loopback only unless --host says otherwise)")
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--sources", help="landing zone (default: the shipped sample, simulated on first use)")
 
     simulate = commands.add_parser("simulate", help="write realistic fake agency extracts and their ground truth")
     simulate.add_argument("--areas", required=True, help="force slugs or ONS codes, comma separated (e.g. wiltshire,durham), or 'all'")
@@ -229,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             published = run_refresh(args.sources, args.warehouse, first_month=args.first_month, last_month=args.last_month)
         elif args.command == "ui":
             _use_demo_key()
-            os.environ[SOURCES_ENV] = str(ensure_sample())
+            os.environ[SOURCES_ENV] = str(Path(args.sources).resolve() if args.sources else ensure_sample())
             dagster = Path(sys.executable).parent / "dagster"
             os.execv(dagster, [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)])
         elif args.board:

@@ -7,6 +7,7 @@ it, flushed, and renamed over the old one: a reader sees the old publication or 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import uuid
@@ -178,9 +179,20 @@ def _create_section_views(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return views
 
 
+def _remove_abandoned_staging(published_db: Path) -> None:
+    """A publication killed before its rename leaves its staging file (and perhaps a WAL, and the copy kept in
+    versions/ under its id) behind; none of it was ever published, so the next publication removes it."""
+    for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp*"):
+        abandoned_id = leftover.name.removeprefix(f".{published_db.name}.").split(".tmp")[0]
+        for kept in versions_dir(published_db).glob(f"*_{abandoned_id}.duckdb"):
+            kept.unlink()
+        leftover.unlink(missing_ok=True)
+
+
 def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISHED_TABLES) -> Publication:
     """Write the listed tables (and a publication record) to a new file readable by DuckDB 1.4, then rename it in."""
     published_db.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_staging(published_db)
     publication_id = str(uuid.uuid4())
     published_at = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     staging_file = published_db.with_name(f".{published_db.name}.{publication_id}.tmp")
@@ -206,9 +218,11 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
         _create_section_views(connection)
         if has_previous:
             connection.execute("detach previous")
+        # the row counts let a reader check it sees one whole publication (its counts match its own record)
         connection.execute(
-            "create table published.scorecard.publication as select ? as publication_id, ? as published_at",
-            [publication_id, published_at],
+            "create table published.scorecard.publication as "
+            "select ? as publication_id, ? as published_at, ? as row_counts",
+            [publication_id, published_at, json.dumps(row_counts, sort_keys=True)],
         )
         connection.execute("checkpoint published")
         connection.execute("detach published")

@@ -112,9 +112,7 @@ os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    build_db = warehouse.paths().build_db
-    build_db.parent.mkdir(parents=True, exist_ok=True)
-    os.environ[BUILD_DB_ENV] = str(build_db)
+    os.environ[BUILD_DB_ENV] = str(warehouse.private_build_db())
     yield from dbt.cli(["build"], context=context).stream()
 
 
