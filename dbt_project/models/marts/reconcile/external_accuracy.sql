@@ -215,18 +215,21 @@ warehouse_medians as (
 
 warehouse_stages as (
 
-    unpivot warehouse_medians
-    on (offence_to_charge, offence_to_charge_known) as offence_to_charge,
-        (charge_to_first_list, charge_to_first_list_known) as charge_to_first_list,
-        (first_list_to_completion, first_list_to_completion_known) as first_list_to_completion,
-        (offence_to_completion, offence_to_completion_known) as offence_to_completion
-    into name category value warehouse_value, known
+    select *
+    from warehouse_medians
+    unpivot include nulls ((warehouse_value, known) for category in (
+        (offence_to_charge, offence_to_charge_known) as 'offence_to_charge',
+        (charge_to_first_list, charge_to_first_list_known) as 'charge_to_first_list',
+        (first_list_to_completion, first_list_to_completion_known) as 'first_list_to_completion',
+        (offence_to_completion, offence_to_completion_known) as 'offence_to_completion'
+    ))
 
 ),
 
 published_stages as (
 
-    unpivot (
+    select *
+    from (
         select
             geography_name as area_name, quarter_start as period_start, court_type, defendants,
             coalesce(defendants_marker, median_offence_to_charge_marker) as offence_to_charge_marker,
@@ -239,11 +242,12 @@ published_stages as (
             median_offence_to_completion as offence_to_completion
         from published_timeliness
     )
-    on (offence_to_charge, offence_to_charge_marker) as offence_to_charge,
-        (charge_to_first_list, charge_to_first_list_marker) as charge_to_first_list,
-        (first_list_to_completion, first_list_to_completion_marker) as first_list_to_completion,
-        (offence_to_completion, offence_to_completion_marker) as offence_to_completion
-    into name category value published_value, published_marker
+    unpivot include nulls ((published_value, published_marker) for category in (
+        (offence_to_charge, offence_to_charge_marker) as 'offence_to_charge',
+        (charge_to_first_list, charge_to_first_list_marker) as 'charge_to_first_list',
+        (first_list_to_completion, first_list_to_completion_marker) as 'first_list_to_completion',
+        (offence_to_completion, offence_to_completion_marker) as 'offence_to_completion'
+    ))
 
 ),
 
