@@ -112,7 +112,8 @@ def _pooled_conviction_rate(paths: list[Path], areas: list[str]) -> float:
         assert len(rows) == len(areas), path
         for row in rows:
             for header, cell in row.items():
-                kind = re.fullmatch(r"Number of .+ (Convictions|Unsuccessful)", header)
+                # the 12 categories' columns; Number of Admin Finalised Unsuccessful is a part of their unsuccessful
+                kind = re.fullmatch(r"Number of (?!Admin Finalised).+ (Convictions|Unsuccessful)", header)
                 if kind:
                     totals[kind.group(1)] += int(cell.replace(",", ""))
     return 100 * totals["Convictions"] / (totals["Convictions"] + totals["Unsuccessful"])
