@@ -1,7 +1,7 @@
 {#- The reporting months each extract has delivered (a file loaded, possibly replaced later). A month whose file was
-    refused and never loaded is not delivered: figures that need it are not available, never zero. The
-    public releases delivered as one file (MoJ timeliness and trial effectiveness) have no reporting month and are
-    not listed. -#}
+    refused and never loaded is not delivered: figures that need it are not available, never zero. Published statistics
+    (extracts `public_*`: police.uk, CPS, MoJ) are comparators, not the board's data: their months (years of history,
+    or none for MoJ time series) do not widen the scorecard's periods. -#}
 with load_log as (
 
     select * from {{ source('audit', 'load_log') }}
@@ -14,8 +14,7 @@ delivered as (
         extract,
         cast(reporting_month || '-01' as date) as month_start
     from load_log
-    where outcome in ('loaded', 'replaced')
-        and reporting_month is not null  -- a release delivered as one file for all its periods (MoJ) has no month
+    where outcome in ('loaded', 'replaced') and not starts_with(extract, 'public_')
 
 )
 
