@@ -8,6 +8,7 @@ from pipelines.defs.ingest.assets import ingest_assets
 from pipelines.defs.ingest.audit import ingestion_audit
 from pipelines.defs.publish.assets import published_warehouse
 from pipelines.defs.publish.board_pack import board_pack
+from pipelines.defs.reconcile.external_accuracy import external_accuracy_checks
 from pipelines.defs.reconcile.linkage import probabilistic_links
 from pipelines.defs.resources import WarehouseResource, default_warehouse
 from pipelines.defs.run_failures import run_failure_report
@@ -37,6 +38,7 @@ defs = dg.Definitions(
         *ingest_assets, ingestion_audit, measure_definitions, dbt_models, probabilistic_links, dbt_linkage_results,
         published_warehouse, board_pack,
     ],
+    asset_checks=external_accuracy_checks,
     resources={"warehouse": default_warehouse(), "dbt": dbt_resource()},  # the UI's: from CJS_* environment variables
     jobs=[refresh_job],
     schedules=[monthly_refresh_schedule],

@@ -1,7 +1,8 @@
 {#- What a board reads around each figure, computed over the figures as they will be shown (so the published copy
     never compares with a withheld figure): RAG against the board's thresholds, the previous period and the change,
-    the same period a year before, and the direction of travel (improving / worsening / stable, from the measure's
-    polarity; stable within var('direction_stable_band') of the previous figure). The first fourteen columns are
+    the same period a year before, the direction of travel (improving / worsening / stable, from the measure's
+    polarity; stable within var('direction_stable_band') of the previous figure), and the published comparators
+    (England and Wales and the peer group, int_scorecard__published_comparators). The first fourteen columns are
     the original published contract, in its order; later columns are additions. -#}
 {% macro scorecard_comparisons(figures) %}
 with figures as (
@@ -74,9 +75,18 @@ select
         when (compared.change > 0) = (definitions.polarity = 'higher_is_better') then 'improving'
         else 'worsening'
     end as direction_of_travel,
-    compared.national_value
+    compared.national_value,
+    comparators.published_national_value,
+    comparators.peer_group,
+    comparators.peer_value
 from compared
 inner join definitions
     on compared.scorecard_id = definitions.scorecard_id
     and compared.measure_id = definitions.measure_id
+-- published figures (England and Wales, the peer group) for measures with a comparator series: already public
+left join {{ ref('int_scorecard__published_comparators') }} as comparators
+    on compared.measure_id = comparators.measure_id
+    and compared.area_code = comparators.area_code
+    and compared.period_type = comparators.period_type
+    and compared.period_start = comparators.period_start
 {% endmacro %}

@@ -13,6 +13,7 @@ documentation (every column a filter or an aggregate names must be a documented 
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -85,6 +86,34 @@ class Computation(Quantity):
         return self
 
 
+PUBLISHED_SERIES_SEED = DBT_PROJECT_DIR / "seeds" / "ref_published_series.csv"
+
+
+@lru_cache(maxsize=1)
+def published_series(seed: Path = PUBLISHED_SERIES_SEED) -> dict[str, dict[str, str]]:
+    """The published series a comparator may name (the seed the engine's comparator model reads too), by id."""
+    with seed.open(newline="", encoding="utf-8") as handle:
+        return {row["series"]: row for row in csv.DictReader(handle)}
+
+
+class Comparator(Strict):
+    """The published series a measure is compared with (England and Wales and the area's peer group, from the
+    agency's own publication), where the measure's definition matches it; the scorecard shows the published figures
+    beside the area's own (published_national_value, peer_value)."""
+
+    series: str = Field(description="a series of dbt_project/seeds/ref_published_series.csv")
+    counting_basis: str = Field(description="what the published figure counts, and how it differs from the measure, if at all")
+    mapping: str = Field(description="how the measure maps onto the series (which rows, which columns)")
+
+    @field_validator("series")
+    @classmethod
+    def _known_series(cls, series: str) -> str:
+        known = published_series()
+        if series not in known:
+            raise ValueError(f"unknown published series '{series}'; known: {', '.join(sorted(known))}")
+        return series
+
+
 class Measure(Strict):
     id: str = Identifier
     title: str
@@ -104,6 +133,7 @@ class Measure(Strict):
     disclosure: Literal["standard", "not_personal"] = "standard"
     breakdowns: list[str] = []
     compute: Computation | None = None
+    comparator: Comparator | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Measure":
@@ -126,6 +156,12 @@ class Measure(Strict):
                 raise ValueError(f"unit '{self.unit}' needs a numerator and a denominator")
             if self.unit == "count" and is_ratio:
                 raise ValueError("unit 'count' cannot have a numerator and denominator")
+        if self.comparator is not None:
+            series = published_series()[self.comparator.series]
+            if series["unit"] != self.unit:
+                raise ValueError(f"comparator series '{self.comparator.series}' is a {series['unit']}, the measure a {self.unit}")
+            if self.counting_basis != "in_period":
+                raise ValueError("a comparator applies to in_period measures (published series count events in a period)")
         return self
 
 
@@ -422,6 +458,8 @@ class Definitions:
                             "estimate_reason": measure.estimate_reason,
                             "provisional_months": measure.provisional_months,
                             "provisional_reason": measure.provisional_reason,
+                            "comparator_series": measure.comparator.series if measure.comparator else None,
+                            "comparator_basis": measure.comparator.counting_basis if measure.comparator else None,
                             "definition_file": str(measure_file),
                             "scorecard_file": str(scorecard_file),
                         }

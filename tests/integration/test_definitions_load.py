@@ -30,4 +30,13 @@ def test_asset_graph_tells_the_story() -> None:
     groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert {"ingest", "staging", "reconcile", "scorecard", "publish"} <= groups
     published = graph.get(dg.AssetKey(["published", "cjs_scorecard"]))
-    assert {k.to_user_string() for k in published.parent_keys} == {"scorecard/measure_values_disclosed", "scorecard/measure_breakdowns_disclosed", "scorecard/measures"}
+    assert {k.to_user_string() for k in published.parent_keys} == {
+        "scorecard/measure_values_disclosed", "scorecard/measure_breakdowns_disclosed", "scorecard/measures",
+        "reconcile/external_accuracy",
+    }
+    # the external accuracy checks show on the mart's page in the UI, one per published series
+    mart = dg.AssetKey(["reconcile", "external_accuracy"])
+    assert {k.name for k in graph.asset_check_keys if k.asset_key == mart and k.name.startswith("external_accuracy_")} == {
+        "external_accuracy_police_uk_crimes", "external_accuracy_cps_convictions", "external_accuracy_cps_unsuccessful",
+        "external_accuracy_moj_timeliness_median", "external_accuracy_moj_effective_trial_rate",
+    }

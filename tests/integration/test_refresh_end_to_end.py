@@ -57,6 +57,10 @@ def test_published_contract_columns_and_catalogue(refreshed: Path) -> None:
         "scorecard_id", "measure_id", "area_code", "area_name", "period_type", "period_start", "period_end",
         "value", "numerator", "denominator", "unit", "counting_basis", "status", "as_at",
     ]
+    # later additions, in order: the comparisons, then the published comparators (docs/public_data.md)
+    assert columns[columns.index("national_value"):columns.index("national_value") + 4] == [
+        "national_value", "published_national_value", "peer_group", "peer_value",
+    ]
     assert catalogue == [("Volume of RUI investigations (Live)", "p2_effective_efficient", "count", "snapshot", "police")]
     assert "raw" not in schemas and "staging" not in schemas
 
@@ -139,11 +143,11 @@ def test_parquet_file_per_published_table(refreshed: Path) -> None:
     folder = refreshed / "parquet"
     with duckdb.connect(str(refreshed / "cjs_scorecard.duckdb"), read_only=True) as connection:
         for name in ["scorecard.measure_values", "scorecard.measure_breakdowns", "scorecard.measures",
-                     "scorecard.measure_value_history"]:
+                     "scorecard.external_accuracy", "scorecard.measure_value_history"]:
             published = connection.execute(f"select count(*) from {name}").fetchall()[0][0]
             exported = connection.execute(f"select count(*) from read_parquet('{folder / (name + '.parquet')}')").fetchall()[0][0]
             assert exported == published, name
     assert sorted(p.name for p in folder.iterdir()) == [
-        "scorecard.measure_breakdowns.parquet", "scorecard.measure_value_history.parquet",
+        "scorecard.external_accuracy.parquet", "scorecard.measure_breakdowns.parquet", "scorecard.measure_value_history.parquet",
         "scorecard.measure_values.parquet", "scorecard.measures.parquet",
     ]

@@ -108,3 +108,29 @@ def test_rag_thresholds_must_follow_polarity(definitions_copy: Path) -> None:
 def test_board_area_must_be_an_ons_code(definitions_copy: Path) -> None:
     _edit(definitions_copy, WCJB, "areas: [E23000038]", "areas: [Wiltshire]")
     assert "field 'areas'" in _error(definitions_copy)
+
+
+CONVICTION_RATE = Path("measures/cps/overall_conviction_rate.yaml")
+
+
+def test_comparator_naming_an_unknown_published_series_is_refused(definitions_copy: Path) -> None:
+    _edit(definitions_copy, CONVICTION_RATE, "series: cps_copoc_conviction_rate", "series: cps_copoc_convicton_rate")
+    message = _error(definitions_copy)
+    assert str(CONVICTION_RATE) in message and "field 'comparator.series'" in message
+    assert "unknown published series 'cps_copoc_convicton_rate'" in message and "cps_copoc_conviction_rate" in message
+
+
+def test_comparator_must_share_the_measure_unit(definitions_copy: Path) -> None:
+    _edit(definitions_copy, CONVICTION_RATE, "series: cps_copoc_conviction_rate", "series: cps_copoc_unsuccessful")
+    message = _error(definitions_copy)
+    assert str(CONVICTION_RATE) in message and "comparator series 'cps_copoc_unsuccessful' is a count, the measure a percentage" in message
+
+
+def test_wcjb_comparators_name_their_series_and_basis() -> None:
+    catalogue = load_measure_catalogue(SCORECARD_DEFINITIONS_DIR)
+    wcjb = catalogue.filter(catalogue["scorecard_id"] == "wcjb", catalogue["comparator_series"].is_not_null())
+    assert dict(zip(wcjb["measure_id"], wcjb["comparator_series"])) == {
+        "overall_conviction_rate": "cps_copoc_conviction_rate", "unsuccessful_outcomes": "cps_copoc_unsuccessful",
+        "ineffective_trial_rate": "moj_ineffective_trial_rate",
+    }
+    assert all(wcjb["comparator_basis"].str.len_chars() > 20)

@@ -7,6 +7,7 @@ planted disagreement recorded in the truth. One small run (Wiltshire, 2024-01..2
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from pathlib import Path
 
 import polars as pl
@@ -18,6 +19,7 @@ from pipelines.lib.simulator.run import simulate
 REAL = Path("/work/shared/real_data")
 COPOC_REAL = REAL / "cps_copoc" / "principal_offence_category_december_2016.csv"
 STREET_REAL = REAL / "police_uk" / "2024-01-dorset-street.csv"
+SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "ref_ho_offence_codes.csv"
 PLANT = PublicDisagreement("cps_copoc", "wiltshire", "2024-03", "Number of Theft And Handling Convictions", 7)
 
 
@@ -78,6 +80,10 @@ def test_police_uk_street_file(landing: Path, figures: pl.DataFrame) -> None:
     counted = pl.DataFrame({"category": [r[9] for r in body]}).group_by("category").len()
     joined = truth.join(counted, on="category", how="full")
     assert (joined["value"] == joined["len"].cast(pl.Float64)).all()
+    # ... each crime typed by its HO offence code through the seed's police_uk_crime_type column (the one mapping)
+    with SEED.open(newline="", encoding="utf-8") as handle:
+        crime_type = {row["offence_code"]: row["police_uk_crime_type"] for row in csv.DictReader(handle)}
+    assert Counter(crime_type[code] for code in extract["HO Offence Code"]) == Counter(r[9] for r in crimes)
 
 
 def test_copoc_national_is_the_sum_and_wiltshire_is_the_cps_extract(landing: Path, figures: pl.DataFrame) -> None:

@@ -36,6 +36,8 @@ select
     estimate_reason,
     provisional_months,
     provisional_reason,
+    comparator_series,
+    comparator_basis,
     definition_file,
     scorecard_file
 from source

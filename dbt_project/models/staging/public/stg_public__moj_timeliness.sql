@@ -1,5 +1,6 @@
-{#- MoJ court timeliness, one row per quarter, court type and geography: the level is the one column of National,
-    Region, LCJB area and LJA/court that is not "-" (not applicable). Days; a marker says why a figure is empty. -#}
+{#- MoJ court timeliness, one row per quarter, court type and geography: the level is the most specific of National,
+    Region, LCJB area and LJA/court that is not "-" (a row may repeat its parents' names, as the simulator's
+    lookalike does, or leave them "-"). Days; a marker says why a figure is empty. -#}
 with timeliness as (
 
     select * from {{ source('raw', 'public_moj_court_timeliness') }}
@@ -11,12 +12,12 @@ select
     period,
     court_type,
     case
-        when national <> '-' then 'national'
-        when region <> '-' then 'region'
+        when court_name <> '-' then 'court'
         when lcjb_area <> '-' then 'lcjb_area'
-        else 'court'
+        when region <> '-' then 'region'
+        else 'national'
     end as geography_level,
-    coalesce(nullif(national, '-'), nullif(region, '-'), nullif(lcjb_area, '-'), nullif(court_name, '-')) as geography_name,
+    coalesce(nullif(court_name, '-'), nullif(lcjb_area, '-'), nullif(region, '-'), nullif(national, '-')) as geography_name,
     defendants,
     defendants_marker,
     mean_offence_to_charge,

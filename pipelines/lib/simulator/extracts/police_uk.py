@@ -5,7 +5,8 @@
 Why: the external accuracy checks compare the warehouse's crimes by police.uk crime type and month with what the force
 publishes; the simulator publishes the same crimes it delivers in its extracts, so the check passes on consistent data.
 
-- Street file: every crime recorded in the month (its police.uk crime type from its offence group, `CRIME_TYPE`) plus
+- Street file: every crime recorded in the month (its police.uk crime type from its Home Office
+  offence code: the `police_uk_crime_type` column of dbt_project/seeds/ref_ho_offence_codes.csv) plus
   anti-social behaviour incidents (no crime ID, no outcome; the police extracts have none). The last outcome category
   is the crime's status at the end of the month `PUBLICATION_LAG_MONTHS` after the file's month (police.uk publishes
   about then): no outcome yet -> `Under investigation`, a HO outcome -> its category (`OUTCOME_CATEGORY`), charged ->
@@ -19,7 +20,9 @@ publishes; the simulator publishes the same crimes it delivers in its extracts, 
 
 from __future__ import annotations
 
+import csv
 import hashlib
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,7 @@ from pipelines.lib.simulator.common import STREAM_PUBLIC, month_end_day, month_l
 from pipelines.lib.simulator.extracts.common import UrnErrors, month_parts
 from pipelines.lib.simulator.geography import Area
 from pipelines.lib.simulator.model import AreaWorld
+from pipelines.settings import DBT_PROJECT_DIR
 
 STREET_HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
                  "LSOA name", "Crime type", "Last outcome category", "Context"]
@@ -41,16 +45,18 @@ LOCATIONS_PER_LSOA = 3
 RESIDENTS_PER_LSOA = 1600  # ONS LSOAs hold 1,000-3,000 residents
 CRIME_ID_SALT = "cjs-simulator-police-uk"  # crime IDs cannot be turned back into crime references without it
 
-# offence group (simulator / ref_ho_offence_codes.offence_group) -> police.uk crime type
-CRIME_TYPE = {
-    "homicide": "Violence and sexual offences", "violence_with_injury": "Violence and sexual offences",
-    "violence_without_injury": "Violence and sexual offences", "stalking_harassment": "Violence and sexual offences",
-    "rape": "Violence and sexual offences", "other_sexual": "Violence and sexual offences", "robbery": "Robbery",
-    "burglary_residential": "Burglary", "burglary_business": "Burglary", "vehicle": "Vehicle crime",
-    "theft_person": "Theft from the person", "bicycle_theft": "Bicycle theft", "shoplifting": "Shoplifting",
-    "other_theft": "Other theft", "criminal_damage": "Criminal damage and arson", "drugs": "Drugs",
-    "weapons": "Possession of weapons", "public_order": "Public order", "misc_society": "Other crime",
-}
+# Home Office offence code -> police.uk crime type: the seed's column, the mapping the warehouse's external accuracy
+# check reads too, so the lookalikes and the check cannot disagree about it (no second copy here).
+OFFENCE_CODES_SEED = DBT_PROJECT_DIR / "seeds" / "ref_ho_offence_codes.csv"
+
+
+@cache
+def crime_types() -> dict[str, str]:
+    """`ref_ho_offence_codes.police_uk_crime_type` by offence code."""
+    with OFFENCE_CODES_SEED.open(newline="", encoding="utf-8") as handle:
+        return {row["offence_code"]: row["police_uk_crime_type"] for row in csv.DictReader(handle)}
+
+
 ASB = "Anti-social behaviour"
 UNDER_INVESTIGATION, AWAITING_COURT, SUSPECT_CHARGED = "Under investigation", "Awaiting court outcome", "Suspect charged"
 # Home Office outcome code -> police.uk outcome category (charges: see the module docstring)
@@ -180,11 +186,11 @@ def write_police_uk(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> t
     lo, hi = int(month_start_day(months[0])), int(month_end_day(months[-1]))
     force = FORCE_NAME.get(a.slug, f"{a.name} Police")
     places = locations(a, seed)
-    crimes = (world.crimes.select("crime_id", "crime_ref", "recorded_date", "offence_group", "outcome_code", "outcome_date")
+    crimes = (world.crimes.select("crime_id", "crime_ref", "recorded_date", "ho_offence_code", "outcome_code", "outcome_date")
               .join(_court_results(world), on="crime_id", how="left")
               .filter(pl.col("recorded_date").is_between(lo, hi) | pl.col("outcome_date").is_between(lo, hi)
                       | pl.col("completion_date").is_between(lo, hi))
-              .with_columns(pl.col("offence_group").replace_strict(CRIME_TYPE).alias("Crime type")))
+              .with_columns(pl.col("ho_offence_code").replace_strict(crime_types()).alias("Crime type")))
     crimes = crimes.with_columns(pl.Series("Crime ID", crime_ids(crimes["crime_ref"].to_list())))
     police_outcome = pl.col("outcome_code").replace_strict(OUTCOME_CATEGORY)
     rows = {"public/police_uk_street": 0, "public/police_uk_outcomes": 0}
