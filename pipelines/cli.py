@@ -122,7 +122,7 @@ def _print_summary(published: Path, board: str = "wcjb") -> None:
     its force areas and the board), and how many figures."""
     import duckdb
 
-    from pipelines.lib.board_pack import format_figure
+    from pipelines.lib.figure_presentation import format_figure
 
     with duckdb.connect(str(published), read_only=True) as connection:
         rows = connection.execute(

@@ -21,70 +21,12 @@ import polars as pl
 from great_tables import GT, nanoplot_options
 
 from pipelines.lib.errors import ConfigurationError
+from pipelines.lib.figure_presentation import (
+    ARROWS, NO_TARGET, RAG, STATUS_MARKERS, TREND_MONTHS, direction_arrow, figure_marker, format_figure,
+    headline_figures, shown_status, unit_format,
+)
 
 REPORTS_DIR_NAME = "reports"
-SPARKLINE_MONTHS = 24
-
-# How a figure of each unit reads; the CLI's summary uses the same.
-UNIT_FORMATS = {
-    "count": "{:,.0f}",
-    "percentage": "{:.1f}%",
-    "days": "{:.1f} days",
-    "ratio": "{:.2f}",
-    "rate_per_1000": "{:.2f} per 1,000",
-}
-# A difference between two figures: percentages differ by percentage points, not per cent.
-DIFFERENCE_FORMATS = {**UNIT_FORMATS, "percentage": "{:.1f} pp"}
-# Government Statistical Service symbols for a figure that is not shown as a plain number.
-STATUS_MARKERS = {
-    "suppressed": ("[c]", "withheld: a small number that could identify people"),
-    "not_available": ("[x]", "not available"),
-    "estimate": ("[e]", "estimate"),
-}
-ARROWS = {"up": "&#9650;", "down": "&#9660;", "flat": "&#9654;"}
-RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
-
-# One row per catalogue measure of the scorecard: the figure for the pack's period (the month; a rolling-12-month
-# measure's year ending that month; a quarterly measure's latest quarter ending in the three months to it) and the
-# 24 months of figures of the same period type ending there, nulls kept so a withheld month is a gap, not a zero.
-FIGURES_SQL = """
-with catalogue as (
-    select *,
-        case when contains(period_types, 'month') then 'month'
-             when contains(period_types, 'r12m') then 'r12m'
-             else 'quarter' end as shown_period_type
-    from scorecard.measures
-    where scorecard_id = $scorecard_id
-),
-area_figures as (
-    select v.*
-    from scorecard.measure_values v
-    join catalogue c on c.measure_id = v.measure_id and c.shown_period_type = v.period_type
-    where v.scorecard_id = $scorecard_id and v.area_code = $area_code and v.period_end <= $month_end
-),
-figure_for_period as (
-    select *
-    from area_figures
-    where period_end = $month_end or (period_type = 'quarter' and period_end > $month_end - interval 3 month)
-    qualify row_number() over (partition by measure_id order by period_end desc) = 1
-),
-trend as (
-    select measure_id, list(value order by period_end) as sparkline
-    from area_figures
-    where period_end > $month_end - interval 24 month
-    group by measure_id
-)
-select
-    c.section_id, c.section_title, c.section_order, c.measure_order, c.measure_id, c.title, c.description,
-    c.counting_basis, c.source_agencies, c.source_extracts, c.unit, c.polarity, c.shown_period_type,
-    c.availability_reason,
-    f.period_start, f.period_end, f.value, f.status, f.status_reason, f.as_at, f.rag, f.target, f.change,
-    f.direction_of_travel, f.same_period_last_year, f.national_value, t.sparkline
-from catalogue c
-left join figure_for_period f using (measure_id)
-left join trend t using (measure_id)
-order by c.section_order, c.measure_order
-"""
 
 
 @dataclass(frozen=True)
@@ -119,9 +61,9 @@ def write_board_pack(
         period = period or latest_month(connection, scorecard_id, area_code)
         header = _header(connection, scorecard_id, area_code, period)
         month_end = _month_end(period)
-        figures = connection.sql(
-            FIGURES_SQL, params={"scorecard_id": scorecard_id, "area_code": area_code, "month_end": month_end}
-        ).pl()
+        figures = headline_figures(connection, scorecard_id, month_end, area_code, current_only=True).with_columns(
+            sparkline=pl.col("trend").list.eval(pl.element().struct.field("value"))
+        )
     header = replace(header, as_at=figures.filter(pl.col("value").is_not_null())["as_at"].max())
     page = render_page(header, figures)
 
@@ -183,7 +125,8 @@ def render_page(header: PackHeader, figures: pl.DataFrame) -> str:
     title = f"{header.scorecard_title}: {header.area_name}, {_month_title(header.period)}"
     as_at = f"{header.as_at:%d %B %Y}" if header.as_at else "no figures"
     key = " ".join(
-        f'<span class="marker">{marker}</span> {html.escape(meaning)};' for marker, meaning in STATUS_MARKERS.values()
+        f'<span class="marker" title="{html.escape(marker.explanation)}">{marker.symbol}</span> {marker.label};'
+        for marker in STATUS_MARKERS.values()
     )
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -200,8 +143,8 @@ def render_page(header: PackHeader, figures: pl.DataFrame) -> str:
 <strong>{_month_title(header.period)}</strong> &middot; data as at {as_at}</p>
 <p class="meta">Publication {html.escape(header.publication_id)}, published {html.escape(header.published_at)}.
 Key: {key} <span class="arrow improving">{ARROWS["up"]}</span> improving,
-<span class="arrow worsening">{ARROWS["down"]}</span> worsening, grey: no better or worse direction.
-Trend: the {SPARKLINE_MONTHS} months to the period (gaps: withheld or not available). Numbers link to the notes.</p>
+<span class="arrow worsening">{ARROWS["down"]}</span> worsening, {ARROWS["flat"]} no change, grey: no better or worse direction.
+Trend: the {TREND_MONTHS} months to the period (gaps: withheld or not available). Numbers link to the notes.</p>
 </header>
 {"".join(sections)}
 <section class="notes">
@@ -213,11 +156,6 @@ Trend: the {SPARKLINE_MONTHS} months to the period (gaps: withheld or not availa
 </body>
 </html>
 """
-
-
-def format_figure(value: float | None, unit: str, formats: dict[str, str] = UNIT_FORMATS) -> str:
-    """A figure as it reads in its unit (e.g. 1,234; 12.5%; 11.5 days); an empty string when there is none."""
-    return "" if value is None else formats.get(unit, "{:,.2f}").format(value)
 
 
 def _connect(published_db: Path) -> duckdb.DuckDBPyConnection:
@@ -291,7 +229,7 @@ def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
         GT(rows, id=f"{scorecard_id}-section-{index + 1}")
         .tab_header(title=section["section_title"][0])
         .cols_label(
-            measure="Measure", value="Value", trend=f"Trend ({SPARKLINE_MONTHS} months)", change="Since last period",
+            measure="Measure", value="Value", trend=f"Trend ({TREND_MONTHS} months)", change="Since last period",
             last_year="Same period last year", national="England and Wales", rag="RAG",
         )
         .fmt(columns=html_columns, fns=lambda cell: cell)  # cells are HTML built (and escaped) here
@@ -307,7 +245,7 @@ def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
 
 
 def _measure_cell(row: dict) -> str:
-    period = {"r12m": " (12 months to the period)", "quarter": " (quarter)"}.get(row["shown_period_type"], "")
+    period = {"r12m": " (12 months to the period)", "quarter": " (quarter)"}.get(row["period_type"], "")
     return (
         f'<span class="measure" data-measure-id="{html.escape(row["measure_id"])}">{html.escape(row["title"])}</span>'
         f'<span class="period">{period}</span><sup><a href="#note-{row["note"]}">{row["note"]}</a></sup>'
@@ -316,12 +254,12 @@ def _measure_cell(row: dict) -> str:
 
 def _value_cell(row: dict) -> str:
     """The figure, or its marker when it is withheld or missing: a withheld figure never reads as a number."""
-    status = row["status"] or "not_available"
-    if status in ("suppressed", "not_available") or row["value"] is None:
-        marker, meaning = STATUS_MARKERS.get(status, STATUS_MARKERS["not_available"])
-        return f'<span class="value {status}" data-status="{status}" title="{meaning}">{marker}</span>'
-    flag = f' <span class="marker" title="{STATUS_MARKERS["estimate"][1]}">[e]</span>' if status == "estimate" else ""
-    return f'<span class="value" data-status="{status}">{format_figure(row["value"], row["unit"])}</span>{flag}'
+    status = shown_status(row["status"], row["status_reason"])
+    if marker := figure_marker(row["value"], status):
+        return f'<span class="value {status}" data-status="{status}" title="{html.escape(marker.explanation)}">{marker.symbol}</span>'
+    flag = STATUS_MARKERS.get(status)  # an estimate or provisional figure: its number, marked
+    marked = f' <span class="marker" title="{html.escape(flag.explanation)}">{flag.symbol}</span>' if flag else ""
+    return f'<span class="value" data-status="{status}">{format_figure(row["value"], row["unit"])}</span>{marked}'
 
 
 def _sparkline(values: list[float | None] | None) -> list[float | None] | None:
@@ -333,10 +271,9 @@ def _change_cell(row: dict) -> str:
     """Arrow of the change since the previous period, coloured by whether that is better or worse."""
     if row["change"] is None:
         return '<span class="muted">&ndash;</span>'
-    change = row["change"]
-    arrow = ARROWS["up"] if change > 0 else ARROWS["down"] if change < 0 else ARROWS["flat"]
+    arrow = direction_arrow(row["change"], row["direction_of_travel"])
     direction = row["direction_of_travel"] or "neutral"
-    signed = ("+" if change > 0 else "") + format_figure(change, row["unit"], DIFFERENCE_FORMATS)
+    signed = unit_format(row["unit"]).difference(row["change"])
     return f'<span class="arrow {direction}" data-direction="{direction}" title="{direction}">{arrow}</span> {signed}'
 
 
@@ -347,15 +284,13 @@ def _comparison_cell(row: dict, other: float | None) -> str:
     text = format_figure(other, row["unit"])
     if row["value"] is None or row["status"] == "suppressed":
         return text
-    difference = row["value"] - other
-    signed = ("+" if difference > 0 else "") + format_figure(difference, row["unit"], DIFFERENCE_FORMATS)
-    return f'{text} <span class="muted">({signed})</span>'
+    return f'{text} <span class="muted">({unit_format(row["unit"]).difference(row["value"] - other)})</span>'
 
 
 def _rag_cell(row: dict) -> str:
-    if row["rag"] in RAG_LABELS:
-        return f'<span class="rag rag-{row["rag"]}">{RAG_LABELS[row["rag"]]}</span>'
-    return '<span class="muted">no target</span>'
+    if row["rag"] in RAG:
+        return f'<span class="rag rag-{row["rag"]}">{RAG[row["rag"]].label}</span>'
+    return f'<span class="muted">{NO_TARGET}</span>'
 
 
 def _note_html(row: dict, period: str) -> str:
@@ -389,14 +324,16 @@ sup a { color: #1d4f91; text-decoration: none; font-size: 10px; margin-left: 2px
 .value.suppressed, .value.not_available, .marker { color: #6b4e00; font-weight: 600; }
 .muted { color: #777; }
 .arrow { font-size: 12px; }
-.arrow.improving { color: #1a7f37; }
-.arrow.worsening { color: #c62828; }
+.arrow.improving { color: %(green)s; }
+.arrow.worsening { color: %(red)s; }
 .arrow.stable, .arrow.neutral { color: #777; }
-.rag { display: inline-block; padding: 1px 6px; border-radius: 3px; color: #fff; font-weight: 600; }
-.rag-red { background: #c62828; }
-.rag-amber { background: #e69500; color: #222; }
-.rag-green { background: #1a7f37; }
+.rag { display: inline-block; padding: 1px 6px; border-radius: 3px; font-weight: 600; }
+%(rag)s
 .notes { font-size: 10px; color: #333; break-before: page; }
 .notes h2 { font-size: 14px; color: #1d4f91; }
 .notes li { margin-bottom: 3px; }
-"""
+""" % {
+    "green": RAG["green"].fill,
+    "red": RAG["red"].fill,
+    "rag": "\n".join(f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()),
+}

@@ -24,28 +24,18 @@ import duckdb
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from pipelines.lib.figure_presentation import (
+    NO_TARGET, RAG, STATUS_MARKERS, TREND_MONTHS, UNITS, direction_arrow, figure_marker, headline_figures, shown_status,
+    unit_format,
+)
+
 EXCEL_FOLDER = "excel"
-TREND_MONTHS = 24
 SHEET_NAME_LIMIT = 31  # Excel's limit
 
-# The marker shown for each status (an estimate whose reason starts "provisional" is provisional: later deliveries
-# will revise it). Never a number for a figure that is withheld or not available.
-MARKERS = {"suppressed": "[c]", "not_available": "[x]", "estimate": "[e]", "provisional": "[p]", "ok": ""}
-STATUS_WORDS = {"suppressed": "withheld", "not_available": "not available", "estimate": "estimate",
-                "provisional": "provisional", "ok": ""}
 MARKER_LEGEND = [
-    ("[c]", "Withheld to protect confidentiality: a small number, or a figure from which one could be worked out."),
-    ("[x]", "Not available: the data to compute it has not been delivered (the note says which)."),
-    ("[e]", "Estimate: computed with a known approximation (the note says which)."),
-    ("[p]", "Provisional: the next deliveries will complete the figure, which may then be revised."),
+    *((marker.symbol, marker.explanation) for marker in STATUS_MARKERS.values()),
     ("[note N]", "See note N on the Notes sheet."),
 ]
-# GOV.UK palette; the cell also says the colour in words, for readers who cannot tell the colours apart.
-RAG_FILLS = {"red": "#D4351C", "amber": "#FFDD00", "green": "#00703C"}
-RAG_FONTS = {"red": "#FFFFFF", "amber": "#0B0C0C", "green": "#FFFFFF"}
-NO_TARGET = "no target"
-NUMBER_FORMATS = {"count": "#,##0", "percentage": "0.0", "days": "0.0", "ratio": "0.00", "rate_per_1000": "0.00"}
-UNIT_LABELS = {"count": "count", "percentage": "%", "days": "days", "ratio": "ratio", "rate_per_1000": "per 1,000"}
 
 SECTION_COLUMNS = [
     ("Measure", 48), ("Area", 22), ("Period", 22), ("Value", 11), ("Unit", 9), ("Status", 16),
@@ -181,70 +171,30 @@ def _reporting_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -
 
 def _sections(connection: duckdb.DuckDBPyConnection, scorecard_id: str, reporting_month: date) -> list[Section]:
     """Every measure of every section (from the catalogue, so a measure without figures still shows), one row per
-    area (the board first), at the latest period of its finest period type (month, else quarter, else rolling year)
-    ending in or before the reporting month, with the figures of that period type ending in each of the 24 months
-    to it."""
-    cursor = connection.execute(
-        """with scorecard_figures as (
-               select *, cast(date_trunc('month', period_end) as date) as end_month
-               from scorecard.measure_values
-               where scorecard_id = ? and period_end < ?
-           ),
-           finest_period_types as (
-               select measure_id,
-                      arg_min(period_type, case period_type when 'month' then 1 when 'quarter' then 2 else 3 end)
-                          as period_type
-               from scorecard_figures group by measure_id
-           )
-           select f.measure_id, f.area_code, f.area_name, f.period_type, f.period_start, f.end_month, f.value,
-                  f.status, f.status_reason, f.previous_value, f.change, f.same_period_last_year,
-                  f.direction_of_travel, f.national_value, f.rag, f.target
-           from scorecard_figures f inner join finest_period_types using (measure_id, period_type)
-           order by f.measure_id, f.area_type = 'area', f.area_name, f.end_month""",
-        [scorecard_id, _add_months(reporting_month, 1)],
-    )
-    names = [column[0] for column in cursor.description]
-    by_measure: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for values in cursor.fetchall():
-        row = dict(zip(names, values))
-        by_measure.setdefault(row["measure_id"], {}).setdefault(row["area_code"], []).append(row)
-    catalogue = connection.execute(
-        """select section_id, section_title, measure_id, title, unit, target from scorecard.measures
-           where scorecard_id = ? order by section_order, measure_order""",
-        [scorecard_id],
-    ).fetchall()
-    first_trend_month = _add_months(reporting_month, 1 - TREND_MONTHS)
+    area (the board first) at its headline period, with its trend (`figure_presentation.headline_figures`)."""
     sections: dict[str, Section] = {}
-    for section_id, section_title, measure_id, title, unit, target in catalogue:
-        section = sections.setdefault(section_id, Section(section_id, section_title, []))
-        for area_rows in (by_measure.get(measure_id) or {None: []}).values():
-            section.rows.append(_section_row(measure_id, title, unit, target, area_rows, first_trend_month))
+    for row in headline_figures(connection, scorecard_id, reporting_month).iter_rows(named=True):
+        section = sections.setdefault(row["section_id"], Section(row["section_id"], row["section_title"], []))
+        section.rows.append(_section_row(row))
     return list(sections.values())
 
 
-def _section_row(measure_id: str, title: str, unit: str, target: Any, area_rows: list[dict[str, Any]],
-                 first_trend_month: date) -> SectionRow:
+def _section_row(row: dict[str, Any]) -> SectionRow:
     """An area's latest figure is the headline (however old); those ending in the trend window are its trend."""
-    if not area_rows:
-        return SectionRow(measure_id, title, unit, None, None, None,
+    if row["area_code"] is None:
+        return SectionRow(row["measure_id"], row["title"], row["unit"], None, None, None,
                           Figure(None, "not_available", "no published figure for this measure"),
-                          None, None, None, None, None, None, target, {})
-    figures = {r["end_month"]: Figure(r["value"], _status(r["status"], r["status_reason"]), r["status_reason"])
-               for r in area_rows}
-    latest = area_rows[-1]
+                          None, None, None, None, None, None, row["target"], {})
     return SectionRow(
-        measure_id, title, unit, latest["area_name"], latest["period_type"],
-        latest["period_start"], figures[latest["end_month"]], latest["previous_value"], latest["change"],
-        latest["same_period_last_year"], latest["direction_of_travel"], latest["national_value"], latest["rag"],
-        latest["target"] if latest["target"] is not None else target,
-        {month: figure for month, figure in figures.items() if month >= first_trend_month},
+        row["measure_id"], row["title"], row["unit"], row["area_name"], row["period_type"], row["period_start"],
+        _figure(row), row["previous_value"], row["change"], row["same_period_last_year"], row["direction_of_travel"],
+        row["national_value"], row["rag"], row["target"],
+        {point["end_month"]: _figure(point) for point in row["trend"] or []},
     )
 
 
-def _status(status: str, reason: str | None) -> str:
-    if status == "estimate" and reason and reason.startswith("provisional"):
-        return "provisional"
-    return status
+def _figure(row: dict[str, Any]) -> Figure:
+    return Figure(row["value"], shown_status(row["status"], row["status_reason"]), row["status_reason"])
 
 
 def _numbered_notes(sections: list[Section]) -> dict[str, int]:
@@ -304,22 +254,22 @@ class _Formats:
         self.link = workbook.add_format({"font_color": "#1D70B8", "underline": 1})
         self.timestamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
         self.day = workbook.add_format({"num_format": "d mmmm yyyy", "align": "left"})
-        self.numbers = {unit: workbook.add_format({"num_format": f}) for unit, f in NUMBER_FORMATS.items()}
+        self.numbers = {unit: workbook.add_format({"num_format": f.excel}) for unit, f in UNITS.items()}
         # estimates and provisional figures in italics: still numbers (they can be charted), visibly different
-        self.estimates = {unit: workbook.add_format({"num_format": f, "italic": True})
-                          for unit, f in NUMBER_FORMATS.items()}
-        self.rag = {colour: workbook.add_format({"bg_color": fill, "font_color": RAG_FONTS[colour], "bold": True})
-                    for colour, fill in RAG_FILLS.items()}
+        self.estimates = {unit: workbook.add_format({"num_format": f.excel, "italic": True})
+                          for unit, f in UNITS.items()}
+        self.rag = {colour: workbook.add_format({"bg_color": style.fill, "font_color": style.text, "bold": True})
+                    for colour, style in RAG.items()}
 
     def number(self, unit: str, status: str = "ok") -> Any:
         chosen = self.estimates if status in ("estimate", "provisional") else self.numbers
-        return chosen.get(unit, chosen["ratio"])
+        return chosen[unit]
 
 
 def _write_figure(sheet: Worksheet, row: int, column: int, figure: Figure, unit: str, formats: _Formats) -> None:
     """A number where there is one; the marker (never 0, never an empty cell) where it is withheld or not available."""
-    if figure.value is None:
-        sheet.write_string(row, column, MARKERS.get(figure.status) or MARKERS["not_available"], formats.marker)
+    if marker := figure_marker(figure.value, figure.status):
+        sheet.write_string(row, column, marker.symbol, formats.marker)
     else:
         sheet.write_number(row, column, figure.value, formats.number(unit, figure.status))
 
@@ -332,10 +282,7 @@ def _write_optional_number(sheet: Worksheet, row: int, column: int, value: float
 
 def _direction(change: float | None, direction: str | None) -> str:
     """An arrow for which way the figure moved, and whether that is better or worse (from the measure's polarity)."""
-    if change is None:
-        return ""
-    arrow = "→" if direction == "stable" or change == 0 else ("↑" if change > 0 else "↓")
-    return f"{arrow} {direction or ''}".strip()
+    return f"{direction_arrow(change, direction)} {direction or ''}".strip()
 
 
 def _write_section(sheet: Worksheet, formats: _Formats, section: Section, reporting_month: date,
@@ -356,19 +303,21 @@ def _write_section(sheet: Worksheet, formats: _Formats, section: Section, report
         row = HEADER_ROW + 1 + index
         status = item.figure.status
         reason = (item.figure.status_reason or "").strip()
+        unit_label = unit_format(item.unit).label  # first: an unknown unit is a clear error, not a missing format
         sheet.write_string(row, 0, item.title, formats.wrap)
         sheet.write_string(row, 1, item.area_name or "")
         sheet.write_string(row, 2, _period_label(item.period_type, item.period_start))
         _write_figure(sheet, row, 3, item.figure, item.unit, formats)
-        sheet.write_string(row, 4, UNIT_LABELS.get(item.unit, item.unit))
-        sheet.write_string(row, 5, f"{MARKERS[status]} {STATUS_WORDS[status]}".strip())
+        sheet.write_string(row, 4, unit_label)
+        marker = STATUS_MARKERS.get(status)
+        sheet.write_string(row, 5, f"{marker.symbol} {marker.label}" if marker else "")
         _write_optional_number(sheet, row, 6, item.previous_value, item.unit, formats)
         _write_optional_number(sheet, row, 7, item.change, item.unit, formats)
         _write_optional_number(sheet, row, 8, item.same_period_last_year, item.unit, formats)
         sheet.write_string(row, 9, _direction(item.change, item.direction_of_travel))
         _write_optional_number(sheet, row, 10, item.national_value, item.unit, formats)
-        if item.rag in RAG_FILLS:
-            sheet.write_string(row, 11, item.rag.capitalize(), formats.rag[item.rag])
+        if item.rag in RAG:
+            sheet.write_string(row, 11, RAG[item.rag].label, formats.rag[item.rag])
         else:
             sheet.write_string(row, 11, NO_TARGET)
         if isinstance(item.target, (int, float)):
@@ -455,8 +404,8 @@ def _write_contents(sheet: Worksheet, formats: _Formats, scorecard_title: str, p
                  "period: the month, else the quarter or rolling 12 months ending in the reporting month.", None),
         ("Trend columns", f"The last {TREND_MONTHS} months: the figure for the period ending in each month, to chart "
                           "from. Marked cells hold text, not numbers; italics are estimates or provisional.", None),
-        *[(colour.capitalize(), f"{colour.capitalize()} against the board's target thresholds.", formats.rag[colour])
-          for colour in RAG_FILLS],
+        *[(style.label, f"{style.label} against the board's target thresholds.", formats.rag[colour])
+          for colour, style in RAG.items()],
         (NO_TARGET, "The board has set no target for the measure: no colour.", None),
         ("↑ ↓ →", "The figure rose, fell or stayed within 1% of the previous period; the word says whether that is "
                   "an improvement or a worsening for the measure.", None),

@@ -15,15 +15,16 @@ import polars as pl
 Meaning = Literal["suppressed", "not_available", "not_applicable", "missing"]
 MEANINGS: tuple[Meaning, ...] = ("suppressed", "not_available", "not_applicable", "missing")
 
-# The government's shorthand (`[c]`, `[x]`, `[z]`) and the older symbols seen in real CPS, MoJ and Home Office files.
+# The Government Statistical Service's symbol for each meaning: what we read in today's files and what our own board
+# packs and workbooks write (pipelines/lib/figure_presentation.py).
+GSS_SYMBOLS: dict[Meaning, str] = {"suppressed": "[c]", "not_available": "[x]", "not_applicable": "[z]"}
+# The government's shorthand and the older symbols seen in real CPS, MoJ and Home Office files.
 MARKERS: dict[str, Meaning] = {
-    "[c]": "suppressed",
+    **{symbol: meaning for meaning, symbol in GSS_SYMBOLS.items()},
     "*": "suppressed",
     "~": "suppressed",
-    "[x]": "not_available",
     "..": "not_available",
     "NA": "not_available",
-    "[z]": "not_applicable",
     "-": "not_applicable",
 }
 MARKER_SUFFIX = "_marker"

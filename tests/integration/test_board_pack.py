@@ -143,6 +143,27 @@ def test_withheld_figure_shows_its_marker_not_a_number(browser: "webdriver.Chrom
     ).get_attribute("data-status") == "suppressed"
 
 
+def test_rag_rating_reads_in_words_on_govuk_colours(browser: "webdriver.Chrome", published_db: Path, tmp_path: Path) -> None:
+    """A planted red rating (the demo's boards set no targets) reads "Red" on GOV.UK's red, as in the workbook."""
+    planted = tmp_path / published_db.name
+    shutil.copy(published_db, planted)
+    with duckdb.connect(str(planted)) as connection:
+        updated = connection.execute(
+            """
+            update scorecard.measure_values set rag = 'red'
+            where scorecard_id = 'wcjb' and measure_id = 'people_convicted' and area_code = ? and period_type = 'month'
+                and period_end = ?
+            """,
+            [WILTSHIRE, date(2024, 12, 31)],
+        ).fetchone()[0]
+    assert updated == 1
+    browser.get(write_board_pack(planted, "wcjb", WILTSHIRE, SIMULATED_LAST_MONTH, tmp_path / "packs").as_uri())
+    rag = browser.find_element("xpath", "//tr[.//*[@data-measure-id='people_convicted']]").find_element("css selector", ".rag")
+    assert rag.text == "Red"
+    assert rag.value_of_css_property("background-color") == "rgba(212, 53, 28, 1)"  # GOV.UK red #d4351c
+    assert rag.value_of_css_property("color") == "rgba(255, 255, 255, 1)"
+
+
 @pytest.mark.parametrize(
     ("scorecard", "area", "period", "names"),
     [
