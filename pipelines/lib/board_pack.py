@@ -220,17 +220,18 @@ def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
             "change": [_change_cell(row) for row in measures],
             "last_year": [_comparison_cell(row, row["same_period_last_year"]) for row in measures],
             "national": [_comparison_cell(row, row["national_value"]) for row in measures],
+            "peers": [_peer_cell(row) for row in measures],
             "rag": [_rag_cell(row) for row in measures],
         },
         schema_overrides={"trend": pl.List(pl.Float64)},
     )
-    html_columns = ["measure", "value", "change", "last_year", "national", "rag"]
+    html_columns = ["measure", "value", "change", "last_year", "national", "peers", "rag"]
     table = (
         GT(rows, id=f"{scorecard_id}-section-{index + 1}")
         .tab_header(title=section["section_title"][0])
         .cols_label(
             measure="Measure", value="Value", trend=f"Trend ({TREND_MONTHS} months)", change="Since last period",
-            last_year="Same period last year", national="England and Wales", rag="RAG",
+            last_year="Same period last year", national="England and Wales", peers="Peer forces", rag="RAG",
         )
         .fmt(columns=html_columns, fns=lambda cell: cell)  # cells are HTML built (and escaped) here
         .fmt_nanoplot(
@@ -238,7 +239,8 @@ def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
             options=nanoplot_options(data_line_stroke_color="#1d4f91", data_point_radius=4, data_area_fill_color="#dbe6f4"),
         )
         .sub_missing(columns="trend", missing_text="")
-        .cols_width({"measure": "34%", "value": "11%", "trend": "14%", "change": "11%", "last_year": "11%", "national": "10%", "rag": "9%"})
+        .cols_width({"measure": "30%", "value": "10%", "trend": "14%", "change": "10%", "last_year": "10%", "national": "10%",
+                     "peers": "9%", "rag": "7%"})
         .tab_options(table_width="100%", table_font_size="13px", heading_align="left", data_row_padding="3px")
     )
     return f'<section class="pack-section" data-section-id="{html.escape(section["section_id"][0])}">{table.as_raw_html()}</section>\n'
@@ -285,6 +287,14 @@ def _comparison_cell(row: dict, other: float | None) -> str:
     if row["value"] is None or row["status"] == "suppressed":
         return text
     return f'{text} <span class="muted">({unit_format(row["unit"]).difference(row["value"] - other)})</span>'
+
+
+def _peer_cell(row: dict) -> str:
+    """The published figure of the area's peer forces (its group named on hover), where the measure has a comparator."""
+    cell = _comparison_cell(row, row["peer_value"])
+    if row["peer_group"] is None:
+        return cell
+    return f'<span title="peer group: {html.escape(row["peer_group"])}">{cell}</span>'
 
 
 def _rag_cell(row: dict) -> str:

@@ -191,7 +191,10 @@ select
     c.counting_basis, c.source_agencies, c.source_extracts, c.unit, c.polarity, c.availability_reason,
     a.area_code, a.area_name, a.area_type, c.shown_period_type as period_type,
     h.period_start, h.period_end, h.value, h.status, h.status_reason, h.as_at, h.previous_value, h.change,
-    h.same_period_last_year, h.direction_of_travel, h.national_value, h.rag, coalesce(h.target, c.target) as target,
+    h.same_period_last_year, h.direction_of_travel,
+    -- England and Wales from our own figures where the data covers every area, else as the agency published it
+    coalesce(h.national_value, h.published_national_value) as national_value, h.peer_group, h.peer_value,
+    h.rag, coalesce(h.target, c.target) as target,
     t.trend
 from catalogue c
 left join measure_areas a using (measure_id)

@@ -77,7 +77,8 @@ def published(tmp_path: Path) -> duckdb.DuckDBPyConnection:
                scorecard_id varchar, measure_id varchar, area_code varchar, area_name varchar, area_type varchar,
                period_type varchar, period_start date, period_end date, value double, status varchar,
                status_reason varchar, as_at date, previous_value double, change double, same_period_last_year double,
-               direction_of_travel varchar, national_value double, rag varchar, target double);"""
+               direction_of_travel varchar, national_value double, published_national_value double,
+               peer_group varchar, peer_value double, rag varchar, target double);"""
     )
     # Monthly figures: the board 2023-01..2025-04, value 1000 + months since 2023-01 (April is after the month asked
     # for); area Zulu March 2025 only; area Alpha January 2025 only (nothing since).
