@@ -28,7 +28,7 @@ PUBLISHED_TABLES: dict[str, str] = {
     "scorecard.measure_values": "scorecard.measure_values_disclosed",
     "scorecard.measure_breakdowns": "scorecard.measure_breakdowns_disclosed",
     "scorecard.measures": "scorecard.measures",
-    "scorecard.external_accuracy": "reconcile.external_accuracy",  # our figures against the agencies' publications
+    "scorecard.external_accuracy": "reconcile.external_accuracy_disclosed",  # our figures against the agencies' publications
 }
 # Every table of a publication, as BI tools see it.
 PUBLISHED_NAMES = [*PUBLISHED_TABLES, "scorecard.measure_value_history"]

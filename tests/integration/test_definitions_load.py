@@ -32,7 +32,7 @@ def test_asset_graph_tells_the_story() -> None:
     published = graph.get(dg.AssetKey(["published", "cjs_scorecard"]))
     assert {k.to_user_string() for k in published.parent_keys} == {
         "scorecard/measure_values_disclosed", "scorecard/measure_breakdowns_disclosed", "scorecard/measures",
-        "reconcile/external_accuracy",
+        "reconcile/external_accuracy_disclosed",
     }
     # the external accuracy checks show on the mart's page in the UI, one per published series
     mart = dg.AssetKey(["reconcile", "external_accuracy"])
