@@ -23,10 +23,6 @@ create or replace temp table court_centres as
 select court_type, court_code, area_code
 from read_csv(getvariable('seeds') || '/ref_court_centres.csv', all_varchar = true);
 
-create or replace temp table outcome_codes as
-select outcome_code, outcome_group
-from read_csv(getvariable('seeds') || '/ref_ho_outcome_codes.csv', all_varchar = true);
-
 -- police: crimes recorded (New rows) and outcomes (the outcome row of the file of the outcome's month)
 create or replace temp table police_crimes as
 with crime_rows as (
@@ -35,6 +31,7 @@ with crime_rows as (
         split_part("Crime Reference", '/', 1) as force_number,
         strptime("Recorded Date", '%d/%m/%Y')::date as recorded_date,
         "Victim Sex" is not null as has_victim,
+        "DA Flag" = 'Y' as is_domestic_abuse,
         "Outcome Code" as outcome_code,
         strptime("Outcome Date", '%d/%m/%Y')::date as outcome_date,
         "Record Status" = 'New' as is_new_record,
@@ -71,7 +68,8 @@ with finalisation_rows as (
         trim("POLICE_FORCE") as force_name,
         upper(regexp_replace("URN", '[^A-Za-z0-9]', '', 'g')) as urn_key,
         "FINALISATION_DATE"::date as finalisation_date,
-        "OUTCOME_CATEGORY" = 'Conviction' as is_conviction
+        "OUTCOME_CATEGORY" = 'Conviction' as is_conviction,
+        "OUTCOME_CATEGORY" <> 'Conviction' as is_unsuccessful
     from read_csv(getvariable('landing') || '/cps/finalisations/cps_finalisations_*.csv', all_varchar = true)
 )
 select coalesce(force_names.area_code, force_numbers.area_code) as area_code, finalisation_rows.*
@@ -117,49 +115,52 @@ from (
     select 'hmcts_outstanding', file from glob(getvariable('landing') || '/hmcts/outstanding/hmcts_outstanding_*.csv')
 );
 
+-- per measure, area and month: the count (no denominator), or a numerator and denominator and the scale of the
+-- value (100 for a percentage, 1 for a mean or ratio)
 create or replace temp table floor_amounts as
--- counts: crimes recorded, total victims, MC receipts and disposals, MC outstanding at month end
-select 'crimes_recorded' as measure_id, 'police_crimes' as extract, area_code,
-    date_trunc('month', recorded_date) as period_start, count(*) as numerator, null as denominator
-from police_crimes where is_new_record group by all
-union all
-select 'total_victims', 'police_crimes', area_code, date_trunc('month', recorded_date), count(*), null
+select 'total_victims' as measure_id, 'police_crimes' as extract, area_code,
+    date_trunc('month', recorded_date) as period_start, count(*) as numerator, null as denominator, null as scale
 from police_crimes where is_new_record and has_victim group by all
 union all
-select 'mc_receipts', 'hmcts_mc_cases', area_code, date_trunc('month', event_date), count(*), null
-from mc_flows where record_type = 'receipt' group by all
+select 'da_crimes', 'police_crimes', area_code, date_trunc('month', recorded_date), count(*), null, null
+from police_crimes where is_new_record and is_domestic_abuse group by all
 union all
-select 'mc_disposals', 'hmcts_mc_cases', area_code, date_trunc('month', event_date), count(*), null
-from mc_flows where record_type = 'disposal' group by all
-union all
-select 'mc_outstanding', 'hmcts_outstanding', area_code, date_trunc('month', snapshot_date), count(*), null
-from mc_outstanding where snapshot_date = last_day(snapshot_date) group by all
-union all
--- rates: police charge rate (outcomes assigned), CPS charge rate (suspects), overall conviction rate
-select 'charge_rate', 'police_crimes', police_crimes.area_code, date_trunc('month', outcome_date),
-    count(*) filter (where outcome_codes.outcome_group = 'charge_summons'), count(*)
+select 'outcome_15_16_pct', 'police_crimes', area_code, date_trunc('month', outcome_date),
+    count(*) filter (where outcome_code in ('15', '16')), count(*), 100
 from police_crimes
-left join outcome_codes on police_crimes.outcome_code = outcome_codes.outcome_code
-where police_crimes.outcome_code is not null and strftime(outcome_date, '%Y-%m') = reporting_month
+where outcome_code is not null and strftime(outcome_date, '%Y-%m') = reporting_month
 group by all
 union all
-select 'cps_charge_rate', 'cps_precharge_decisions', area_code, date_trunc('month', response_date),
-    count(*) filter (where response_type = 'Charge'), count(*)
-from cps_precharge where response_type <> 'Action plan' group by all
-union all
-select 'overall_conviction_rate', 'cps_finalisations', area_code, date_trunc('month', finalisation_date),
-    count(*) filter (where is_conviction), count(*)
-from cps_finalisations group by all
-union all
--- timeliness: mean days from submission to the CPS's response, over responses (a response covers its suspects)
+-- mean days from submission to the CPS's response, over responses (a response covers its suspects: one row each)
 select 'precharge_timeliness_cps_days', 'cps_precharge_decisions', area_code, date_trunc('month', response_date),
-    sum(response_date - submitted_date), count(*)
+    sum(response_date - submitted_date), count(*), 1
 from (
     select distinct area_code, force_name, crime_reference, first_received_date, submitted_date, response_date,
         response_type
     from cps_precharge
 )
-group by all;
+group by all
+union all
+select 'overall_conviction_rate', 'cps_finalisations', area_code, date_trunc('month', finalisation_date),
+    count(*) filter (where is_conviction), count(*), 100
+from cps_finalisations group by all
+union all
+select 'unsuccessful_outcomes', 'cps_finalisations', area_code, date_trunc('month', finalisation_date), count(*), null,
+    null
+from cps_finalisations where is_unsuccessful group by all
+union all
+select 'mc_receipts', 'hmcts_mc_cases', area_code, date_trunc('month', event_date), count(*), null, null
+from mc_flows where record_type = 'receipt' group by all
+union all
+select 'mc_disposals', 'hmcts_mc_cases', area_code, date_trunc('month', event_date), count(*), null, null
+from mc_flows where record_type = 'disposal' group by all
+union all
+select 'mc_receipts_per_finalisation', 'hmcts_mc_cases', area_code, date_trunc('month', event_date),
+    count(*) filter (where record_type = 'receipt'), count(*) filter (where record_type = 'disposal'), 1
+from mc_flows group by all
+union all
+select 'mc_outstanding', 'hmcts_outstanding', area_code, date_trunc('month', snapshot_date), count(*), null, null
+from mc_outstanding where snapshot_date = last_day(snapshot_date) group by all;
 
 create or replace temp table floor_measures as
 select
@@ -169,9 +170,8 @@ select
     floor_amounts.numerator::double as numerator,
     floor_amounts.denominator::double as denominator,
     case
-        when floor_amounts.denominator is null then floor_amounts.numerator
-        when floor_amounts.measure_id like '%_days' then floor_amounts.numerator / nullif(floor_amounts.denominator, 0)
-        else floor_amounts.numerator / nullif(floor_amounts.denominator, 0) * 100
+        when floor_amounts.scale is null then floor_amounts.numerator
+        else floor_amounts.numerator / nullif(floor_amounts.denominator, 0) * floor_amounts.scale
     end::double as value
 from floor_amounts
 inner join extract_months

@@ -20,8 +20,9 @@ import pandas as pd
 SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 CHUNK_ROWS = 200_000
 AMOUNT_COLUMNS = ["measure_id", "area_code", "period_start", "numerator", "denominator"]
-# Mean measures: numerator / denominator; every other measure with a denominator is a percentage.
-MEAN_MEASURES = {"precharge_timeliness_cps_days"}
+# value = numerator / denominator x scale for these; the others are counts (value = numerator)
+SCALES = {"outcome_15_16_pct": 100, "overall_conviction_rate": 100, "precharge_timeliness_cps_days": 1,
+          "mc_receipts_per_finalisation": 1}
 
 
 class Places:
@@ -33,8 +34,6 @@ class Places:
         self.by_number = pd.read_csv(seeds / "ref_police_force_areas.csv", dtype=str).set_index("force_number").area_code
         courts = pd.read_csv(seeds / "ref_court_centres.csv", dtype=str)
         self.mc_courts = courts[courts.court_type == "MC"].set_index("court_code").area_code
-        outcomes = pd.read_csv(seeds / "ref_ho_outcome_codes.csv", dtype=str)
-        self.charge_outcomes = set(outcomes[outcomes.outcome_group == "charge_summons"].outcome_code)
 
     def area(self, force_name: pd.Series, force_number: pd.Series) -> pd.Series:
         """The force as its publisher names it, else the force number a crime reference or URN starts with."""
@@ -65,29 +64,27 @@ def amounts(measure_id: str, rows: pd.DataFrame, date: pd.Series, numerator: pd.
 
 def police_crimes(path: Path, places: Places) -> Iterator[pd.DataFrame]:
     reporting_month = re.search(r"(\d{4}-\d{2})\.csv$", path.name).group(1)
-    columns = ["Force", "Crime Reference", "Recorded Date", "Victim Sex", "Outcome Code", "Outcome Date", "Record Status"]
+    columns = ["Force", "Crime Reference", "Recorded Date", "DA Flag", "Victim Sex", "Outcome Code", "Outcome Date",
+               "Record Status"]
     for chunk in chunks(path, columns):
         chunk["area_code"] = places.area(chunk["Force"], chunk["Crime Reference"].str.split("/").str[0])
         new = chunk[chunk["Record Status"] == "New"]
         recorded = pd.to_datetime(new["Recorded Date"], format="%d/%m/%Y")
-        yield amounts("crimes_recorded", new, recorded)
-        victims = new["Victim Sex"].notna()
-        yield amounts("total_victims", new[victims], recorded[victims])
+        for measure_id, rows in (("total_victims", new["Victim Sex"].notna()), ("da_crimes", new["DA Flag"] == "Y")):
+            yield amounts(measure_id, new[rows], recorded[rows])
         outcome_date = pd.to_datetime(chunk["Outcome Date"], format="%d/%m/%Y")
         outcomes = chunk["Outcome Code"].notna() & (outcome_date.dt.strftime("%Y-%m") == reporting_month)
-        charged = chunk.loc[outcomes, "Outcome Code"].isin(places.charge_outcomes)
-        yield amounts("charge_rate", chunk[outcomes], outcome_date[outcomes], charged, charged * 0 + 1)
+        evidential = chunk.loc[outcomes, "Outcome Code"].isin(["15", "16"])
+        yield amounts("outcome_15_16_pct", chunk[outcomes], outcome_date[outcomes], evidential, evidential * 0 + 1)
 
 
 def cps_precharge(path: Path, places: Places) -> Iterator[pd.DataFrame]:
+    """Mean days from submission to the CPS's response, over responses (one row per suspect in the file)."""
     columns = ["POLICE_FORCE", "POLICE_CRIME_REF", "DATE_FIRST_RECEIVED", "DATE_SUBMITTED", "DATE_OF_RESPONSE",
                "RESPONSE_TYPE"]
     responses = []  # one row per response (a response covers its suspects): a month's file holds few enough
     for chunk in chunks(path, columns):
         chunk["area_code"] = places.area(chunk["POLICE_FORCE"], chunk["POLICE_CRIME_REF"].str[:2])
-        decisions = chunk[chunk["RESPONSE_TYPE"] != "Action plan"]
-        charged = decisions["RESPONSE_TYPE"] == "Charge"
-        yield amounts("cps_charge_rate", decisions, pd.to_datetime(decisions["DATE_OF_RESPONSE"]), charged, charged * 0 + 1)
         responses.append(chunk.drop_duplicates())
     distinct = pd.concat(responses).drop_duplicates()
     response_date = pd.to_datetime(distinct["DATE_OF_RESPONSE"])
@@ -100,17 +97,21 @@ def cps_finalisations(path: Path, places: Places) -> Iterator[pd.DataFrame]:
         urn_force = chunk["URN"].str.replace(r"[^A-Za-z0-9]", "", regex=True).str[:2]
         chunk["area_code"] = places.area(chunk["POLICE_FORCE"], urn_force)
         convicted = chunk["OUTCOME_CATEGORY"] == "Conviction"
-        yield amounts("overall_conviction_rate", chunk, pd.to_datetime(chunk["FINALISATION_DATE"]), convicted,
-                      convicted * 0 + 1)
+        finalised = pd.to_datetime(chunk["FINALISATION_DATE"])
+        yield amounts("overall_conviction_rate", chunk, finalised, convicted, convicted * 0 + 1)
+        unsuccessful = chunk["OUTCOME_CATEGORY"].notna() & ~convicted
+        yield amounts("unsuccessful_outcomes", chunk[unsuccessful], finalised[unsuccessful])
 
 
 def mc_cases(path: Path, places: Places) -> Iterator[pd.DataFrame]:
     for chunk in chunks(path, ["Record Type", "Court Code", "First Listing Date", "Disposal Date"]):
         chunk["area_code"] = chunk["Court Code"].map(places.mc_courts)
-        for measure_id, record_type, date_column in (("mc_receipts", "receipt", "First Listing Date"),
-                                                     ("mc_disposals", "disposal", "Disposal Date")):
-            rows = chunk[chunk["Record Type"].str.lower() == record_type]
-            yield amounts(measure_id, rows, pd.to_datetime(rows[date_column], format="%d-%b-%Y"))
+        record_type = chunk["Record Type"].str.lower()
+        receipt, disposal = record_type == "receipt", record_type == "disposal"
+        event_date = pd.to_datetime(chunk["First Listing Date"].where(receipt, chunk["Disposal Date"]), format="%d-%b-%Y")
+        yield amounts("mc_receipts", chunk[receipt], event_date[receipt])
+        yield amounts("mc_disposals", chunk[disposal], event_date[disposal])
+        yield amounts("mc_receipts_per_finalisation", chunk, event_date, receipt, disposal)
 
 
 def hmcts_outstanding(path: Path, places: Places) -> Iterator[pd.DataFrame]:
@@ -142,9 +143,9 @@ def core_measures(landing: Path, seeds: Path = SEEDS) -> pd.DataFrame:
         delivered = {pd.Timestamp(re.search(r"(\d{4}-\d{2})\.csv$", path.name).group(1) + "-01") for path in files}
         results.append(summed[summed.period_start.isin(delivered)])
     measures = pd.concat(results, ignore_index=True)
-    ratio = measures.numerator / measures.denominator.where(measures.denominator != 0)
-    measures["value"] = measures.numerator.where(measures.denominator.isna(),
-                                                  ratio.where(measures.measure_id.isin(MEAN_MEASURES), ratio * 100))
+    scale = measures.measure_id.map(SCALES)
+    ratio = measures.numerator / measures.denominator.where(measures.denominator != 0) * scale
+    measures["value"] = ratio.where(scale.notna(), measures.numerator)
     measures["period_start"] = measures.period_start.dt.date
     return measures
 
