@@ -25,6 +25,12 @@ FIRST_MONTH_ENV = "CJS_FIRST_MONTH"
 # The earliest reporting month the monthly partitions offer; earlier extracts need CJS_FIRST_MONTH set before loading.
 DEFAULT_FIRST_MONTH = "2018-01"
 
+# DuckDB's memory limit and threads, for dbt (profiles.yml reads the same variables) and every Python connection.
+MEMORY_LIMIT_ENV = "CJS_DUCKDB_MEMORY_LIMIT"
+THREADS_ENV = "CJS_DUCKDB_THREADS"
+DEFAULT_MEMORY_LIMIT = "8GB"
+DEFAULT_THREADS = "2"
+
 PUBLISHED_FILE_NAME = "cjs_scorecard.duckdb"
 BUILD_FILE_NAME = "cjs_build.duckdb"
 # BI connectors (Metabase, Evidence, ODBC drivers) bundle DuckDB 1.4: the published file must stay readable by them.
@@ -57,6 +63,15 @@ def definitions_dir() -> Path:
 def first_month() -> str:
     """The first reporting month (YYYY-MM) of the monthly partitions."""
     return os.environ.get(FIRST_MONTH_ENV) or DEFAULT_FIRST_MONTH
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for every DuckDB connection the pipeline opens: without a memory limit DuckDB takes 80% of the
+    machine's memory and a thread per core, which a national refresh on a shared 2-core machine must not."""
+    return {
+        "memory_limit": os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT,
+        "threads": os.environ.get(THREADS_ENV) or DEFAULT_THREADS,
+    }
 
 
 def resolve_paths(sources_dir: str | Path | None = None, warehouse_dir: str | Path | None = None) -> WarehousePaths:

@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.settings import WarehousePaths, resolve_paths
+from pipelines.settings import WarehousePaths, duckdb_config, resolve_paths
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -38,7 +38,7 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def build_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A writer connection to the build database; closed promptly, since a DuckDB writer locks the whole file."""
-        connection = duckdb.connect(str(self.private_build_db()))
+        connection = duckdb.connect(str(self.private_build_db()), config=duckdb_config())
         try:
             yield connection
         finally:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from pipelines.settings import duckdb_config
+
 LINK_COLUMNS = ["record_key", "urn_key", "dob_key", "link_date", "area_code"]
 OUTPUT_SCHEMA = {
     "left_record_key": pl.String,
@@ -147,7 +149,7 @@ def link_records(
     from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
-    connection = duckdb.connect()  # Splink's own scratch database: nothing reaches the build database from here
+    connection = duckdb.connect(config=duckdb_config())  # Splink's own scratch database: nothing reaches the build database from here
     try:
         db_api = DuckDBAPI(connection=connection)
         frames = [

@@ -20,7 +20,7 @@ import duckdb
 from pipelines.lib.errors import ConfigurationError, PublicationBlocked
 from pipelines.lib.excel_workbook import write_workbooks
 from pipelines.lib.quality_gates import GateReport, run_quality_gates
-from pipelines.settings import PUBLISHED_STORAGE_VERSION
+from pipelines.settings import PUBLISHED_STORAGE_VERSION, duckdb_config
 
 # Published table -> the build database table it is copied from. The published figures are the disclosure-controlled
 # copy; the unsuppressed scorecard.measure_values stays in the build database.
@@ -198,7 +198,7 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
     published_at = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     staging_file = published_db.with_name(f".{published_db.name}.{publication_id}.tmp")
     row_counts: dict[str, int] = {}
-    connection = duckdb.connect()
+    connection = duckdb.connect(config=duckdb_config())
     try:
         has_previous = _previous_publication_has_revisions(published_db)
         connection.execute(f"attach {_quoted(build_db)} as build (read_only)")

@@ -1,6 +1,7 @@
 {#- Every computed measure's figure for every reporting unit and period it is published for, with its numerator and
     denominator, and whether the period's data is complete. A period missing a month of a source extract is not
-    available (null, with the reason), never a partial or zero figure; a complete period with no rows is zero. -#}
+    available (null, with the reason), never a partial or zero figure; a complete period with no rows is zero (a count)
+    or not available (a rate, mean or median: nothing to divide by). -#}
 with measures as (
 
     select distinct measure_id, period_types, source_extracts, unit, scale, aggregate, counting_basis
@@ -140,7 +141,10 @@ figures as (
         amounts_by_period.value_amount,
         coalesce(amounts_by_period.numerator_amount, 0) as numerator_amount,
         coalesce(amounts_by_period.denominator_amount, 0) as denominator_amount,
-        coalesce(amounts_by_period.rows_amount, 0) as rows_amount
+        coalesce(amounts_by_period.rows_amount, 0) as rows_amount,
+        -- a rate, mean or median over no rows has no value: not available, never a figure that is "ok" but empty
+        (measures.aggregate in ('ratio', 'mean') and coalesce(amounts_by_period.denominator_amount, 0) = 0)
+            or (measures.aggregate = 'median' and amounts_by_period.value_amount is null) as is_over_no_rows
     from measure_periods
     inner join measures
         on measure_periods.measure_id = measures.measure_id
@@ -176,12 +180,13 @@ measure_values as (
         case when missing is null and aggregate in ('ratio', 'mean') then numerator_amount end as numerator,
         case when missing is null and aggregate in ('ratio', 'mean', 'median') then denominator_amount end as denominator,
         case
-            when missing is not null then 'not_available'
+            when missing is not null or is_over_no_rows then 'not_available'
             when rows_amount > denominator_amount then 'estimate'
             else 'ok'
         end as status,
         case
             when missing is not null then missing
+            when is_over_no_rows then 'nothing to compute it over: no rows in the period (a denominator of 0)'
             when rows_amount > denominator_amount then
                 'partial: over ' || cast(denominator_amount as bigint) || ' of ' || cast(rows_amount as bigint)
                 || ' rows; the others lack the value (e.g. a date before the first month of data)'
