@@ -219,7 +219,8 @@ def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
             "trend": [_sparkline(row["sparkline"]) for row in measures],
             "change": [_change_cell(row) for row in measures],
             "last_year": [_comparison_cell(row, row["same_period_last_year"]) for row in measures],
-            "national": [_comparison_cell(row, row["national_value"]) for row in measures],
+            # an area's count against the country's total is no comparison: the difference only for rates and averages
+            "national": [_comparison_cell(row, row["national_value"], row["unit"] != "count") for row in measures],
             "peers": [_peer_cell(row) for row in measures],
             "rag": [_rag_cell(row) for row in measures],
         },
@@ -279,12 +280,12 @@ def _change_cell(row: dict) -> str:
     return f'<span class="arrow {direction}" data-direction="{direction}" title="{direction}">{arrow}</span> {signed}'
 
 
-def _comparison_cell(row: dict, other: float | None) -> str:
+def _comparison_cell(row: dict, other: float | None, with_difference: bool = True) -> str:
     """Another figure for comparison and the pack's figure's difference from it."""
     if other is None:
         return '<span class="muted">&ndash;</span>'
     text = format_figure(other, row["unit"])
-    if row["value"] is None or row["status"] == "suppressed":
+    if not with_difference or row["value"] is None or row["status"] == "suppressed":
         return text
     return f'{text} <span class="muted">({unit_format(row["unit"]).difference(row["value"] - other)})</span>'
 
