@@ -53,25 +53,8 @@ crime_area_months as (
 
 police_uk_crimes as (
 
-    select
-        'police_uk_crimes' as series,
-        'count' as unit,
-        coalesce(warehouse_crimes.area_code, published_crimes.area_code) as area_code,
-        published_crimes.area_name,
-        'month' as period_type,
-        coalesce(warehouse_crimes.period_start, published_crimes.period_start) as period_start,
-        cast(null as varchar) as court_type,
-        coalesce(warehouse_crimes.category, published_crimes.category) as category,
-        cast(coalesce(warehouse_crimes.warehouse_value, 0) as double) as warehouse_value,
-        cast(coalesce(published_crimes.published_value, 0) as double) as published_value,
-        cast(null as double) as published_denominator,
-        cast(null as varchar) as published_marker,
-        cast(null as double) as coverage
-    from warehouse_crimes
-    full join published_crimes
-        on warehouse_crimes.area_code = published_crimes.area_code
-        and warehouse_crimes.period_start = published_crimes.period_start
-        and warehouse_crimes.category = published_crimes.category
+    {{ monthly_count_comparison('warehouse_crimes', 'published_crimes', 'area_code', "'police_uk_crimes'",
+                                ['period_start', 'category']) }}
 
 ),
 
@@ -132,26 +115,9 @@ copoc_area_months as (
 
 cps_outcomes as (
 
-    select
-        coalesce(warehouse_outcomes.series, published_outcomes.series) as series,
-        'count' as unit,
-        coalesce(warehouse_outcomes.area_key, published_outcomes.area_key) as area_code,
-        published_outcomes.area_name,
-        'month' as period_type,
-        coalesce(warehouse_outcomes.period_start, published_outcomes.period_start) as period_start,
-        cast(null as varchar) as court_type,
-        coalesce(warehouse_outcomes.category, published_outcomes.category) as category,
-        cast(coalesce(warehouse_outcomes.warehouse_value, 0) as double) as warehouse_value,
-        cast(coalesce(published_outcomes.published_value, 0) as double) as published_value,
-        cast(null as double) as published_denominator,
-        cast(null as varchar) as published_marker,
-        cast(null as double) as coverage
-    from warehouse_outcomes
-    full join published_outcomes
-        on warehouse_outcomes.area_key = published_outcomes.area_key
-        and warehouse_outcomes.period_start = published_outcomes.period_start
-        and warehouse_outcomes.category = published_outcomes.category
-        and warehouse_outcomes.series = published_outcomes.series
+    {{ monthly_count_comparison('warehouse_outcomes', 'published_outcomes', 'area_key',
+                                'coalesce(warehouse_outcomes.series, published_outcomes.series)',
+                                ['period_start', 'category', 'series']) }}
 
 ),
 
