@@ -25,7 +25,7 @@ from tests.conftest import SMALL_LANDING_ZONE
 from tests.integration.test_refresh_end_to_end import RAW_PERSONAL_VALUES
 
 PRIVATE_FOLDER = "build"
-TEXT_SUFFIXES = {".html", ".htm", ".css", ".js", ".json", ".csv", ".txt", ".md", ".svg", ".xml", ".yaml", ".yml"}
+TEXT_SUFFIXES = {".html", ".htm", ".css", ".js", ".json", ".csv", ".txt", ".md", ".svg", ".xml", ".yaml", ".yml", ".log"}
 PATTERNS = {
     "PNC number": re.compile(r"\b\d{2}/\d{1,7}[A-Z]\b"),
     "CRO number": re.compile(r"\b\d{1,6}/\d{2}[A-Z]\b"),
