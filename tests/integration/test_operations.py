@@ -86,10 +86,13 @@ def _truth(landing: Path, measure_id: str) -> dict[date, float]:
 
 
 def _state(warehouse: Path) -> dict:
-    """The months raw holds, every load-log entry by month, and the published total_victims by month."""
+    """The months raw holds, every agency extract's load-log entry by month (published statistics follow their own
+    calendars), and the published total_victims by month."""
     with duckdb.connect(str(warehouse / "build" / "cjs_build.duckdb"), read_only=True) as connection:
         months = {r[0] for r in connection.execute("select distinct _reporting_month from raw.police_crimes").fetchall()}
-        log = connection.execute("select reporting_month, count(*) from audit.load_log group by all").fetchall()
+        log = connection.execute(
+            "select reporting_month, count(*) from audit.load_log where not starts_with(extract, 'public_') group by all"
+        ).fetchall()
     with duckdb.connect(str(warehouse / "cjs_scorecard.duckdb"), read_only=True) as connection:
         victims = connection.execute(
             """select period_start, value from scorecard.measure_values where scorecard_id = 'wcjb'

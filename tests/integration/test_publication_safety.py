@@ -246,10 +246,15 @@ def _kill_publication(first: Refresh, log: Path) -> None:
 
 
 def _kill_mid_dbt(first: Refresh, sources: Path, log: Path) -> None:
+    """A refresh killed while dbt writes models: dbt's output goes to the warehouse's logs/refresh.log (the terminal
+    shows a line per asset), rewritten by each refresh, so the previous run's is removed first."""
+    dbt_log = first.warehouse / "logs" / "refresh.log"
+    dbt_log.unlink(missing_ok=True)
     process = _start(_refresh_arguments(sources, first.warehouse), first.dagster_home, log)
     deadline = time.monotonic() + REFRESH_TIMEOUT
     while process.poll() is None and time.monotonic() < deadline:
-        if any(int(m.group(1)) >= DBT_KILL_AT_NODE for m in DBT_MID_BUILD.finditer(log.read_text())):
+        dbt_output = dbt_log.read_text(errors="replace") if dbt_log.exists() else ""
+        if any(int(m.group(1)) >= DBT_KILL_AT_NODE for m in DBT_MID_BUILD.finditer(dbt_output)):
             _kill_group(process)
             return
         time.sleep(0.2)

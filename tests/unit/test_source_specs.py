@@ -25,7 +25,8 @@ EXTRACTS = [
 ]
 # Landed by people, not simulated: board members' manual inputs (tests/integration/test_manual_inputs.py).
 NOT_SIMULATED = ["manual_measure_values"]
-# Public statistics files (tests/integration/test_public_adapters.py): the simulator's lookalikes are still to come.
+# Public statistics files: read by tests/integration/test_public_adapters.py; the simulator's lookalikes are checked
+# by tests/unit/test_simulator_public.py.
 NOT_SIMULATED += ["public_police_uk_street", "public_police_uk_outcomes", "public_cps_copoc", "public_moj_court_timeliness", "public_moj_trial_effectiveness"]
 # The fixture simulates 13 reporting months: monthly extracts have a file for each; the proven reoffending cohort file
 # arrives only when a cohort's 19-month lag has elapsed (quarterly: the first within 13 months of the run's start).
@@ -138,9 +139,10 @@ def test_every_spec_loads_with_its_code_lists() -> None:
 
 
 def test_every_simulated_extract_has_a_spec(landing: Path) -> None:
-    written = {f"{agency.name}_{extract.name}" for agency in landing.iterdir() if not agency.name.startswith("_")
+    """Every folder the simulator writes is a spec's landing folder, and every spec but the manual inputs has one."""
+    written = {f"{agency.name}/{extract.name}" for agency in landing.iterdir() if not agency.name.startswith("_")
                for extract in agency.iterdir()}
-    assert written == set(SPECS) - set(NOT_SIMULATED)
+    assert written == {spec.landing_subdir.as_posix() for name, spec in SPECS.items() if name != "manual_measure_values"}
 
 
 @pytest.mark.parametrize("name", EXTRACTS)
