@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 UV_VERSION := 0.13.8
 
-.PHONY: install browser demo test ui
+.PHONY: install browser demo test test-all ui
 
 install:  ## the locked environment in .venv (installs uv itself if it is missing)
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -19,6 +19,9 @@ browser:  ## headless Chromium and its driver (Debian packages) for the board pa
 
 test: install browser  ## the test suite (real DuckDB files, real dbt runs, real Dagster materialisations, headless Chromium)
 	$(UV) run --frozen pytest
+
+test-all: install browser  ## the test suite with the slow end-to-end runs too (UI-launched run, SIGKILL, reader, schedule)
+	$(UV) run --frozen pytest -m "slow or not slow"
 
 ui: install  ## the Dagster UI on http://127.0.0.1:3000 over the sample extracts (demo key)
 	$(UV) run --frozen cjs-scorecard ui

@@ -174,6 +174,7 @@ def _run_errors(ui_server: UiServer, run_id: str) -> list[str]:
     return [f"{event['stepKey']}: {event['message']}" for event in events if event.get("level") == "ERROR"]
 
 
+@pytest.mark.slow
 def test_refresh_launched_through_the_ui_publishes(ui_server: UiServer) -> None:
     """The launchpad's request: job `refresh` over the landing zone's months (the partition range the CLI asks for)."""
     client = DagsterGraphQLClient("127.0.0.1", port_number=ui_server.port)

@@ -117,6 +117,7 @@ def scheduled_then_backfilled(landing: Path, tmp_path_factory: pytest.TempPathFa
     return {"run": run, "scheduled": scheduled, "backfilled": _state(warehouse), "code": code, "terminal": terminal.getvalue()}
 
 
+@pytest.mark.slow
 def test_the_scheduled_run_publishes_the_closed_month_only(scheduled_then_backfilled: dict, landing: Path) -> None:
     run, scheduled = scheduled_then_backfilled["run"], scheduled_then_backfilled["scheduled"]
     assert run.status == dg.DagsterRunStatus.SUCCESS and run.tags["cjs/trigger"] == "monthly_refresh"
@@ -125,6 +126,7 @@ def test_the_scheduled_run_publishes_the_closed_month_only(scheduled_then_backfi
     assert scheduled["total_victims"] == {date(2024, 2, 1): _truth(landing, "total_victims")[date(2024, 2, 1)]}
 
 
+@pytest.mark.slow
 def test_backfill_loads_only_the_months_asked(scheduled_then_backfilled: dict, landing: Path) -> None:
     scheduled, backfilled = scheduled_then_backfilled["scheduled"], scheduled_then_backfilled["backfilled"]
     assert scheduled_then_backfilled["code"] == 0
@@ -135,6 +137,7 @@ def test_backfill_loads_only_the_months_asked(scheduled_then_backfilled: dict, l
     assert backfilled["total_victims"] == _truth(landing, "total_victims")
 
 
+@pytest.mark.slow
 def test_backfill_prints_progress_per_asset_and_month(scheduled_then_backfilled: dict) -> None:
     lines = scheduled_then_backfilled["terminal"].splitlines()
     progress = [line for line in lines if re.fullmatch(r"\[\d+/\d+\] \S+( \d{4}-\d{2})? ok \(\d+\.\d s\)", line)]

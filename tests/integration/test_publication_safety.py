@@ -184,9 +184,14 @@ def test_build_folder_owner_only_published_files_readable(first_refresh: Refresh
     build_files = _files(build)
     assert build / "cjs_build.duckdb" in build_files
     assert {p.name: _mode(p) & 0o077 for p in build_files} == {p.name: 0 for p in build_files}
+    from pipelines.lib.publish import PUBLISHED_NAMES
+
     published = [first_refresh.warehouse / "cjs_scorecard.duckdb",
-                 *(first_refresh.warehouse / "parquet").iterdir(), *(first_refresh.warehouse / "versions").iterdir()]
-    assert len(published) == 1 + 4 + 1
+                 *(first_refresh.warehouse / folder / name
+                   for folder in ["parquet", "versions", "excel", "reports"]
+                   for name in sorted(p.name for p in (first_refresh.warehouse / folder).iterdir()))]
+    assert len(list((first_refresh.warehouse / "parquet").iterdir())) == len(PUBLISHED_NAMES)
+    assert len(list((first_refresh.warehouse / "versions").iterdir())) == 1
     assert {p.name: _mode(p) for p in published} == {p.name: 0o644 for p in published}
     assert [p.name for p in first_refresh.warehouse.rglob("*.tmp*")] == []
 
@@ -273,6 +278,7 @@ def killed(first_refresh: Refresh, changed_landing: Path, tmp_path_factory: pyte
     ]
 
 
+@pytest.mark.slow
 def test_sigkill_leaves_published_file_exactly_as_it_was(killed: list[Kill]) -> None:
     for kill in killed:
         assert (kill.moment, kill.sha_after, kill.id_after, kill.counts_consistent) == (
@@ -332,6 +338,7 @@ def read_during_refresh(first_refresh: Refresh, changed_landing: Path, killed: l
     return [json.loads(line) for line in reads_file.read_text().splitlines()], old_id, new_id
 
 
+@pytest.mark.slow
 def test_reader_sees_one_whole_publication_at_a_time(read_during_refresh: tuple[list[dict], str, str]) -> None:
     reads, old_id, new_id = read_during_refresh
     assert [r for r in reads if "error" in r] == []
@@ -344,6 +351,7 @@ def test_reader_sees_one_whole_publication_at_a_time(read_during_refresh: tuple[
     assert new_counts["scorecard.measure_values"] > old_counts["scorecard.measure_values"]
 
 
+@pytest.mark.slow
 def test_next_publication_cleans_up_after_killed_ones(first_refresh: Refresh,
                                                       read_during_refresh: tuple[list[dict], str, str]) -> None:
     warehouse = first_refresh.warehouse
