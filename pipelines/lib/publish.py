@@ -29,6 +29,12 @@ PUBLISHED_TABLES: dict[str, str] = {
     "scorecard.measure_breakdowns": "scorecard.measure_breakdowns_disclosed",
     "scorecard.measures": "scorecard.measures",
     "scorecard.external_accuracy": "reconcile.external_accuracy_disclosed",  # our figures against the agencies' publications
+    # The reconciliation marts: volumes per force area and month (flows, stocks, the stock-flow identity, the CPS
+    # Area apportionment, crimes per defendant-case, linkage match rates) with no breakdown by any person's attribute.
+    **{f"reconcile.{mart}": f"reconcile.{mart}" for mart in [
+        "reconcile_flows_by_area_month", "reconcile_stocks_by_area_month", "reconcile_stock_flow_identity",
+        "reconcile_cps_area_apportioned", "reconcile_crime_defendant_conversion", "linkage_match_rates",
+    ]},
 }
 # Every table of a publication, as BI tools see it.
 PUBLISHED_NAMES = [*PUBLISHED_TABLES, "scorecard.measure_value_history"]

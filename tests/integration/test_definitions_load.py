@@ -32,7 +32,10 @@ def test_asset_graph_tells_the_story() -> None:
     published = graph.get(dg.AssetKey(["published", "cjs_scorecard"]))
     assert {k.to_user_string() for k in published.parent_keys} == {
         "scorecard/measure_values_disclosed", "scorecard/measure_breakdowns_disclosed", "scorecard/measures",
-        "reconcile/external_accuracy_disclosed",
+        "reconcile/external_accuracy_disclosed", "reconcile/reconcile_flows_by_area_month",
+        "reconcile/reconcile_stocks_by_area_month", "reconcile/reconcile_stock_flow_identity",
+        "reconcile/reconcile_cps_area_apportioned", "reconcile/reconcile_crime_defendant_conversion",
+        "reconcile/linkage_match_rates",
     }
     # the external accuracy checks show on the mart's page in the UI, one per published series
     mart = dg.AssetKey(["reconcile", "external_accuracy"])

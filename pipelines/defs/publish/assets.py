@@ -35,7 +35,7 @@ def _check_results(report: GateReport) -> list[dg.AssetCheckResult]:
     owners=["team:lcjb-analysts"],
     kinds={"duckdb"},
     deps=[dg.AssetKey(source.split(".")) for source in PUBLISHED_TABLES.values()],
-    description="The published DuckDB file BI tools read (scorecard schema only; readable by DuckDB 1.4 clients), "
+    description="The published DuckDB file BI tools read (scorecard and reconciliation tables only; readable by DuckDB 1.4 clients), "
     "swapped in atomically once the candidate file passes the quality gates.",
     check_specs=[
         dg.AssetCheckSpec(check.name, asset=PUBLISHED_KEY, blocking=check.severity is Severity.BLOCKING,
