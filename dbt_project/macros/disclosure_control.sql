@@ -57,3 +57,14 @@
         ) as is_suppressed
     from {{ relation }}
 {%- endmacro %}
+
+{% macro suppression_outcome() -%}
+    {#- A figure's disclosure outcome: withheld or not (an empty figure has nothing to withhold), and why
+        (primary: small itself; secondary: withheld so that a small one cannot be worked out). -#}
+    value is not null and is_suppressed as is_suppressed,
+        case
+            when value is null then null
+            when is_primary then 'primary'
+            when is_suppressed then 'secondary'
+        end as suppression
+{%- endmacro %}

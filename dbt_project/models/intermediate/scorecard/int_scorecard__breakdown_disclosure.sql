@@ -86,12 +86,7 @@ disclosure as (
         period_start,
         breakdown,
         category,
-        value is not null and is_suppressed as is_suppressed,
-        case
-            when value is null then null
-            when is_primary then 'primary'
-            when is_suppressed then 'secondary'
-        end as suppression
+        {{ suppression_outcome() }}
     from after_derived_categories
 
 )

@@ -95,12 +95,7 @@ disclosure as (
         area_code,
         period_type,
         period_start,
-        value is not null and is_suppressed as is_suppressed,
-        case
-            when value is null then null
-            when is_primary then 'primary'
-            when is_suppressed then 'secondary'
-        end as suppression,
+        {{ suppression_outcome() }},
         is_national_suppressed
     from after_derived_board
 
