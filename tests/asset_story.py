@@ -42,7 +42,9 @@ def dbt_test_count(manifest: Path = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
 def asset_check_count() -> int:
-    """Every asset check the UI shows: dbt's tests, plus the publication's quality gates."""
+    """Every asset check the UI shows: dbt's tests, the publication's quality gates, and one external accuracy check
+    per published series."""
+    from pipelines.lib.external_accuracy import SERIES
     from pipelines.lib.quality_gates import CHECKS
 
-    return dbt_test_count() + len(CHECKS)
+    return dbt_test_count() + len(CHECKS) + len(SERIES)
