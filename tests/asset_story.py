@@ -41,10 +41,22 @@ def dbt_test_count(manifest: Path = DBT_PROJECT_DIR / "target" / "manifest.json"
     return sum(node["resource_type"] == "test" for node in nodes)
 
 
-def asset_check_count() -> int:
-    """Every asset check the UI shows: dbt's tests, the publication's quality gates, and one external accuracy check
-    per published series."""
+def python_check_names() -> set[str]:
+    """The asset checks written in Python: each ingest asset's, the publication's quality gates, and one external
+    accuracy check per published series."""
+    from pipelines.defs.ingest.assets import INGEST_CHECKS
     from pipelines.lib.external_accuracy import SERIES
     from pipelines.lib.quality_gates import CHECKS
 
-    return dbt_test_count() + len(CHECKS) + len(SERIES)
+    return {*INGEST_CHECKS, *(gate.name for gate in CHECKS), *(f"external_accuracy_{series}" for series in SERIES)}
+
+
+def asset_check_count() -> int:
+    """Every asset check the UI shows: dbt's tests, the ingest checks of every extract spec, the quality gates and the
+    external accuracy checks."""
+    from pipelines.defs.ingest.assets import INGEST_CHECKS
+    from pipelines.lib.external_accuracy import SERIES
+    from pipelines.lib.quality_gates import CHECKS
+
+    specs = sum(1 for _ in (REPO_ROOT / "pipelines" / "defs" / "ingest" / "specs").glob("*.yaml"))
+    return dbt_test_count() + specs * len(INGEST_CHECKS) + len(CHECKS) + len(SERIES)

@@ -7,7 +7,7 @@ from collections import Counter
 import dagster as dg
 import pytest
 
-from tests.asset_story import STORY_GROUPS, dbt_test_count, expected_group_sizes
+from tests.asset_story import STORY_GROUPS, asset_check_count, dbt_test_count, expected_group_sizes, python_check_names
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +50,14 @@ def test_dbt_descriptions_come_from_the_yaml(asset_graph: dg.AssetGraph) -> None
 
 
 def test_every_dbt_test_is_an_asset_check(asset_graph: dg.AssetGraph) -> None:
-    """dbt's tests, plus the publication's quality gates (one check each on published/cjs_scorecard) and the external
-    accuracy checks (one per series on reconcile/external_accuracy)."""
-    from pipelines.lib.external_accuracy import SERIES
-    from pipelines.lib.quality_gates import CHECKS
-
+    """dbt's tests, plus the Python checks: each ingest asset's, the publication's quality gates (on
+    published/cjs_scorecard) and the external accuracy checks (one per series on reconcile/external_accuracy)."""
     checks = asset_graph.asset_check_keys
-    python_checks = {gate.name for gate in CHECKS} | {f"external_accuracy_{series}" for series in SERIES}
+    python_checks = python_check_names()
     dbt_checks = {check for check in checks if check.name not in python_checks}
     assert len(dbt_checks) == dbt_test_count()
     assert {check.name for check in checks - dbt_checks} == python_checks
+    assert len(checks) == asset_check_count()
     assert {check.asset_key for check in checks} <= set(asset_graph.get_all_asset_keys())
 
 

@@ -9,6 +9,14 @@ from pipelines.lib.raw_loader import LoadOutcome, ensure_tables, load_file
 from pipelines.lib.source_spec import SourceSpec, load_specs
 
 PREVIEW_ROWS = 20
+# The ingestion checks each ingest asset shows in the UI: warnings, since a bad row is set aside with its reason and a
+# refused file leaves the delivery in force, and the run goes on.
+INGEST_CHECKS = {
+    "rows_pass_schema": "Every row read passed the extract's pandera schema (types, code lists, patterns, ranges, keys); "
+    "rows that did not are in audit.quarantine with file, line, column and check.",
+    "files_accepted": "No file was refused as a whole (empty, truncated, not a CSV, a required column missing, misnamed); "
+    "a refused file is in audit.load_log and the delivery in force stays.",
+}
 
 
 def _outcomes_markdown(outcomes: list[LoadOutcome]) -> str:
@@ -33,6 +41,8 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         description=f"{spec.title}. {spec.description} Counting basis: {spec.counting_basis}. "
         f"Landing folder: <sources>/{spec.landing_subdir}/{'<YYYY-MM>/' if spec.period_from == 'folder' else ''}{spec.file_pattern}.",
         tags={"agency": spec.agency},
+        check_specs=[dg.AssetCheckSpec(name, asset=["raw", spec.extract], description=description)
+                     for name, description in INGEST_CHECKS.items()],
     )
     def ingest_extract(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         months = {reporting_month(k) for k in context.partition_keys}
@@ -53,12 +63,24 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
             if outcome.outcome == "rejected":
                 context.log.error(f"{spec.extract}: refused {outcome.message}")
         missing = sorted(months - {o.reporting_month for o in outcomes})
+        rejected_rows = sum(o.rows_rejected for o in outcomes)
+        refused = [o.path.name for o in outcomes if o.outcome == "rejected"]
         return dg.MaterializeResult(
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name="rows_pass_schema", passed=rejected_rows == 0, severity=dg.AssetCheckSeverity.WARN,
+                    metadata={"rows_read": sum(o.rows_read for o in outcomes), "rows_rejected": rejected_rows},
+                ),
+                dg.AssetCheckResult(
+                    check_name="files_accepted", passed=not refused, severity=dg.AssetCheckSeverity.WARN,
+                    metadata={"files_refused": len(refused), "files": ", ".join(refused[:20]) or "none"},
+                ),
+            ],
             metadata={
                 "rows_read": sum(o.rows_read for o in outcomes),
                 "rows_accepted": sum(o.rows_accepted for o in outcomes),
-                "rows_rejected": sum(o.rows_rejected for o in outcomes),
-                "files_rejected": sum(o.outcome == "rejected" for o in outcomes),
+                "rows_rejected": rejected_rows,
+                "files_rejected": len(refused),
                 "files": dg.MetadataValue.md(_outcomes_markdown(outcomes) if outcomes else "no files"),
                 "months_without_a_file": ", ".join(missing[:24]) + (" ..." if len(missing) > 24 else ""),
                 "rejections_preview": dg.MetadataValue.md(preview.to_pandas().to_markdown(index=False) if preview.height else "none"),
