@@ -14,6 +14,8 @@
 {{ config(tags=['after_probabilistic_linkage']) }}
 
 {%- set mc, cc, all_courts = "'Magistrates'' courts'", "'Crown Court'", "'All courts'" %}
+{#- the MoJ timeliness stages, each a median on both sides -#}
+{%- set timeliness_stages = ['offence_to_charge', 'charge_to_first_list', 'first_list_to_completion', 'offence_to_completion'] %}
 
 with crime_types as (
 
@@ -184,10 +186,9 @@ warehouse_stages as (
     select *
     from warehouse_medians
     unpivot include nulls ((warehouse_value, known) for category in (
-        (offence_to_charge, offence_to_charge_known) as 'offence_to_charge',
-        (charge_to_first_list, charge_to_first_list_known) as 'charge_to_first_list',
-        (first_list_to_completion, first_list_to_completion_known) as 'first_list_to_completion',
-        (offence_to_completion, offence_to_completion_known) as 'offence_to_completion'
+        {%- for stage in timeliness_stages %}
+        ({{ stage }}, {{ stage }}_known) as '{{ stage }}'{{ ',' if not loop.last }}
+        {%- endfor %}
     ))
 
 ),
@@ -198,21 +199,16 @@ published_stages as (
     from (
         select
             geography_name as area_name, quarter_start as period_start, court_type, defendants,
-            coalesce(defendants_marker, median_offence_to_charge_marker) as offence_to_charge_marker,
-            median_offence_to_charge as offence_to_charge,
-            coalesce(defendants_marker, median_charge_to_first_list_marker) as charge_to_first_list_marker,
-            median_charge_to_first_list as charge_to_first_list,
-            coalesce(defendants_marker, median_first_list_to_completion_marker) as first_list_to_completion_marker,
-            median_first_list_to_completion as first_list_to_completion,
-            coalesce(defendants_marker, median_offence_to_completion_marker) as offence_to_completion_marker,
-            median_offence_to_completion as offence_to_completion
+            {%- for stage in timeliness_stages %}
+            coalesce(defendants_marker, median_{{ stage }}_marker) as {{ stage }}_marker,
+            median_{{ stage }} as {{ stage }}{{ ',' if not loop.last }}
+            {%- endfor %}
         from published_timeliness
     )
     unpivot include nulls ((published_value, published_marker) for category in (
-        (offence_to_charge, offence_to_charge_marker) as 'offence_to_charge',
-        (charge_to_first_list, charge_to_first_list_marker) as 'charge_to_first_list',
-        (first_list_to_completion, first_list_to_completion_marker) as 'first_list_to_completion',
-        (offence_to_completion, offence_to_completion_marker) as 'offence_to_completion'
+        {%- for stage in timeliness_stages %}
+        ({{ stage }}, {{ stage }}_marker) as '{{ stage }}'{{ ',' if not loop.last }}
+        {%- endfor %}
     ))
 
 ),
