@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import fastexcel
 import polars as pl
 import pytest
 
@@ -151,3 +152,24 @@ def test_a_corrected_resend_is_published_as_a_revision(board_run: dict[str, Path
     kept = history.join(changed.select(*key, "value"), on=key, suffix="_first")
     assert kept.height == changed.height and (kept["value"] == kept["value_first"]).all()
     assert (kept["revision"] == 0).all() and kept["superseded_by"].null_count() == 0
+
+
+def test_crown_court_cases_are_court_and_number(board_run: dict[str, Path]) -> None:
+    """Each force's Crown Courts number their cases from the same series, so case numbers repeat between courts: every
+    court's case must stay a record of its own in the linkage and a defendant-case of its own in the journey."""
+    sheets = sorted((board_run["landing"] / "hmcts" / "cc_cases").glob("*.xlsx"))
+    files = pl.concat([pl.from_arrow(fastexcel.read_excel(sheet).load_sheet(0, dtypes="string").to_arrow())
+                       for sheet in sheets], how="vertical_relaxed")
+    cases = files.select(pl.col("Crown Court Code").alias("court_code"), pl.col("Case Number").alias("case_number"))
+    cases = cases.unique()
+    repeated = cases.group_by("case_number").len().filter(pl.col("len") > 1)
+    assert repeated.height > 10  # the numbers do repeat between the two forces' courts
+    build = board_run["warehouse"] / "build" / "cjs_build.duckdb"
+    records = _query(build, """select record_key from intermediate.int_linkage__records
+                               where source = 'hmcts_cc_cases'""")
+    expected = cases.select(pl.concat_str(["court_code", "case_number"], separator="/").alias("record_key"))
+    assert sorted(records["record_key"]) == sorted(expected["record_key"])
+    journey = _query(build, """select cc_court_code as court_code, cc_case_number as case_number
+                               from intermediate.int_case_journey where cc_case_number is not null""")
+    assert journey.is_unique().all()
+    assert cases.join(journey, on=["court_code", "case_number"], how="anti").height == 0

@@ -160,8 +160,10 @@ def test_known_charge_dates_are_right_to_the_day(journey: pl.DataFrame, simulate
 def test_one_row_per_defendant_case(journey: pl.DataFrame) -> None:
     assert journey["defendant_case_key"].is_unique().all()
     assert journey["defendant_case_key"].null_count() == 0
-    for col in ("mc_case_number", "cc_case_number", "cps_defendant_key"):
+    for col in ("mc_case_number", "cps_defendant_key"):
         assert journey[col].drop_nulls().is_unique().all(), col
+    cc_cases = journey.drop_nulls("cc_case_number").select("cc_court_code", "cc_case_number")
+    assert cc_cases.is_unique().all()  # a Crown Court case is its court and number
 
 
 def test_every_mc_case_first_listed_is_in_the_journey(build_db, journey: pl.DataFrame) -> None:

@@ -108,7 +108,7 @@ def truth_records(landing: Path) -> pl.DataFrame:
     )
     cc = _true_urns(_read_xlsx(landing / "hmcts" / "cc_cases"), "cc_cases", "Case Number", errors).select(
         pl.lit("hmcts_cc_cases").alias("source"),
-        pl.col("Case Number").alias("record_key"),
+        pl.concat_str(["Crown Court Code", "Case Number"], separator="/").alias("record_key"),
         pl.col("Case Number").str.slice(-6).cast(pl.Int64).alias("dc_id"),
         "true_urn",
     )

@@ -4,9 +4,9 @@
       - every magistrates' court case number in any HMCTS extract (mc_cases receipts and disposals, the MC outstanding
         snapshot, MC hearings): key = the MC case number; its Crown Court case (if sent) is joined through the
         hmcts_mc-hmcts_cc case link;
-      - plus every Crown Court case number not linked to an MC case (sent before the first month loaded, or its MC
-        case unlinkable): key = the CC case number.
-    MC and CC case numbers have different shapes, so the key never collides. Joined parts:
+      - plus every Crown Court case not linked to an MC case (sent before the first month loaded, or its MC case
+        unlinkable): key = court code / CC case number (CC numbers repeat between Crown Courts).
+    MC case numbers and CC keys have different shapes, so the key never collides. Joined parts:
       - CPS finalisation: cps-hmcts link (defendant level: URN + date of birth, or probabilistic) to the MC case (kept
         in the MC) or to the CC case;
       - police charged crime-suspects: police-hmcts_mc links to the MC case and police-cps links to the CPS
@@ -121,6 +121,7 @@ cc_case_rows as (
 cc_cases as (
 
     select
+        {{ crown_court_case_key('court_code', 'case_number') }} as cc_case_key,
         case_number as cc_case_number,
         first(court_code order by source_rank) as cc_court_code,
         first(court_name order by source_rank) as cc_court_name,
@@ -129,7 +130,7 @@ cc_cases as (
         max(disposal_date) as cc_disposal_date,
         max(disposal_type) as cc_disposal_type
     from cc_case_rows
-    group by case_number
+    group by court_code, case_number
 
 ),
 
@@ -143,7 +144,7 @@ mc_cc_links as (
 
     select
         left_record_key as mc_case_number,
-        right_record_key as cc_case_number,
+        right_record_key as cc_case_key,
         method as cc_link_method,
         match_probability as cc_link_probability
     from case_links
@@ -156,7 +157,7 @@ mc_cc_links as (
 defendant_cases as (
 
     select
-        coalesce(mc_cases.mc_case_number, cc_cases.cc_case_number) as defendant_case_key,
+        coalesce(mc_cases.mc_case_number, cc_cases.cc_case_key) as defendant_case_key,
         mc_cases.*,
         cc_cases.*,
         mc_cc_links.cc_link_method,
@@ -165,7 +166,7 @@ defendant_cases as (
     left join mc_cc_links
         on mc_cases.mc_case_number = mc_cc_links.mc_case_number
     full outer join cc_cases
-        on mc_cc_links.cc_case_number = cc_cases.cc_case_number
+        on mc_cc_links.cc_case_key = cc_cases.cc_case_key
 
 ),
 
@@ -189,7 +190,7 @@ cps_finalisations as (
 cps_links as (
 
     select
-        right_record_key as hmcts_case_number,
+        right_record_key as hmcts_case_key,
         left_record_key as cps_defendant_key,
         method as cps_link_method,
         match_probability as cps_link_probability
@@ -208,7 +209,7 @@ defendant_case_cps as (
         cps_links.cps_link_probability
     from defendant_cases
     inner join cps_links
-        on cps_links.hmcts_case_number in (defendant_cases.mc_case_number, defendant_cases.cc_case_number)
+        on cps_links.hmcts_case_key in (defendant_cases.mc_case_number, defendant_cases.cc_case_key)
     qualify row_number() over (
         partition by defendant_cases.defendant_case_key
         order by cps_links.cps_link_probability desc, cps_links.cps_defendant_key
@@ -372,7 +373,8 @@ trial_listings as (
     from defendant_cases
     inner join {{ ref('stg_hmcts__hearings') }} as hearings
         on (hearings.court_type = 'MC' and hearings.case_number = defendant_cases.mc_case_number)
-        or (hearings.court_type = 'CC' and hearings.case_number = defendant_cases.cc_case_number)
+        or (hearings.court_type = 'CC' and hearings.court_code = defendant_cases.cc_court_code
+            and hearings.case_number = defendant_cases.cc_case_number)
     group by defendant_cases.defendant_case_key
 
 ),

@@ -91,7 +91,7 @@ hmcts_cc_rows as (
     select
         'hmcts' as agency,
         'hmcts_cc_cases' as source,
-        case_number as record_key,
+        {{ crown_court_case_key('court_code', 'case_number') }} as record_key,
         urn_key,
         defendant_dob_key as dob_key,
         cast(null as varchar) as force_name,
