@@ -1,4 +1,5 @@
-"""The landing-zone sensor: a new or changed extract file starts a refresh of the months it carries."""
+"""The landing-zone sensor: a new or changed extract file starts a refresh of the months it carries (a file with no
+month, of the newest month delivered)."""
 
 import hashlib
 import json
@@ -21,11 +22,15 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehous
     current = {str(path): [path.stat().st_mtime_ns, path.stat().st_size] for _, path in files}
     changed = [(spec, path) for spec, path in files if seen.get(str(path)) != current[str(path)]]
     context.update_cursor(json.dumps(current, sort_keys=True))
-    months = sorted({m for spec, path in changed if (m := spec.reporting_month(path))})
     if not changed:
         return dg.SkipReason("no new or changed extract files")
+    months = sorted({m for spec, path in changed if (m := spec.reporting_month(path))})
     if not months:
-        return dg.SkipReason(f"changed files carry no reporting month in their names: {[p.name for _, p in changed]}")
+        # A file whose periods are in its rows (an MoJ time series, an ONS lookup) is loaded by any month's run: refresh
+        # the newest month delivered, so the new release reaches the comparisons without reloading the others.
+        months = sorted({m for spec, path in files if (m := spec.reporting_month(path))})[-1:]
+    if not months:
+        return dg.SkipReason(f"no month delivered yet to refresh with {[p.name for _, p in changed]}")
     fingerprint = hashlib.sha256(json.dumps({str(p): current[str(p)] for _, p in changed}, sort_keys=True).encode()).hexdigest()[:16]
     return dg.RunRequest(
         run_key=f"landing-{fingerprint}",

@@ -40,3 +40,23 @@ def test_new_then_changed_files_request_their_months(tmp_path: Path) -> None:
     [request] = changed.run_requests
     assert request.tags["dagster/asset_partition_range_start"] == request.tags["dagster/asset_partition_range_end"] == "2024-01-01"
     assert request.run_key != first.run_requests[0].run_key
+
+
+def test_a_changed_file_with_no_month_refreshes_the_newest_month(tmp_path: Path) -> None:
+    """An MoJ time series carries its periods in its rows: a new release of it still starts a refresh (of the newest
+    month delivered, whose run loads it), rather than being skipped for having no month in its name."""
+    sources = tmp_path / "sources"
+    shutil.copytree(SMALL_LANDING_ZONE, sources)
+    _, cursor = evaluate(sources, tmp_path / "warehouse", None)
+    release = sources / "public" / "moj_court_timeliness" / "court_timeliness.csv"
+    release.parent.mkdir(parents=True)
+    release.write_text(
+        "Year,Period,Court type,National,Region,LCJB area,LJA or Court name,Defendants,Mean offence to charge,"
+        "Mean charge to first list,Mean first list to completion,Mean offence to completion,Median offence to charge,"
+        "Median charge to first list,Median first list to completion,Median offence to completion\n"
+        "2023,2023 Q2 (Apr-Jun),All courts,England and Wales,-,-,-,111540,104,30,70,204,65,27,29,208\n"
+    )
+    result, _ = evaluate(sources, tmp_path / "warehouse", cursor)
+    [request] = result.run_requests
+    assert request.tags["dagster/asset_partition_range_start"] == request.tags["dagster/asset_partition_range_end"] == "2024-02-01"
+    assert request.tags["cjs/files"] == "court_timeliness.csv"
