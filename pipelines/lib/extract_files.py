@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,8 @@ import polars as pl
 
 from pipelines.lib.errors import ExtractError
 
+# Required headers a publisher renames (ONS: LAD23CD, LAD24CD ...): a label for messages -> the regex a header matches.
+HeaderPatterns = Mapping[str, re.Pattern[str]]
 HEADER_SEARCH_ROWS = 30  # report titles and notes above the table, as Excel exports have them
 MAGIC_NUMBERS = {
     b"PK\x03\x04": "a zip archive (or an XLSX workbook)",
@@ -46,23 +48,25 @@ def header_text(cell: str) -> str:
     return cell.replace("\ufeff", "").strip()
 
 
-def _missing_headers(row: list[str | None], wanted: set[str], patterns: Sequence[re.Pattern[str]]) -> list[str]:
-    """The required headers (exact, normalised) and header patterns a row lacks."""
+def _missing_headers(row: list[str | None], wanted: set[str], patterns: HeaderPatterns) -> tuple[list[str], list[str]]:
+    """The required headers (exact, normalised) and the labels of the required header patterns a row lacks."""
     cells = [header_text(cell) for cell in row if cell]
-    missing = sorted(wanted - {normalise_header(cell) for cell in cells})
-    return missing + [p.pattern for p in patterns if not any(p.fullmatch(cell) for cell in cells)]
+    return (sorted(wanted - {normalise_header(cell) for cell in cells}),
+            [label for label, regex in patterns.items() if not any(regex.fullmatch(cell) for cell in cells)])
 
 
-def _header_index(rows: list[list[str | None]], wanted: set[str], patterns: Sequence[re.Pattern[str]] = ()) -> int | None:
+def _header_index(rows: list[list[str | None]], wanted: set[str], patterns: HeaderPatterns) -> int | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if not _missing_headers(row, wanted, patterns):
+        if _missing_headers(row, wanted, patterns) == ([], []):
             return index
     return None
 
 
-def _no_header_message(rows: list[list[str | None]], required: set[str], patterns: Sequence[re.Pattern[str]] = ()) -> str:
+def _no_header_message(rows: list[list[str | None]], required: set[str], patterns: HeaderPatterns) -> str:
     """Name the required headers that no row has (never echo the cells: without a header they may be personal data)."""
-    missing = min((_missing_headers(row, required, patterns) for row in rows), key=len, default=sorted(required))
+    exact, matching = min((_missing_headers(row, required, patterns) for row in rows), key=lambda m: len(m[0]) + len(m[1]),
+                          default=(sorted(required), list(patterns)))
+    missing = " and ".join(([str(exact)] if exact else []) + ([f"headers matching {', '.join(matching)}"] if matching else []))
     return f"no header row with the required columns in the first {HEADER_SEARCH_ROWS} lines: missing {missing}"
 
 
@@ -96,7 +100,7 @@ def decode_text(raw: bytes, encoding: str) -> str:
     return "\n".join(lines)
 
 
-def read_csv_text(path: Path, required_headers: set[str], encoding: str, header_patterns: Sequence[re.Pattern[str]] = ()) -> TextTable:
+def read_csv_text(path: Path, required_headers: set[str], encoding: str, header_patterns: HeaderPatterns) -> TextTable:
     raw = path.read_bytes()
     if not raw.strip():
         raise ExtractError(path, "the file is empty")
@@ -140,7 +144,7 @@ def _first_ragged_line(text: str, header_at: int, width: int) -> str:
     return "a row has more fields than the header"
 
 
-def read_xlsx_text(path: Path, required_headers: set[str], sheet: str | None, header_patterns: Sequence[re.Pattern[str]] = ()) -> TextTable:
+def read_xlsx_text(path: Path, required_headers: set[str], sheet: str | None, header_patterns: HeaderPatterns) -> TextTable:
     import fastexcel
 
     head = path.read_bytes()[:4]
@@ -162,7 +166,7 @@ def read_xlsx_text(path: Path, required_headers: set[str], sheet: str | None, he
             matches.append((name, table, header_at))
     if not matches:
         raise ExtractError(path, f"no sheet of {candidates} has a header row with the required columns "
-                                 f"{sorted(required_headers) + [p.pattern for p in header_patterns]}")
+                                 f"{sorted(required_headers) + list(header_patterns)}")
     if len(matches) > 1:
         raise ExtractError(path, f"several sheets hold the extract ({[m[0] for m in matches]}); name one in the spec")
     _, table, header_at = matches[0]

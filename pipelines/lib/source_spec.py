@@ -180,9 +180,10 @@ class SourceSpec(BaseModel):
         return {group for c in self.columns if c.header_pattern for group in c.header_regex.groupindex}
 
     @property
-    def required_header_patterns(self) -> list[re.Pattern[str]]:
-        """The header regexes of required columns matched by pattern: a header row must match each of them."""
-        return [c.header_regex for c in self.columns if c.required and c.header_pattern is not None]
+    def required_header_patterns(self) -> dict[str, re.Pattern[str]]:
+        """The header regexes of required columns matched by pattern (a header row must match each), labelled for
+        messages with the pattern and the column."""
+        return {f"{c.header_pattern} ({c.name})": c.header_regex for c in self.columns if c.required and c.header_pattern is not None}
 
     @property
     def landing_subdir(self) -> Path:

@@ -27,7 +27,8 @@ EXTRACTS = [
 NOT_SIMULATED = ["manual_measure_values"]
 # Public statistics files: read by tests/integration/test_public_adapters.py; the simulator's lookalikes are checked
 # by tests/unit/test_simulator_public.py.
-NOT_SIMULATED += ["public_police_uk_street", "public_police_uk_outcomes", "public_cps_copoc", "public_moj_court_timeliness", "public_moj_trial_effectiveness"]
+NOT_SIMULATED += ["public_police_uk_street", "public_police_uk_outcomes", "public_cps_copoc", "public_moj_court_timeliness", "public_moj_trial_effectiveness",
+                  "public_ons_geography"]
 # The fixture simulates 13 reporting months: monthly extracts have a file for each; the proven reoffending cohort file
 # arrives only when a cohort's 19-month lag has elapsed (quarterly: the first within 13 months of the run's start).
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01"]
