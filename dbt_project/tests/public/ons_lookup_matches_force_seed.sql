@@ -1,3 +1,4 @@
+{{ config(tags=["public"], meta={"dagster": {"ref": {"name": "stg_public__ons_geography"}}}) }}
 {#- The force seed against the newest ONS lookup loaded, both ways: every police force area of the lookup is in
     ref_police_force_areas under the same code and name, and every area of the seed is in the lookup. Returns each
     disagreement with what is wrong; nothing when no lookup is loaded (nothing to check against). -#}

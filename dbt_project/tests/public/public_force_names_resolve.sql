@@ -1,3 +1,4 @@
+{{ config(tags=["public"], meta={"dagster": {"ref": {"name": "ref_force_name_aliases"}}}) }}
 {#- Every force name the loaded public files use resolves through ref_force_name_aliases, as its publisher spells it:
     police.uk's "Falls within", the CPS COPOC areas (National aside), MoJ police force areas and LCJB areas (the name
     before " LCJB"; London is the Metropolitan Police and the City of London) and the ONS lookup's force areas.
