@@ -29,8 +29,14 @@ LINEAGE_COLUMNS = {
 }
 
 
-def _column_description(column) -> str:
-    text = f"{column.description + ' ' if column.description else ''}Delivered as '{column.header}'"
+def _column_description(spec: SourceSpec, column) -> str:
+    text = column.description + " " if column.description else ""
+    if column.header in spec.header_groups:
+        text += f"Carried by the headers (the `{column.header}` group of their header_pattern)"
+    elif column.header_pattern:
+        text += f"Delivered as '{column.header}', or its name in another vintage (header_pattern `{column.header_pattern}`)"
+    else:
+        text += f"Delivered as '{column.header}'"
     if column.personal:
         text += "; personal identifier, replaced by a keyed hash (HMAC-SHA-256) at read time"
     return text + "."
@@ -50,7 +56,7 @@ def _table(spec: SourceSpec) -> dict:
         "name": spec.extract,
         "description": f"{spec.title}. Counting basis: {spec.counting_basis}. {' '.join(spec.description.split())}",
         "meta": {"dagster": {"asset_key": ["raw", spec.extract]}},
-        "columns": [{"name": c.name, "description": _column_description(c)} for c in spec.kept_columns]
+        "columns": [{"name": c.name, "description": _column_description(spec, c)} for c in spec.kept_columns]
         + [{"name": name, "description": f"Why {name.removesuffix(MARKER_SUFFIX)} is empty: suppressed, not_available, not_applicable or missing (the publisher's marker, read by pipelines/lib/markers.py); empty when it holds a value."} for name in spec.marker_columns]
         + [{"name": k.name, "description": _person_key_description(spec, k)} for k in spec.person_keys]
         + [{"name": name, "description": text} for name, text in LINEAGE_COLUMNS.items()],

@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,8 @@ import polars as pl
 
 from pipelines.lib.errors import ExtractError
 
+# Required headers a publisher renames (ONS: LAD23CD, LAD24CD ...): a label for messages -> the regex a header matches.
+HeaderPatterns = Mapping[str, re.Pattern[str]]
 HEADER_SEARCH_ROWS = 30  # report titles and notes above the table, as Excel exports have them
 MAGIC_NUMBERS = {
     b"PK\x03\x04": "a zip archive (or an XLSX workbook)",
@@ -39,17 +43,30 @@ def normalise_header(header: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in header.replace("\ufeff", "")).split()).casefold()
 
 
-def _header_index(rows: list[list[str | None]], wanted: set[str]) -> int | None:
+def header_text(cell: str) -> str:
+    """A header as written, without a byte-order mark or surrounding space: what a header_pattern is matched against."""
+    return cell.replace("\ufeff", "").strip()
+
+
+def _missing_headers(row: list[str | None], wanted: set[str], patterns: HeaderPatterns) -> tuple[list[str], list[str]]:
+    """The required headers (exact, normalised) and the labels of the required header patterns a row lacks."""
+    cells = [header_text(cell) for cell in row if cell]
+    return (sorted(wanted - {normalise_header(cell) for cell in cells}),
+            [label for label, regex in patterns.items() if not any(regex.fullmatch(cell) for cell in cells)])
+
+
+def _header_index(rows: list[list[str | None]], wanted: set[str], patterns: HeaderPatterns) -> int | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if wanted <= {normalise_header(cell) for cell in row if cell}:
+        if _missing_headers(row, wanted, patterns) == ([], []):
             return index
     return None
 
 
-def _no_header_message(rows: list[list[str | None]], required: set[str]) -> str:
+def _no_header_message(rows: list[list[str | None]], required: set[str], patterns: HeaderPatterns) -> str:
     """Name the required headers that no row has (never echo the cells: without a header they may be personal data)."""
-    best = max(rows, key=lambda row: len(required & {normalise_header(c) for c in row if c}), default=[])
-    missing = sorted(required - {normalise_header(c) for c in best if c})
+    exact, matching = min((_missing_headers(row, required, patterns) for row in rows), key=lambda m: len(m[0]) + len(m[1]),
+                          default=(sorted(required), list(patterns)))
+    missing = " and ".join(([str(exact)] if exact else []) + ([f"headers matching {', '.join(matching)}"] if matching else []))
     return f"no header row with the required columns in the first {HEADER_SEARCH_ROWS} lines: missing {missing}"
 
 
@@ -83,7 +100,7 @@ def decode_text(raw: bytes, encoding: str) -> str:
     return "\n".join(lines)
 
 
-def read_csv_text(path: Path, required_headers: set[str], encoding: str) -> TextTable:
+def read_csv_text(path: Path, required_headers: set[str], encoding: str, header_patterns: HeaderPatterns) -> TextTable:
     raw = path.read_bytes()
     if not raw.strip():
         raise ExtractError(path, "the file is empty")
@@ -96,9 +113,9 @@ def read_csv_text(path: Path, required_headers: set[str], encoding: str) -> Text
         line = raw[: exc.start].count(b"\n") + 1
         raise ExtractError(path, f"line {line} is not valid {encoding} text (byte {raw[exc.start]:#04x})") from exc
     head_rows = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:HEADER_SEARCH_ROWS]))))
-    header_at = _header_index(head_rows, required_headers)
+    header_at = _header_index(head_rows, required_headers, header_patterns)
     if header_at is None:
-        raise ExtractError(path, _no_header_message(head_rows, required_headers))
+        raise ExtractError(path, _no_header_message(head_rows, required_headers, header_patterns))
     body = "\n".join(text.splitlines()[header_at:])
     header = head_rows[header_at]
     _refuse_truncated_tail(path, text, len(header))
@@ -127,7 +144,7 @@ def _first_ragged_line(text: str, header_at: int, width: int) -> str:
     return "a row has more fields than the header"
 
 
-def read_xlsx_text(path: Path, required_headers: set[str], sheet: str | None) -> TextTable:
+def read_xlsx_text(path: Path, required_headers: set[str], sheet: str | None, header_patterns: HeaderPatterns) -> TextTable:
     import fastexcel
 
     head = path.read_bytes()[:4]
@@ -144,11 +161,12 @@ def read_xlsx_text(path: Path, required_headers: set[str], sheet: str | None) ->
     for name in candidates:
         table = workbook.load_sheet(name, header_row=None, dtypes="string").to_polars()
         rows = [list(r) for r in table.head(HEADER_SEARCH_ROWS).iter_rows()]
-        header_at = _header_index(rows, required_headers)
+        header_at = _header_index(rows, required_headers, header_patterns)
         if header_at is not None:
             matches.append((name, table, header_at))
     if not matches:
-        raise ExtractError(path, f"no sheet of {candidates} has a header row with the required columns {sorted(required_headers)}")
+        raise ExtractError(path, f"no sheet of {candidates} has a header row with the required columns "
+                                 f"{sorted(required_headers) + list(header_patterns)}")
     if len(matches) > 1:
         raise ExtractError(path, f"several sheets hold the extract ({[m[0] for m in matches]}); name one in the spec")
     _, table, header_at = matches[0]

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.lib.errors import CellProblem, ExtractError
-from pipelines.lib.extract_files import TextTable, normalise_header, read_csv_text, read_xlsx_text
+from pipelines.lib.extract_files import TextTable, header_text, normalise_header, read_csv_text, read_xlsx_text
 from pipelines.lib.extract_schema import POLARS_TYPES, validate
 from pipelines.lib.markers import MARKER_SUFFIX, marker_expr
 from pipelines.lib.pseudonymise import pseudonymise_column, pseudonymise_combination
@@ -57,8 +57,8 @@ def file_sha256(path: Path) -> str:
 def read_text_table(path: Path, spec: SourceSpec) -> TextTable:
     """The file's cells as text, by format; refuses files that are not what the spec says they are."""
     if spec.format == "xlsx":
-        return read_xlsx_text(path, spec.required_headers, spec.sheet)
-    return read_csv_text(path, spec.required_headers, spec.encoding)
+        return read_xlsx_text(path, spec.required_headers, spec.sheet, spec.required_header_patterns)
+    return read_csv_text(path, spec.required_headers, spec.encoding, spec.required_header_patterns)
 
 
 def unpivot_text(frame: pl.DataFrame, unpivot: UnpivotSpec, path: Path) -> pl.DataFrame:
@@ -86,16 +86,48 @@ def unpivot_text(frame: pl.DataFrame, unpivot: UnpivotSpec, path: Path) -> pl.Da
     )
 
 
+def _pattern_headers(headers: list[str], spec: SourceSpec, path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """For columns matched by header_pattern: column name -> the file's header, and the values their groups carry
+    (group -> value, e.g. vintage -> 24). A pattern two headers match, or headers that disagree on a group (LAD24CD
+    beside PFA23CD), refuse the file: its rows could not be read as one vintage."""
+    matched: dict[str, str] = {}
+    carried: dict[str, dict[str, str]] = {}  # group -> {header: value}
+    for column in spec.columns:
+        if column.header_pattern is None:
+            continue
+        hits = [h for h in headers if column.header_regex.fullmatch(header_text(h))]
+        if len(hits) > 1:
+            raise ExtractError(path, f"column {column.name}: several headers match '{column.header_pattern}': {hits}")
+        if hits:
+            matched[column.name] = hits[0]
+            for group, value in column.header_regex.fullmatch(header_text(hits[0])).groupdict().items():
+                carried.setdefault(group, {})[hits[0]] = value
+    for group, values in carried.items():
+        if len(set(values.values())) > 1:
+            raise ExtractError(path, f"the headers disagree on their {group}: " + ", ".join(f"{h} ({v})" for h, v in values.items()))
+    return matched, {group: next(iter(values.values())) for group, values in carried.items()}
+
+
 def _match_columns(frame: pl.DataFrame, spec: SourceSpec, path: Path) -> pl.DataFrame:
+    headers = [h for h in frame.columns if h != "_line_number"]
     by_header: dict[str, str] = {}
-    for header in frame.columns:
-        if header != "_line_number":
-            by_header.setdefault(normalise_header(header), header)
-    missing = [c.header for c in spec.columns if c.required and normalise_header(c.header) not in by_header]
+    for header in headers:
+        by_header.setdefault(normalise_header(header), header)
+    by_pattern, carried = _pattern_headers(headers, spec, path)
+
+    def source(column: ColumnSpec) -> pl.Expr | None:
+        if column.header_pattern is not None:
+            return pl.col(by_pattern[column.name]) if column.name in by_pattern else None
+        if column.header in spec.header_groups:
+            return pl.lit(carried.get(column.header), pl.String)
+        return pl.col(by_header[normalise_header(column.header)]) if normalise_header(column.header) in by_header else None
+
+    sources = {c.name: source(c) for c in spec.columns}
+    missing = [c.header_pattern or c.header for c in spec.columns if c.required and sources[c.name] is None]
     if missing:
         raise ExtractError(path, f"missing required column(s) {missing} for extract '{spec.extract}'")
     return frame.select(
-        (pl.col(by_header[normalise_header(c.header)]) if normalise_header(c.header) in by_header else pl.lit(None, pl.String))
+        (sources[c.name] if sources[c.name] is not None else pl.lit(None, pl.String))
         .cast(pl.String)
         .str.strip_chars()
         .replace("", None)

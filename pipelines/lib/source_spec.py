@@ -29,7 +29,11 @@ class ColumnSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    header: str
+    header: str  # as the publisher writes it; with header_pattern, one vintage's spelling (for docs and messages)
+    # A publisher that renames a header every vintage (ONS: LAD23CD, LAD24CD ...): a regex the header matches in every
+    # vintage (whole header, any case). Its named groups (`(?P<vintage>\d{2})`) are values the headers carry: each goes
+    # to the column whose `header` is the group's name, and every header carrying a group must agree on it.
+    header_pattern: str | None = None
     description: str | None = None
     dtype: Literal["str", "int", "float", "percent", "date"]  # percent: "83.3%" -> 83.3
     date_format: str | list[str] | None = None  # strftime patterns, "iso" or "excel_serial"; the first that parses wins
@@ -50,6 +54,13 @@ class ColumnSpec(BaseModel):
 
     @model_validator(mode="after")
     def _dates_need_a_format(self) -> "ColumnSpec":
+        if self.header_pattern is not None:
+            try:
+                regex = self.header_regex
+            except re.error as exc:
+                raise ValueError(f"column {self.name}: header_pattern is not a valid regex: {exc}") from exc
+            if not regex.fullmatch(self.header):
+                raise ValueError(f"column {self.name}: header '{self.header}' does not match its header_pattern")
         if self.dtype == "date" and not self.date_format:
             raise ValueError(f"column {self.name}: a date column needs date_format")
         if self.drop and not self.personal:
@@ -57,6 +68,11 @@ class ColumnSpec(BaseModel):
         if (self.markers or self.extra_markers) and (self.dtype in ("str", "date") or not self.markers):
             raise ValueError(f"column {self.name}: markers are read in number columns (markers: true) only")
         return self
+
+    @property
+    def header_regex(self) -> re.Pattern[str]:
+        """The header_pattern compiled (the exact header when there is none): whole header, any case."""
+        return re.compile(self.header_pattern or re.escape(self.header), re.IGNORECASE)
 
 
 class PersonKeySpec(BaseModel):
@@ -153,7 +169,21 @@ class SourceSpec(BaseModel):
             raise ValueError("a file whose periods are in its rows has no month: its delivery is the file")
         if not self.primary_key and self.publisher != "public":
             raise ValueError("an agency extract needs a primary_key")
+        unplaced = self.header_groups - {c.header for c in self.columns if c.header_pattern is None}
+        if unplaced:
+            raise ValueError(f"header_pattern group(s) {sorted(unplaced)} name no column's header: declare a column with that header to keep the value")
         return self
+
+    @property
+    def header_groups(self) -> set[str]:
+        """Names of the values the headers carry (header_pattern groups, e.g. vintage): columns of no header."""
+        return {group for c in self.columns if c.header_pattern for group in c.header_regex.groupindex}
+
+    @property
+    def required_header_patterns(self) -> dict[str, re.Pattern[str]]:
+        """The header regexes of required columns matched by pattern (a header row must match each), labelled for
+        messages with the pattern and the column."""
+        return {f"{c.header_pattern} ({c.name})": c.header_regex for c in self.columns if c.required and c.header_pattern is not None}
 
     @property
     def landing_subdir(self) -> Path:
@@ -171,7 +201,8 @@ class SourceSpec(BaseModel):
         wide file, its own headers: the columns are those of the long rows)."""
         if self.unpivot is not None:
             return {normalise_header(h) for h in self.unpivot.required_headers}
-        return {normalise_header(c.header) for c in self.columns if c.required}
+        return {normalise_header(c.header) for c in self.columns
+                if c.required and c.header_pattern is None and c.header not in self.header_groups}
 
     @property
     def kept_columns(self) -> list[ColumnSpec]:

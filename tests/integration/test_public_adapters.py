@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from pipelines.lib.raw_loader import load_file
+from pipelines.lib.simulator.extracts.ons_geography import ONS_LOOKUP
 from pipelines.lib.source_spec import load_specs
 from pipelines.settings import DBT_PROJECT_DIR
 
@@ -37,6 +38,17 @@ REAL = _real_data_dir()
 DORSET = REAL / "police_uk" / "2024-01-dorset-street.csv"
 COPOC = {"2014-01": REAL / "cps_copoc" / "principal_offence_category_january_2014.csv",
          "2016-12": REAL / "cps_copoc" / "principal_offence_category_december_2016.csv"}
+ONS = REAL / "geography" / "LAD23_CSP23_PFA23_lookup_Dec2023.csv"
+ONS_2024 = "LAD24_CSP24_PFA24_EW_LU.csv"  # the next vintage as the fixture writes it (see _next_vintage)
+SWINDON = "E06000030,Swindon,E22000350,Swindon,E23000038,Wiltshire,"
+
+
+def _next_vintage(text: str) -> str:
+    """The December 2023 lookup as a 2024 vintage would be written: every header renamed (LAD23CD -> LAD24CD ...)
+    and Swindon moved from Wiltshire to Thames Valley; text edits, independent of the reader."""
+    header, body = text.split("\n", 1)
+    assert SWINDON in body
+    return header.replace("23", "24") + "\n" + body.replace(SWINDON, "E06000030,Swindon,E22000350,Swindon,E23000029,Thames Valley,")
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +64,16 @@ def public_raw(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConne
     for month, path in COPOC.items():
         (sources / "public/cps_copoc" / month).mkdir(parents=True)
         shutil.copy(path, sources / "public/cps_copoc" / month / path.name)
+    (sources / "public/ons_geography").mkdir()
+    shutil.copy(ONS, sources / "public/ons_geography")
+    (sources / "public/ons_geography" / ONS_2024).write_text(_next_vintage(ONS.read_text(encoding="utf-8-sig")), encoding="utf-8")
     connection = duckdb.connect(str(sources / "build.duckdb"))
     outcomes = [load_file(connection, SPECS[name], path, b"test-key" * 4) for name in PUBLIC for path in SPECS[name].landing_files(sources)]
     assert {(o.path.name, o.outcome, o.rows_rejected) for o in outcomes} == {
         ("2024-01-dorset-street.csv", "loaded", 0), ("2024-01-dorset-outcomes.csv", "loaded", 0),
         ("principal_offence_category_january_2014.csv", "loaded", 0), ("principal_offence_category_december_2016.csv", "loaded", 0),
         ("timeliness.csv", "loaded", 0), ("trials.csv", "loaded", 0),
+        (ONS.name, "loaded", 0), (ONS_2024, "loaded", 0),
     }
     return connection
 
@@ -209,13 +225,51 @@ def test_a_copoc_file_outside_a_month_folder_is_refused(tmp_path: Path) -> None:
     assert outcome.outcome == "rejected" and "YYYY-MM folder" in outcome.message
 
 
-def test_ons_lookup_has_the_43_force_areas_of_the_seed() -> None:
-    """The repository's force seed agrees with the ONS LAD23 -> CSP23 -> PFA23 lookup, code for code."""
-    with (REAL / "geography" / "LAD23_CSP23_PFA23_lookup_Dec2023.csv").open(newline="", encoding="utf-8-sig") as handle:
-        ons = {(row["PFA23CD"], row["PFA23NM"]) for row in csv.DictReader(handle)}
-    with (REPO_ROOT / "dbt_project" / "seeds" / "ref_police_force_areas.csv").open(newline="", encoding="utf-8") as handle:
-        seed = {(row["area_code"], row["area_name"]) for row in csv.DictReader(handle)}
-    assert len(ons) == 43 and seed == ons
+def test_ons_lookup_matches_the_hand_count(public_raw: duckdb.DuckDBPyConnection) -> None:
+    """The real December 2023 lookup, counted outside the adapter (the csv module, and by eye for Wiltshire): 332 rows,
+    318 districts, 314 partnerships, 43 force areas; 12 partnerships cover 2-3 districts (Dartford and Gravesham) and
+    7 districts are in 2-4 partnerships (Buckinghamshire in 4); quoted names keep their commas."""
+    assert public_raw.sql(
+        "select count(*), count(distinct lad_code), count(distinct csp_code), count(distinct pfa_code), min(_line_number), "
+        "max(_line_number), count(distinct _source_file) from raw.public_ons_geography where vintage = 23"
+    ).fetchall() == [(332, 318, 314, 43, 2, 333, 1)]
+    assert public_raw.sql(
+        "select list(lad_name order by lad_name) from raw.public_ons_geography where vintage = 23 and pfa_code = 'E23000038'"
+    ).fetchall() == [(["Swindon", "Wiltshire"],)]
+    assert public_raw.sql(
+        """select (select count(*) from (select csp_code from raw.public_ons_geography where vintage = 23 group by 1 having count(*) > 1)),
+                  (select count(*) from (select lad_code from raw.public_ons_geography where vintage = 23 group by 1 having count(*) > 1)),
+                  (select list(lad_name order by lad_name) from raw.public_ons_geography where vintage = 23 and csp_code = 'E22000352'),
+                  (select count(*) from raw.public_ons_geography where vintage = 23 and lad_name = 'Buckinghamshire'),
+                  (select any_value(pfa_name) from raw.public_ons_geography where pfa_code = 'E23000034')"""
+    ).fetchall() == [(12, 7, ["Dartford", "Gravesham"], 4, "London, City of")]
+
+
+def test_the_simulator_ships_the_real_ons_lookup_byte_for_byte() -> None:
+    assert ONS_LOOKUP.read_bytes() == ONS.read_bytes()
+
+
+def test_a_second_ons_vintage_with_renamed_headers_loads_beside_the_first(public_raw: duckdb.DuckDBPyConnection) -> None:
+    assert public_raw.sql(
+        "select vintage, parse_filename(_source_file), count(*), any_value(pfa_code) filter (lad_code = 'E06000030') "
+        "from raw.public_ons_geography group by all order by 1"
+    ).fetchall() == [(23, ONS.name, 332, "E23000038"), (24, ONS_2024, 332, "E23000029")]
+
+
+def test_an_ons_file_with_an_unknown_header_is_refused_naming_the_file_and_column(tmp_path: Path) -> None:
+    """ONS renaming a column (LTLA for LAD) or mixing two vintages' headers: the file is refused with one message."""
+    spec, text = SPECS["public_ons_geography"], ONS.read_text(encoding="utf-8-sig")
+    folder = tmp_path / "public" / "ons_geography"
+    folder.mkdir(parents=True)
+    connection = duckdb.connect(str(tmp_path / "build.duckdb"))
+    (folder / "LTLA23_lookup.csv").write_text(text.replace("LAD23CD", "LTLA23CD", 1), encoding="utf-8")
+    (folder / "mixed_lookup.csv").write_text(text.replace("PFA23CD", "PFA24CD", 1), encoding="utf-8")
+    renamed, mixed = (load_file(connection, spec, path, b"k" * 32) for path in spec.landing_files(tmp_path))
+    assert renamed.outcome == "rejected" and renamed.message.startswith(str(folder / "LTLA23_lookup.csv"))
+    assert renamed.message.endswith(r"missing headers matching LAD(?P<vintage>\d{2})CD (lad_code)")
+    assert mixed.outcome == "rejected" and mixed.message.startswith(str(folder / "mixed_lookup.csv"))
+    assert "the headers disagree on their vintage" in mixed.message and "PFA24CD (24)" in mixed.message and "PFA23NM (23)" in mixed.message
+    assert connection.sql("select count(*) from raw.public_ons_geography").fetchall() == [(0,)]
 
 
 @pytest.fixture(scope="module")
@@ -232,8 +286,51 @@ def public_marts(public_raw: duckdb.DuckDBPyConnection, tmp_path_factory: pytest
         env={**os.environ, "CJS_BUILD_DB": str(build_db), "DBT_INDIRECT_SELECTION": "buildable"}, capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "copoc_national_equals_sum_of_areas" in result.stdout and "copoc_percentages_agree_with_counts" in result.stdout
+    for test in ("copoc_national_equals_sum_of_areas", "copoc_percentages_agree_with_counts", *SEED_CHECKS):
+        assert test in result.stdout
     return build_db
+
+
+SEED_CHECKS = ("ons_lookup_matches_force_seed", "public_force_names_resolve")  # dbt_project/tests/public/
+
+
+def test_staging_takes_the_newest_ons_vintage_whole(public_marts: Path) -> None:
+    """The 2024 vintage (Swindon moved to Thames Valley) is the lookup in force; the force seed still agrees with it
+    (the build's seed checks passed)."""
+    with duckdb.connect(str(public_marts), read_only=True) as connection:
+        assert connection.execute(
+            "select vintage_year, count(*), count(distinct pfa_code) from public.ons_force_area_lookup group by 1"
+        ).fetchall() == [(2024, 332, 43)]
+        assert connection.execute(
+            "select lad_name, pfa_code, pfa_name from public.ons_force_area_lookup where lad_name in ('Swindon', 'Wiltshire') order by 1"
+        ).fetchall() == [("Swindon", "E23000029", "Thames Valley"), ("Wiltshire", "E23000038", "Wiltshire")]
+        assert connection.execute(
+            "select lad_name, csp_name, lads_in_csp, csps_in_lad from public.ons_force_area_lookup "
+            "where lad_name in ('Dartford', 'Buckinghamshire') order by all"
+        ).fetchall() == [("Buckinghamshire", name, 1, 4) for name in ("Aylesbury Vale", "Chiltern", "South Bucks", "Wycombe")] + [
+            ("Dartford", "Dartford and Gravesham", 2, 1)]
+
+
+def test_the_seed_checks_name_every_disagreement(public_marts: Path, tmp_path: Path) -> None:
+    """The two dbt checks, as dbt compiled them, on a copy whose newest lookup disagrees with the seed: Wiltshire
+    renamed, the City of London missing, Swindon in an area no seed or alias knows; and with no lookup at all."""
+    copy = tmp_path / public_marts.name  # the same file name: the staging views name their database
+    shutil.copyfile(public_marts, copy)
+    compiled = {test: (public_marts.parent / "target" / "compiled" / "cjs_scorecard" / "tests" / "public" / f"{test}.sql").read_text()
+                for test in SEED_CHECKS}
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute("update raw.public_ons_geography set pfa_name = 'Wiltshire and Swindon' where vintage = 24 and pfa_code = 'E23000038'")
+        connection.execute("delete from raw.public_ons_geography where vintage = 24 and pfa_code = 'E23000034'")
+        connection.execute("update raw.public_ons_geography set pfa_code = 'E23000099', pfa_name = 'Atlantis' where vintage = 24 and lad_name = 'Swindon'")
+        assert connection.sql(compiled["ons_lookup_matches_force_seed"] + " order by 1").fetchall() == [
+            ("E23000034", None, "London, City of", "in the seed, not in the ONS lookup"),
+            ("E23000038", "Wiltshire and Swindon", "Wiltshire", "named differently"),
+            ("E23000099", "Atlantis", None, "in the ONS lookup, not in the seed"),
+        ]
+        assert sorted(connection.sql(compiled["public_force_names_resolve"]).fetchall()) == [
+            ("ONS lookup", "Atlantis"), ("ONS lookup", "Wiltshire and Swindon")]
+        connection.execute("delete from raw.public_ons_geography")
+        assert connection.sql(compiled["ons_lookup_matches_force_seed"]).fetchall() == []
 
 
 # Dorset, January 2024, counted with awk over the real file's Crime type column (independent of csv and the adapter).

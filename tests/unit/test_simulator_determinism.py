@@ -27,7 +27,7 @@ def test_same_seed_same_bytes_and_different_seed_differs(tmp_path: Path) -> None
     assert any(p.endswith(".xlsx") for p in da) and any(p.endswith(".parquet") for p in da)
     public = [p for p in da if p.startswith("public/")]  # the public releases' lookalikes are deterministic too
     assert {p.split("/")[1] for p in public} == {"police_uk", "cps_copoc", "moj_court_timeliness",
-                                                  "moj_trial_effectiveness"}
+                                                  "moj_trial_effectiveness", "ons_geography"}
     assert "_truth/public_figures.parquet" in da
     assert set(da) == set(dc)
     differing = [p for p in da if da[p] != dc[p]]

@@ -10,6 +10,7 @@ import fastexcel
 import polars as pl
 import pytest
 import xlsxwriter
+from pydantic import ValidationError
 
 from pipelines.lib.extract_reader import read_extract
 from pipelines.lib.extract_schema import build_schema
@@ -27,7 +28,8 @@ EXTRACTS = [
 NOT_SIMULATED = ["manual_measure_values"]
 # Public statistics files: read by tests/integration/test_public_adapters.py; the simulator's lookalikes are checked
 # by tests/unit/test_simulator_public.py.
-NOT_SIMULATED += ["public_police_uk_street", "public_police_uk_outcomes", "public_cps_copoc", "public_moj_court_timeliness", "public_moj_trial_effectiveness"]
+NOT_SIMULATED += ["public_police_uk_street", "public_police_uk_outcomes", "public_cps_copoc", "public_moj_court_timeliness", "public_moj_trial_effectiveness",
+                  "public_ons_geography"]
 # The fixture simulates 13 reporting months: monthly extracts have a file for each; the proven reoffending cohort file
 # arrives only when a cohort's 19-month lag has elapsed (quarterly: the first within 13 months of the run's start).
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01"]
@@ -136,6 +138,24 @@ def test_every_spec_loads_with_its_code_lists() -> None:
             if column.allowed_from:
                 assert seed_values(column.allowed_from), f"{name}.{column.name}: empty code list"
         build_schema(spec)
+
+
+# A header_pattern (a header renamed every vintage) is checked when the spec loads: each mistake, named.
+BAD_HEADER_PATTERNS = [
+    ({"header": "LAD23CD", "header_pattern": "LAD(?P<vintage>\\d{2}CD"}, "not a valid regex"),
+    ({"header": "LAD23CD", "header_pattern": "LAD(?P<vintage>\\d{4})CD"}, "header 'LAD23CD' does not match its header_pattern"),
+    ({"header": "LAD23CD", "header_pattern": "LAD(?P<year>\\d{2})CD"}, "header_pattern group(s) ['year'] name no column's header"),
+]
+
+
+@pytest.mark.parametrize(("lad_code", "problem"), BAD_HEADER_PATTERNS, ids=["regex", "example", "group"])
+def test_a_bad_header_pattern_is_named_when_the_spec_loads(lad_code: dict, problem: str) -> None:
+    spec = SPECS["public_ons_geography"].model_dump(mode="json", exclude_defaults=True)
+    spec["columns"] = [c | lad_code if c["name"] == "lad_code" else c for c in spec["columns"]]
+    with pytest.raises(ValidationError, match=re.escape(problem)):
+        SourceSpec.model_validate(spec)
+    # every other spec matches its headers exactly, as before header patterns existed
+    assert [name for name, other in SPECS.items() if other.header_groups or other.required_header_patterns] == ["public_ons_geography"]
 
 
 def test_every_simulated_extract_has_a_spec(landing: Path) -> None:

@@ -29,7 +29,7 @@ from pipelines.lib.simulator.model import simulate_area
 from pipelines.lib.simulator.resends import resend_table
 from pipelines.lib.simulator.truth import events, measure_values, reconciliation
 
-SIMULATOR_VERSION = "0.3.0"
+SIMULATOR_VERSION = "0.3.1"  # 0.3.1: the ONS geography lookup in public/ons_geography
 EVENT_WINDOW_MONTHS = 6  # the event log is built and written a few months at a time (bounded memory)
 
 

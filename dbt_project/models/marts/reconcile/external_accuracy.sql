@@ -123,7 +123,7 @@ cps_outcomes as (
 
 ),
 
--- MoJ timeliness: LCJB areas named `<force> LCJB` (CPS spellings; London LCJB = Metropolitan and City)
+-- MoJ timeliness: LCJB areas named `<force> LCJB` (CPS spellings; London, the MoJ's, = Metropolitan and City)
 published_timeliness as (
 
     select * from {{ ref('moj_timeliness_by_area_quarter') }} where geography_level = 'lcjb_area'
@@ -135,10 +135,7 @@ lcjb_area_codes as (
     select distinct published_timeliness.geography_name as area_name, aliases.area_code
     from published_timeliness
     inner join {{ ref('ref_force_name_aliases') }} as aliases
-        on aliases.force_name = case regexp_replace(published_timeliness.geography_name, ' LCJB$', '')
-            when 'London' then 'Metropolitan and City'
-            else regexp_replace(published_timeliness.geography_name, ' LCJB$', '')
-        end
+        on aliases.force_name = regexp_replace(published_timeliness.geography_name, ' LCJB$', '')
 
 ),
 

@@ -1,6 +1,7 @@
 """The public releases' lookalikes of one run: police.uk files per area as each area is simulated, the national
 releases (CPS COPOC, MoJ timeliness and trial effectiveness) once every area is done, and
-`_truth/public_figures.parquet` (every figure written, its source, and the planted disagreement if any)."""
+`_truth/public_figures.parquet` (every figure written, its source, and the planted disagreement if any); and the real
+ONS geography lookup, copied (`ons_geography.py`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.lib.simulator.extracts.common import UrnErrors
+from pipelines.lib.simulator.extracts.ons_geography import write_ons_lookup
 from pipelines.lib.simulator.extracts.police_uk import write_police_uk
 from pipelines.lib.simulator.extracts.public_stats import PublicDisagreement, area_figures, write_public_stats
 from pipelines.lib.simulator.model import AreaWorld
@@ -33,4 +35,4 @@ class PublicReleases:
         rows, figures = write_public_stats(out, self.collected, first, last, seed, scale, disagreement, log)
         pl.concat([*self.police_uk, figures], how="vertical").write_parquet(
             out / "_truth" / "public_figures.parquet", compression="zstd")
-        return rows
+        return rows | write_ons_lookup(out, log)
