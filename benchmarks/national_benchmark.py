@@ -45,7 +45,7 @@ CORE_MEASURES = [  # the measures of floor.sql and pandas_baseline.py: police, C
     "total_victims", "da_crimes", "outcome_15_16_pct", "precharge_timeliness_cps_days", "overall_conviction_rate",
     "unsuccessful_outcomes", "mc_receipts", "mc_disposals", "mc_receipts_per_finalisation", "mc_outstanding",
 ]
-PROGRESS_LINE = re.compile(r"^\[\d+/\d+\] (?P<asset>\S+)(?: (?P<month>\d{4}-\d{2}))? ok \((?P<seconds>[\d.]+) s\)$")
+PROGRESS_LINE = re.compile(r"^\[\d+/\d+\] (?P<asset>\S+)(?: (?P<month>\d{4}-\d{2}))? ok(?: \((?P<seconds>[\d.]+) s\))?$")
 RUN_DONE_LINE = re.compile(r"^refresh done: \d+/\d+ assets in (?P<seconds>\d+) s$")
 ECHOED = ("[", "refresh ", "FAILED", "  !")
 TOLERANCE = 1e-9  # relative, for rates and means (the sums are added up in different orders)
@@ -114,7 +114,7 @@ def profile(log: Path, measured: Measured, started: float) -> dict:
         if done := RUN_DONE_LINE.match(line):
             run_seconds = float(done["seconds"])
         match = PROGRESS_LINE.match(line)
-        if not match:
+        if not match or match["seconds"] is None:  # a step's later months: its time is on its first
             continue
         group, _, name = match["asset"].partition("/")
         by_group[group] = by_group.get(group, 0.0) + float(match["seconds"])

@@ -17,6 +17,14 @@ from pipelines.defs.run_failures import root_error
 
 # Where Dagster's log manager puts a record's run, step and event (the attribute its own console logger formats from).
 DAGSTER_META = "dagster_meta"
+# An asset's log message that is a progress line too: an ingest asset loading many months reports each file as it goes
+# (its months' materialisations only come when the whole step ends).
+PROGRESS_PREFIX = "progress: "
+
+
+def progress_message(line: str) -> str:
+    """A log message the terminal shows as a progress line (and the UI as an ordinary log line)."""
+    return f"{PROGRESS_PREFIX}{line}"
 
 
 def expected_materialisations(assets: list[dg.AssetsDefinition], months: int) -> int:
@@ -49,8 +57,11 @@ class ProgressHandler(logging.Handler):
             return
         event, step = meta["dagster_event"], meta["step_key"] or ""
         if event is None:
+            message = meta["orig_message"]
             if record.levelno >= logging.WARNING:  # a user warning or error, e.g. a refused file
-                self._write(f"  ! {step}: {meta['orig_message'].splitlines()[0]}")
+                self._write(f"  ! {step}: {message.splitlines()[0]}")
+            elif message.startswith(PROGRESS_PREFIX):
+                self._write(f"    {message.removeprefix(PROGRESS_PREFIX)}")
             return
         run = RUNS.setdefault(meta["run_id"] or "", RunProgress())
         now = time.monotonic()
@@ -61,7 +72,9 @@ class ProgressHandler(logging.Handler):
             month = f" {event.partition[:7]}" if event.partition else ""
             took = now - run.last_event.get(step, now)
             run.last_event[step] = now
-            self._write(f"[{run.done}/{self.total}] {event.asset_key.to_user_string()}{month} ok ({took:.1f} s)")
+            # the months of one step end together: the step's time goes on the first, the files' lines said the rest
+            timing = f" ({took:.1f} s)" if took >= 0.05 else ""
+            self._write(f"[{run.done}/{self.total}] {event.asset_key.to_user_string()}{month} ok{timing}")
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and not event.event_specific_data.passed:
             check = event.event_specific_data
             self._write(f"  ! check {check.check_name} on {check.asset_key.to_user_string()} failed ({check.severity.value})")

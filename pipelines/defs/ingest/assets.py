@@ -1,14 +1,21 @@
 """Ingest assets: one per extract spec and reporting month, loading landing-zone files into the raw layer."""
 
+import time
+import warnings
+
 import dagster as dg
 
 from pipelines.defs.partitions import monthly_partitions, reporting_month
+from pipelines.defs.progress import progress_message
 from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.pseudonymise import pseudonym_key
 from pipelines.lib.raw_loader import LoadOutcome, ensure_tables, load_file
 from pipelines.lib.source_spec import SourceSpec, load_specs
 
 PREVIEW_ROWS = 20
+# A backfill loads its months in one run (BackfillPolicy.single_run): beta in Dagster 1.13, chosen knowingly, so its
+# warning (one per ingest asset, at every start of the CLI or the UI) is not repeated to the user.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 # The ingestion checks each ingest asset shows in the UI: warnings, since a bad row is set aside with its reason and a
 # refused file leaves the delivery in force, and the run goes on.
 INGEST_CHECKS = {
@@ -26,6 +33,14 @@ def _outcomes_markdown(outcomes: list[LoadOutcome]) -> str:
         for o in outcomes
     ]
     return "\n".join(lines)
+
+
+def _file_line(spec: SourceSpec, outcome: LoadOutcome, seconds: float) -> str:
+    """One file's load as a progress line, e.g. `raw/police_crimes 2024-01: police_crimes_2024-01.csv loaded, 4,739
+    rows, 0 rejected (1.2 s)`."""
+    month = f" {outcome.reporting_month}" if outcome.reporting_month else ""
+    rows = f", {outcome.rows_accepted:,} rows, {outcome.rows_rejected:,} rejected" if outcome.rows_read else ""
+    return f"raw/{spec.extract}{month}: {outcome.path.name} {outcome.outcome}{rows} ({seconds:.1f} s)"
 
 
 def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
@@ -52,7 +67,11 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         key = pseudonym_key()
         with warehouse.build_connection() as connection:
             ensure_tables(connection, spec)  # an extract with no files yet is an empty table, so dbt still builds
-            outcomes = [load_file(connection, spec, path, key) for path in files]
+            outcomes = []
+            for path in files:
+                started = time.monotonic()
+                outcomes.append(outcome := load_file(connection, spec, path, key))
+                context.log.info(progress_message(_file_line(spec, outcome, time.monotonic() - started)))
             preview = connection.sql(
                 """select reporting_month, source_file, line_number, "column", "check", value from audit.quarantine
                    where extract = ? and loaded_at = (select max(loaded_at) from audit.quarantine where extract = ?)
