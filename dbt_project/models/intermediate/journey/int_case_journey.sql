@@ -200,19 +200,30 @@ cps_links as (
 
 ),
 
-defendant_case_cps as (
+-- the CPS links of the case's MC case and of its CC case: two equi-joins (one join on either key would compare every
+-- case with every link)
+defendant_case_cps_links as (
 
-    select
-        defendant_cases.defendant_case_key,
-        cps_links.cps_defendant_key,
-        cps_links.cps_link_method,
-        cps_links.cps_link_probability
+    select defendant_cases.defendant_case_key, cps_links.*
     from defendant_cases
     inner join cps_links
-        on cps_links.hmcts_case_key in (defendant_cases.mc_case_number, defendant_cases.cc_case_key)
+        on cps_links.hmcts_case_key = defendant_cases.mc_case_number
+
+    union all
+
+    select defendant_cases.defendant_case_key, cps_links.*
+    from defendant_cases
+    inner join cps_links
+        on cps_links.hmcts_case_key = defendant_cases.cc_case_key
+
+),
+
+defendant_case_cps as (
+
+    select defendant_case_key, cps_defendant_key, cps_link_method, cps_link_probability
+    from defendant_case_cps_links
     qualify row_number() over (
-        partition by defendant_cases.defendant_case_key
-        order by cps_links.cps_link_probability desc, cps_links.cps_defendant_key
+        partition by defendant_case_key order by cps_link_probability desc, cps_defendant_key
     ) = 1
 
 ),
@@ -358,24 +369,40 @@ police_by_case as (
 
 ),
 
+-- the case's hearings: in the magistrates' court by MC case number, at the Crown Court by court and CC case number
+-- (two equi-joins, as above)
+case_hearings as (
+
+    select defendant_cases.defendant_case_key, hearings.*
+    from defendant_cases
+    inner join {{ ref('stg_hmcts__hearings') }} as hearings
+        on hearings.case_number = defendant_cases.mc_case_number
+    where hearings.court_type = 'MC'
+
+    union all
+
+    select defendant_cases.defendant_case_key, hearings.*
+    from defendant_cases
+    inner join {{ ref('stg_hmcts__hearings') }} as hearings
+        on hearings.court_code = defendant_cases.cc_court_code
+        and hearings.case_number = defendant_cases.cc_case_number
+    where hearings.court_type = 'CC'
+
+),
+
 trial_listings as (
 
     select
-        defendant_cases.defendant_case_key,
-        count(*) filter (where hearings.hearing_type = 'trial') as trial_listings,
-        count(*) filter (where hearings.trial_effectiveness = 'ineffective') as ineffective_trial_listings,
-        count(*) filter (where hearings.trial_effectiveness = 'cracked') as cracked_trial_listings,
-        min(hearings.hearing_date) filter (where hearings.trial_effectiveness = 'effective') as effective_trial_date,
-        arg_min(hearings.court_type, hearings.hearing_date)
-            filter (where hearings.trial_effectiveness = 'effective') as effective_trial_court_type,
-        min(hearings.hearing_date) filter (where hearings.hearing_type = 'trial') as first_trial_listing_date,
+        defendant_case_key,
+        count(*) filter (where hearing_type = 'trial') as trial_listings,
+        count(*) filter (where trial_effectiveness = 'ineffective') as ineffective_trial_listings,
+        count(*) filter (where trial_effectiveness = 'cracked') as cracked_trial_listings,
+        min(hearing_date) filter (where trial_effectiveness = 'effective') as effective_trial_date,
+        arg_min(court_type, hearing_date) filter (where trial_effectiveness = 'effective') as effective_trial_court_type,
+        min(hearing_date) filter (where hearing_type = 'trial') as first_trial_listing_date,
         count(*) as hearings_in_data
-    from defendant_cases
-    inner join {{ ref('stg_hmcts__hearings') }} as hearings
-        on (hearings.court_type = 'MC' and hearings.case_number = defendant_cases.mc_case_number)
-        or (hearings.court_type = 'CC' and hearings.court_code = defendant_cases.cc_court_code
-            and hearings.case_number = defendant_cases.cc_case_number)
-    group by defendant_cases.defendant_case_key
+    from case_hearings
+    group by defendant_case_key
 
 ),
 
