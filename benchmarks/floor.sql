@@ -7,13 +7,21 @@
 -- It leaves table floor_measures: measure_id, area_code, period_start (the month), numerator, denominator, value:
 -- one row per measure, police force area and month of an extract file with at least one row. The definitions follow
 -- scorecard_definitions/measures/<agency>/<measure>.yaml; an area is the force as its publisher names it, else the
--- force number its crime reference or URN starts with (the CPS's joint "Metropolitan and City").
+-- force number its crime reference starts with; the CPS's joint "Metropolitan and City" is the force its URN starts
+-- with when that is one of the two, else the first of them. Rows are counted as the extract's primary key allows (as
+-- the data dictionary says, not as the pipeline is built): a key repeated within a file is not trusted (no copy
+-- counts), and a key delivered in an earlier month's file is a re-send (the later copy does not count).
 -- XLSX extracts (HMCTS hearings and Crown Court cases) are left out: read_csv cannot read them.
 
 create or replace temp table force_names as
 select force_name, area_code
 from read_csv(getvariable('seeds') || '/ref_force_name_aliases.csv', all_varchar = true)
 where covers_several_areas = 'N';
+
+-- every publisher's spelling, joint names included, and the area a joint name means when its URN does not say
+create or replace temp table force_name_areas as
+select force_name, area_code, min(area_code) over (partition by force_name) as default_area_code
+from read_csv(getvariable('seeds') || '/ref_force_name_aliases.csv', all_varchar = true);
 
 create or replace temp table force_numbers as
 select force_number, area_code
@@ -47,35 +55,73 @@ left join force_numbers on crime_rows.force_number = force_numbers.force_number;
 create or replace temp table cps_precharge as
 with response_rows as (
     select
+        filename,
         trim("POLICE_FORCE") as force_name,
         "POLICE_CRIME_REF" as crime_reference,
+        "SUSPECT_DOB" as suspect_dob,
         "DATE_SUBMITTED"::date as submitted_date,
         "DATE_FIRST_RECEIVED"::date as first_received_date,
         "DATE_OF_RESPONSE"::date as response_date,
         "RESPONSE_TYPE" as response_type
     from read_csv(
-        getvariable('landing') || '/cps/precharge_decisions/cps_precharge_decisions_*.csv', all_varchar = true
+        getvariable('landing') || '/cps/precharge_decisions/cps_precharge_decisions_*.csv', all_varchar = true,
+        filename = true
     )
+),
+
+-- the key: crime reference, suspect's date of birth, response type and date
+unique_in_file as (
+    select * from response_rows
+    qualify count(*) over (partition by filename, crime_reference, suspect_dob, response_type, response_date) = 1
+),
+
+first_delivered as (
+    select * exclude (filename, suspect_dob) from unique_in_file
+    qualify filename = min(filename) over (partition by crime_reference, suspect_dob, response_type, response_date)
 )
-select coalesce(force_names.area_code, force_numbers.area_code) as area_code, response_rows.*
-from response_rows
-left join force_names on response_rows.force_name = force_names.force_name
-left join force_numbers on substr(response_rows.crime_reference, 1, 2) = force_numbers.force_number;
+
+select coalesce(force_names.area_code, force_numbers.area_code) as area_code, first_delivered.*
+from first_delivered
+left join force_names on first_delivered.force_name = force_names.force_name
+left join force_numbers on substr(first_delivered.crime_reference, 1, 2) = force_numbers.force_number;
 
 create or replace temp table cps_finalisations as
 with finalisation_rows as (
     select
+        filename,
         trim("POLICE_FORCE") as force_name,
+        "URN" as urn,
+        "DEFENDANT_ID" as defendant_id,
         upper(regexp_replace("URN", '[^A-Za-z0-9]', '', 'g')) as urn_key,
         "FINALISATION_DATE"::date as finalisation_date,
         "OUTCOME_CATEGORY" = 'Conviction' as is_conviction,
         "OUTCOME_CATEGORY" <> 'Conviction' as is_unsuccessful
-    from read_csv(getvariable('landing') || '/cps/finalisations/cps_finalisations_*.csv', all_varchar = true)
+    from read_csv(
+        getvariable('landing') || '/cps/finalisations/cps_finalisations_*.csv', all_varchar = true, filename = true
+    )
+),
+
+-- a defendant-case (URN and defendant ID) is finalised once
+unique_in_file as (
+    select * from finalisation_rows
+    qualify count(*) over (partition by filename, urn, defendant_id) = 1
+),
+
+first_delivered as (
+    select * from unique_in_file
+    qualify filename = min(filename) over (partition by urn, defendant_id)
+),
+
+named_areas as (
+    select distinct force_name, default_area_code from force_name_areas
 )
-select coalesce(force_names.area_code, force_numbers.area_code) as area_code, finalisation_rows.*
-from finalisation_rows
-left join force_names on finalisation_rows.force_name = force_names.force_name
-left join force_numbers on substr(finalisation_rows.urn_key, 1, 2) = force_numbers.force_number;
+
+select coalesce(urn_areas.area_code, named_areas.default_area_code) as area_code, first_delivered.*
+from first_delivered
+inner join named_areas on first_delivered.force_name = named_areas.force_name
+left join force_numbers on substr(first_delivered.urn_key, 1, 2) = force_numbers.force_number
+left join force_name_areas as urn_areas
+    on first_delivered.force_name = urn_areas.force_name and force_numbers.area_code = urn_areas.area_code;
 
 -- hmcts: magistrates' court receipts and disposals, and the month-end outstanding caseload, placed by court centre
 create or replace temp table mc_flows as

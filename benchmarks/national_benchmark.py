@@ -191,7 +191,8 @@ def cross_check(build_db: Path, baselines: dict[str, Path]) -> dict:
                 where (baseline.measure_id is null and coalesce(pipeline.value, 0) <> 0)
                     or (pipeline.measure_id is null and baseline.value is not null)
                     or abs(pipeline.value - baseline.value) > {TOLERANCE} * greatest(1, abs(pipeline.value))
-                    or (pipeline.value is null) <> (baseline.value is null)
+                    or (pipeline.measure_id is not null and baseline.measure_id is not null
+                        and (pipeline.value is null) <> (baseline.value is null))
                 order by all""").fetchall()
             compared = connection.execute("select count(*) from pipeline").fetchone()[0]
             results[name] = {"figures_compared": compared, "mismatches": len(mismatches),

@@ -1,6 +1,8 @@
 """The pandas baseline of the national benchmark: the core measures of benchmarks/floor.sql as an analyst would write
 them in pandas, reading the landing zone's CSV files one month at a time in chunks (never a whole national extract
-in one data frame), each chunk reduced at once to counts and sums per area and month, added up at the end.
+in one data frame), each chunk reduced at once to counts and sums per area and month, added up at the end. The CPS
+files are read a month whole (tens of thousands of rows), since a primary key repeated anywhere in a file counts in
+no copy; the keys of earlier months are kept to tell a re-sent row.
 
     uv run python benchmarks/pandas_baseline.py --landing DIR --out measures.parquet
 
@@ -31,6 +33,7 @@ class Places:
     def __init__(self, seeds: Path) -> None:
         aliases = pd.read_csv(seeds / "ref_force_name_aliases.csv", dtype=str)
         self.by_name = aliases[aliases.covers_several_areas == "N"].set_index("force_name").area_code
+        self.areas_by_name = aliases.groupby("force_name").area_code.agg(sorted)
         self.by_number = pd.read_csv(seeds / "ref_police_force_areas.csv", dtype=str).set_index("force_number").area_code
         courts = pd.read_csv(seeds / "ref_court_centres.csv", dtype=str)
         self.mc_courts = courts[courts.court_type == "MC"].set_index("court_code").area_code
@@ -38,6 +41,33 @@ class Places:
     def area(self, force_name: pd.Series, force_number: pd.Series) -> pd.Series:
         """The force as its publisher names it, else the force number a crime reference or URN starts with."""
         return force_name.str.strip().map(self.by_name).fillna(force_number.map(self.by_number))
+
+    def named_area(self, force_name: pd.Series, force_number: pd.Series) -> pd.Series:
+        """The area the publisher names; for a joint name ("Metropolitan and City") the one the force number is, else
+        the first of its areas."""
+        named = force_name.str.strip().map(self.areas_by_name)
+        by_number = force_number.map(self.by_number)
+        return pd.Series([
+            None if not isinstance(areas, list) else number if number in areas else areas[0]
+            for areas, number in zip(named, by_number)
+        ], index=force_name.index, dtype=object)
+
+
+class Deliveries:
+    """A row counts as its extract's primary key allows: a key repeated within one file counts in no copy, and a key
+    an earlier month's file delivered is a re-send (files are read in month order)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, set[tuple]] = {}
+
+    def first(self, extract: str, rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+        """The rows of one whole monthly file that count."""
+        seen = self.seen.setdefault(extract, set())
+        unique = rows[~rows.duplicated(key, keep=False)]
+        keys = list(unique[key].itertuples(index=False, name=None))
+        fresh = unique[[k not in seen for k in keys]]
+        seen.update(keys)
+        return fresh
 
 
 def chunks(path: Path, columns: list[str]) -> Iterator[pd.DataFrame]:
@@ -62,7 +92,7 @@ def amounts(measure_id: str, rows: pd.DataFrame, date: pd.Series, numerator: pd.
     return summed.assign(measure_id=measure_id)[AMOUNT_COLUMNS]
 
 
-def police_crimes(path: Path, places: Places) -> Iterator[pd.DataFrame]:
+def police_crimes(path: Path, places: Places, _: Deliveries) -> Iterator[pd.DataFrame]:
     reporting_month = re.search(r"(\d{4}-\d{2})\.csv$", path.name).group(1)
     columns = ["Force", "Crime Reference", "Recorded Date", "DA Flag", "Victim Sex", "Outcome Code", "Outcome Date",
                "Record Status"]
@@ -78,32 +108,32 @@ def police_crimes(path: Path, places: Places) -> Iterator[pd.DataFrame]:
         yield amounts("outcome_15_16_pct", chunk[outcomes], outcome_date[outcomes], evidential, evidential * 0 + 1)
 
 
-def cps_precharge(path: Path, places: Places) -> Iterator[pd.DataFrame]:
+def cps_precharge(path: Path, places: Places, deliveries: Deliveries) -> Iterator[pd.DataFrame]:
     """Mean days from submission to the CPS's response, over responses (one row per suspect in the file)."""
-    columns = ["POLICE_FORCE", "POLICE_CRIME_REF", "DATE_FIRST_RECEIVED", "DATE_SUBMITTED", "DATE_OF_RESPONSE",
-               "RESPONSE_TYPE"]
-    responses = []  # one row per response (a response covers its suspects): a month's file holds few enough
-    for chunk in chunks(path, columns):
-        chunk["area_code"] = places.area(chunk["POLICE_FORCE"], chunk["POLICE_CRIME_REF"].str[:2])
-        responses.append(chunk.drop_duplicates())
-    distinct = pd.concat(responses).drop_duplicates()
+    key = ["POLICE_CRIME_REF", "SUSPECT_DOB", "RESPONSE_TYPE", "DATE_OF_RESPONSE"]
+    columns = ["POLICE_FORCE", "DATE_FIRST_RECEIVED", "DATE_SUBMITTED", *key]
+    rows = deliveries.first("cps_precharge_decisions", pd.concat(chunks(path, columns)), key)  # a month: few enough
+    rows = rows.assign(area_code=places.area(rows["POLICE_FORCE"], rows["POLICE_CRIME_REF"].str[:2]))
+    distinct = rows.drop(columns="SUSPECT_DOB").drop_duplicates()  # a response covers its suspects
     response_date = pd.to_datetime(distinct["DATE_OF_RESPONSE"])
     days = (response_date - pd.to_datetime(distinct["DATE_SUBMITTED"])).dt.days
     yield amounts("precharge_timeliness_cps_days", distinct, response_date, days, days * 0 + 1)
 
 
-def cps_finalisations(path: Path, places: Places) -> Iterator[pd.DataFrame]:
-    for chunk in chunks(path, ["POLICE_FORCE", "URN", "FINALISATION_DATE", "OUTCOME_CATEGORY"]):
-        urn_force = chunk["URN"].str.replace(r"[^A-Za-z0-9]", "", regex=True).str[:2]
-        chunk["area_code"] = places.area(chunk["POLICE_FORCE"], urn_force)
-        convicted = chunk["OUTCOME_CATEGORY"] == "Conviction"
-        finalised = pd.to_datetime(chunk["FINALISATION_DATE"])
-        yield amounts("overall_conviction_rate", chunk, finalised, convicted, convicted * 0 + 1)
-        unsuccessful = chunk["OUTCOME_CATEGORY"].notna() & ~convicted
-        yield amounts("unsuccessful_outcomes", chunk[unsuccessful], finalised[unsuccessful])
+def cps_finalisations(path: Path, places: Places, deliveries: Deliveries) -> Iterator[pd.DataFrame]:
+    """Convictions and unsuccessful outcomes, a defendant-case (URN and defendant ID) once."""
+    columns = ["POLICE_FORCE", "URN", "DEFENDANT_ID", "FINALISATION_DATE", "OUTCOME_CATEGORY"]
+    rows = deliveries.first("cps_finalisations", pd.concat(chunks(path, columns)), ["URN", "DEFENDANT_ID"])
+    urn_force = rows["URN"].str.replace(r"[^A-Za-z0-9]", "", regex=True).str[:2]
+    rows = rows.assign(area_code=places.named_area(rows["POLICE_FORCE"], urn_force))
+    convicted = rows["OUTCOME_CATEGORY"] == "Conviction"
+    finalised = pd.to_datetime(rows["FINALISATION_DATE"])
+    yield amounts("overall_conviction_rate", rows, finalised, convicted, convicted * 0 + 1)
+    unsuccessful = rows["OUTCOME_CATEGORY"].notna() & ~convicted
+    yield amounts("unsuccessful_outcomes", rows[unsuccessful], finalised[unsuccessful])
 
 
-def mc_cases(path: Path, places: Places) -> Iterator[pd.DataFrame]:
+def mc_cases(path: Path, places: Places, _: Deliveries) -> Iterator[pd.DataFrame]:
     for chunk in chunks(path, ["Record Type", "Court Code", "First Listing Date", "Disposal Date"]):
         chunk["area_code"] = chunk["Court Code"].map(places.mc_courts)
         record_type = chunk["Record Type"].str.lower()
@@ -114,7 +144,7 @@ def mc_cases(path: Path, places: Places) -> Iterator[pd.DataFrame]:
         yield amounts("mc_receipts_per_finalisation", chunk, event_date, receipt, disposal)
 
 
-def hmcts_outstanding(path: Path, places: Places) -> Iterator[pd.DataFrame]:
+def hmcts_outstanding(path: Path, places: Places, _: Deliveries) -> Iterator[pd.DataFrame]:
     for chunk in chunks(path, ["Court Type", "Court Code", "As At Date"]):
         chunk["area_code"] = chunk["Court Code"].map(places.mc_courts)
         as_at = pd.to_datetime(chunk["As At Date"])
@@ -123,7 +153,7 @@ def hmcts_outstanding(path: Path, places: Places) -> Iterator[pd.DataFrame]:
 
 
 # extract -> (folder of the landing zone, reader of one monthly file)
-EXTRACTS: dict[str, tuple[str, Callable[[Path, Places], Iterator[pd.DataFrame]]]] = {
+EXTRACTS: dict[str, tuple[str, Callable[[Path, Places, Deliveries], Iterator[pd.DataFrame]]]] = {
     "police_crimes": ("police/crimes", police_crimes),
     "cps_precharge_decisions": ("cps/precharge_decisions", cps_precharge),
     "cps_finalisations": ("cps/finalisations", cps_finalisations),
@@ -134,11 +164,11 @@ EXTRACTS: dict[str, tuple[str, Callable[[Path, Places], Iterator[pd.DataFrame]]]
 
 def core_measures(landing: Path, seeds: Path = SEEDS) -> pd.DataFrame:
     """Every core measure per area and month the measure's extract delivered, as benchmarks/floor.sql computes it."""
-    places = Places(seeds)
+    places, deliveries = Places(seeds), Deliveries()
     results = []
     for folder, reader in EXTRACTS.values():
         files = sorted((landing / folder).glob("*.csv"))
-        parts = [part for path in files for part in reader(path, places)]
+        parts = [part for path in files for part in reader(path, places, deliveries)]
         summed = pd.concat(parts).groupby(["measure_id", "area_code", "period_start"], as_index=False).sum(min_count=1)
         delivered = {pd.Timestamp(re.search(r"(\d{4}-\d{2})\.csv$", path.name).group(1) + "-01") for path in files}
         results.append(summed[summed.period_start.isin(delivered)])
