@@ -18,9 +18,9 @@ select force_name, area_code
 from read_csv(getvariable('seeds') || '/ref_force_name_aliases.csv', all_varchar = true)
 where covers_several_areas = 'N';
 
--- every publisher's spelling, joint names included, and the area a joint name means when its URN does not say
+-- every publisher's spelling, joint names included
 create or replace temp table force_name_areas as
-select force_name, area_code, min(area_code) over (partition by force_name) as default_area_code
+select force_name, area_code
 from read_csv(getvariable('seeds') || '/ref_force_name_aliases.csv', all_varchar = true);
 
 create or replace temp table force_numbers as
@@ -112,8 +112,9 @@ first_delivered as (
     qualify filename = min(filename) over (partition by urn, defendant_id)
 ),
 
+-- the area a name means when its URN does not say (for a joint name, the first of its areas)
 named_areas as (
-    select distinct force_name, default_area_code from force_name_areas
+    select force_name, min(area_code) as default_area_code from force_name_areas group by force_name
 )
 
 select coalesce(urn_areas.area_code, named_areas.default_area_code) as area_code, first_delivered.*
