@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlglot import exp
 
 from pipelines.lib.errors import ConfigurationError
+from pipelines.lib.source_spec import load_specs
 from pipelines.settings import DBT_PROJECT_DIR
 
 Identifier = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -205,6 +206,22 @@ def _valid_area(code: str) -> bool:
     return len(code) == 9 and code[:3] in ("E23", "W15") and code[3:].isdigit()
 
 
+FORCE_AREAS_SEED = DBT_PROJECT_DIR / "seeds" / "ref_police_force_areas.csv"
+
+
+@lru_cache(maxsize=1)
+def police_force_areas(seed: Path = FORCE_AREAS_SEED) -> dict[str, str]:
+    """The 43 police force areas of England and Wales (code -> name), from the seed every model resolves areas with."""
+    with seed.open(newline="", encoding="utf-8") as handle:
+        return {row["area_code"]: row["area_name"] for row in csv.DictReader(handle)}
+
+
+@lru_cache(maxsize=1)
+def known_extracts() -> frozenset[str]:
+    """The extracts the landing zone can deliver (one source spec each): what a measure's source_extracts may name."""
+    return frozenset(load_specs())
+
+
 def _describe_errors(exc: ValidationError, raw: Any) -> str:
     """Pydantic's locations turned into 'measure X, field Y' so a board analyst can find the line."""
     lines = []
@@ -249,15 +266,31 @@ def _parse_measure(path: Path, root: Path) -> Measure:
         raise ConfigurationError(f"{relative}: " + "; ".join(lines)) from exc
     if measure.id != path.stem:
         raise ConfigurationError(f"{relative}: measure '{measure.id}', field 'id': must match the file name '{path.stem}'")
+    unknown = [extract for extract in measure.source_extracts if extract not in known_extracts()]
+    if unknown:
+        raise ConfigurationError(
+            f"{relative}: measure '{measure.id}', field 'source_extracts': {', '.join(repr(e) for e in unknown)} "
+            f"not an extract of the landing zone (no source spec in pipelines/defs/ingest/specs/; known: "
+            f"{', '.join(sorted(e for e in known_extracts() if not e.startswith('public_')))})"
+        )
     return measure
 
 
 def _parse_scorecard(path: Path, root: Path) -> Scorecard:
     raw = _read(path, root)
     try:
-        return Scorecard.model_validate(raw)
+        scorecard = Scorecard.model_validate(raw)
     except ValidationError as exc:
         raise ConfigurationError(f"{path.relative_to(root)}: " + _describe_errors(exc, raw)) from exc
+    unknown = [code for code in scorecard.areas if code not in police_force_areas()]
+    if unknown:
+        raise ConfigurationError(
+            f"{path.relative_to(root)}: field 'areas': {', '.join(repr(c) for c in unknown)} not a police force area "
+            f"of England and Wales (dbt_project/seeds/ref_police_force_areas.csv lists the 43)"
+        )
+    if len(set(scorecard.areas)) != len(scorecard.areas):
+        raise ConfigurationError(f"{path.relative_to(root)}: field 'areas': an area is listed twice")
+    return scorecard
 
 
 @lru_cache(maxsize=4)
@@ -341,29 +374,63 @@ def _check_against_models(measure: Measure, parts: list[dict[str, Any]], relativ
         return f"{relative}: measure '{measure.id}', field '{field}'"
 
     for part in parts:
-        prefix = "compute" if part["part"] == "value" else f"compute.{part['part']}"
+        def field_of(name: str, part: dict[str, Any] = part) -> str:
+            return _field_of(measure, part["part"], name)
+
         model = part["model"]
         if model not in models:
-            raise ConfigurationError(f"{where(prefix + '.model')}: '{model}' is not a documented dbt model")
+            raise ConfigurationError(f"{where(field_of('model'))}: '{model}' is not a documented dbt model")
         if model not in fact_models:
             raise ConfigurationError(
-                f"{where(prefix + '.model')}: '{model}' is not in dbt_project.yml vars.measure_fact_models"
+                f"{where(field_of('model'))}: '{model}' is not in dbt_project.yml vars.measure_fact_models"
             )
         known = models[model]
         for field, column in (("date", part["date_column"]), ("column", part["column_name"])):
             if column and column not in known:
-                raise ConfigurationError(f"{where(prefix + '.' + field)}: '{column}' is not a documented column of {model}")
-        try:
-            unknown = _filter_columns(part["filter_sql"]) - known
-        except ValueError as exc:
-            raise ConfigurationError(f"{where(prefix + '.filter')}: {exc}") from exc
-        if unknown:
-            raise ConfigurationError(
-                f"{where(prefix + '.filter')}: {', '.join(sorted(unknown))} not documented columns of {model}"
-            )
+                raise ConfigurationError(f"{where(field_of(field))}: '{column}' is not a documented column of {model}")
+        for field, filter_sql in _filters_of(measure, part["part"]):
+            try:
+                unknown = _filter_columns(filter_sql) - known
+            except ValueError as exc:
+                raise ConfigurationError(f"{where(field)}: {exc}") from exc
+            if unknown:
+                raise ConfigurationError(
+                    f"{where(field)}: {', '.join(sorted(unknown))} not documented columns of {model}"
+                )
         for breakdown in measure.breakdowns:
             if breakdown not in known:
                 raise ConfigurationError(f"{where('breakdowns')}: '{breakdown}' is not a documented column of {model}")
+
+
+def _quantity_of(measure: Measure, part: str) -> tuple[Quantity | None, str]:
+    """The numerator or denominator a part comes from (with its field path), or none for the measure's own aggregate."""
+    compute = measure.compute
+    assert compute is not None
+    if part == "numerator" and compute.numerator is not None:
+        return compute.numerator, "compute.numerator"
+    if part == "denominator" and compute.denominator is not None:
+        return compute.denominator, "compute.denominator"
+    return None, "compute"
+
+
+def _field_of(measure: Measure, part: str, name: str) -> str:
+    """The field a part's model, date or column was written in: the numerator's own, else the measure's default
+    (a typo in compute.model is reported there, not in compute.numerator.model, which the analyst never wrote)."""
+    quantity, path = _quantity_of(measure, part)
+    if quantity is not None and getattr(quantity, name) is None and name in ("model", "date"):
+        return f"compute.{name}"
+    return f"{path}.{name}"
+
+
+def _filters_of(measure: Measure, part: str) -> list[tuple[str, str]]:
+    """Each filter that applies to a part, with the field it was written in."""
+    compute = measure.compute
+    assert compute is not None
+    quantity, path = _quantity_of(measure, part)
+    filters = [("compute.filter", compute.filter)]
+    if quantity is not None:
+        filters.append((f"{path}.filter", quantity.filter))
+    return [(field, text) for field, text in filters if text]
 
 
 def _computation_text(measure: Measure) -> str | None:

@@ -134,3 +134,32 @@ def test_wcjb_comparators_name_their_series_and_basis() -> None:
         "ineffective_trial_rate": "moj_ineffective_trial_rate",
     }
     assert all(wcjb["comparator_basis"].str.len_chars() > 20)
+
+
+def test_source_extract_with_no_spec_is_refused(definitions_copy: Path) -> None:
+    """A typo here used to publish every figure as 'not delivered: police_crime ...', a false reason."""
+    _edit(definitions_copy, RUI, "source_extracts: [police_live_caseload]", "source_extracts: [police_live_caseloads]")
+    message = _error(definitions_copy)
+    assert str(RUI) in message and "measure 'rui_live', field 'source_extracts'" in message
+    assert "'police_live_caseloads' not an extract of the landing zone" in message and "police_live_caseload" in message
+
+
+def test_board_area_must_be_a_known_police_force_area(definitions_copy: Path) -> None:
+    """Well formed but unknown: refused when the definitions load, not by a dbt test minutes into the refresh."""
+    _edit(definitions_copy, WCJB, "areas: [E23000038]", "areas: [E23000038, E23000099]")
+    message = _error(definitions_copy)
+    assert str(WCJB) in message and "field 'areas'" in message
+    assert "'E23000099' not a police force area of England and Wales" in message
+
+
+def test_typo_in_the_measure_model_is_reported_where_it_was_written(definitions_copy: Path) -> None:
+    """fat_rate_r12m's numerator and denominator take the measure's model: the error names compute.model."""
+    _edit(definitions_copy, FAT, "model: fct_police_outcomes", "model: fct_police_outcome")
+    message = _error(definitions_copy)
+    assert "measure 'fat_rate_r12m', field 'compute.model'" in message and "numerator" not in message
+
+
+def test_typo_in_the_measure_date_is_reported_where_it_was_written(definitions_copy: Path) -> None:
+    _edit(definitions_copy, FAT, "date: outcome_date", "date: outcome_dat")
+    message = _error(definitions_copy)
+    assert "measure 'fat_rate_r12m', field 'compute.date'" in message and "'outcome_dat'" in message
