@@ -8,6 +8,10 @@
     The parts are read when the model runs (run_query), so a measure added in YAML needs no SQL. Every model a part
     may read is in var('measure_fact_models'), declared as a dependency by the calling model.
 
+    A distinct count of a key each force issues (key_scope area: suspect IDs, crime references) counts (area, key)
+    pairs, so a board or England and Wales never merges two forces' people; a national key (a hash of name and date of
+    birth) counts once wherever it appears.
+
     With by_category, each part row also names a breakdown (a column of the fact model) and the aggregates are
     computed per category of it as well (columns breakdown and category). A part with per_1000_residents is divided
     by the unit's residents of that group (population_relation) / 1,000. -#}
@@ -42,10 +46,14 @@
         {%- set category_columns, category_inner, category_outer = '', '', '' %}
     {%- endif %}
     {%- set column = adapter.quote(part['column_name']) if part['column_name'] else none %}
+    {#- a key each force issues is a different key in each area: counted as (area, key), so two forces' P00000001
+        are two people on a board; a null key is no one (the concatenation is null) -#}
+    {%- set area_scoped = part['aggregate'] == 'count_distinct' and part['key_scope'] == 'area' %}
+    {%- set distinct_key = ("facts.area_code || '|' || cast(facts." ~ column ~ " as varchar)") if area_scoped else ('facts.' ~ column) %}
     {%- if part['aggregate'] == 'count' -%}
         {%- set amount = 'count(' ~ (('facts.' ~ column) if column else '*') ~ ')' -%}
     {%- elif part['aggregate'] == 'count_distinct' and part['min_events'] == 1 -%}
-        {%- set amount = 'count(distinct facts.' ~ column ~ ')' -%}
+        {%- set amount = 'count(distinct ' ~ distinct_key ~ ')' -%}
     {%- elif part['aggregate'] == 'count_distinct' -%}
         {%- set amount = 'count(*)' -%}
     {%- else -%}
@@ -94,8 +102,9 @@
         period_start, period_end, {{ category_outer }} cast(count(*) as double) as amount
     from (
         select units.unit_code, periods.period_type, {{ period_start }} as period_start, {{ period_end }} as period_end,
-            {{ category_inner }} facts.{{ column }}
+            {{ category_inner }} {{ distinct_key }} as distinct_key
         {{ grouped_rows }}
+        where {{ distinct_key }} is not null
         group by all
         having count(*) >= {{ part['min_events'] }}
     )

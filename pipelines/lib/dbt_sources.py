@@ -1,7 +1,8 @@
 """The dbt sources for the raw layer, derived from the extract specs (written once, in the spec).
 
-`cjs-scorecard dbt-sources` rewrites dbt_project/models/staging/_raw__sources.yml; a test fails when the committed
-file is out of date with the specs.
+`cjs-scorecard dbt-sources` rewrites dbt_project/models/staging/_raw__sources.yml and the macro
+dbt_project/macros/generated/extracts_sent_by_force.sql (which extracts each force sends on its own, and the column
+naming the force); a test fails when either committed file is out of date with the specs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pipelines.lib.source_spec import SourceSpec, load_specs
 from pipelines.settings import DBT_PROJECT_DIR
 
 RAW_SOURCES_FILE = DBT_PROJECT_DIR / "models" / "staging" / "_raw__sources.yml"
+SENDERS_MACRO_FILE = DBT_PROJECT_DIR / "macros" / "generated" / "extracts_sent_by_force.sql"
 HEADER = (
     "# Generated from pipelines/defs/ingest/specs/*.yaml by `cjs-scorecard dbt-sources`: do not edit by hand.\n"
     "# Column rules are checked at ingestion (pandera, from the same specs) and again on the staging models.\n"
@@ -79,6 +81,26 @@ def render_raw_sources(specs: dict[str, SourceSpec] | None = None) -> str:
     return HEADER + yaml.safe_dump(document, sort_keys=False, width=118, allow_unicode=True)
 
 
-def write_raw_sources(path: Path = RAW_SOURCES_FILE) -> Path:
+def render_senders_macro(specs: dict[str, SourceSpec] | None = None) -> str:
+    """A dbt macro returning {extract: column naming the force} for the extracts each police force sends on its own
+    (spec `sender_column`): dbt reads which forces a month was delivered for from those columns."""
+    senders = {
+        spec.extract: spec.sender_column
+        for spec in sorted((specs or load_specs()).values(), key=lambda s: s.extract)
+        if spec.sender_column
+    }
+    entries = "".join(f"\n        '{extract}': '{column}'," for extract, column in senders.items())
+    return (
+        "{#- Generated from pipelines/defs/ingest/specs/*.yaml (sender_column) by `cjs-scorecard dbt-sources`: do not\n"
+        "    edit by hand. The extracts each police force area sends on its own, and the column naming the force. -#}\n"
+        "{% macro extracts_sent_by_force() -%}\n"
+        f"    {{{{ return({{{entries}\n    }}) }}}}\n"
+        "{%- endmacro %}\n"
+    )
+
+
+def write_raw_sources(path: Path = RAW_SOURCES_FILE, senders_path: Path = SENDERS_MACRO_FILE) -> Path:
     path.write_text(render_raw_sources(), encoding="utf-8")
+    senders_path.parent.mkdir(parents=True, exist_ok=True)
+    senders_path.write_text(render_senders_macro(), encoding="utf-8")
     return path

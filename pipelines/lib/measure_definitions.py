@@ -294,14 +294,26 @@ def _parse_scorecard(path: Path, root: Path) -> Scorecard:
 
 
 @lru_cache(maxsize=4)
-def documented_model_columns(dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict[str, frozenset[str]]:
-    """Every dbt model's documented columns, from the models' YAML (the contract a measure may compute over)."""
-    columns: dict[str, frozenset[str]] = {}
+def documented_model_columns(dbt_project_dir: Path = DBT_PROJECT_DIR) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every dbt model's documented columns with their `meta`, from the models' YAML (the contract a measure may
+    compute over)."""
+    columns: dict[str, dict[str, dict[str, Any]]] = {}
     for path in sorted((dbt_project_dir / "models").rglob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for model in document.get("models") or []:
-            columns[model["name"]] = frozenset(c["name"] for c in model.get("columns") or [])
+            columns[model["name"]] = {c["name"]: c.get("meta") or {} for c in model.get("columns") or []}
     return columns
+
+
+KEY_SCOPES = ("area", "national")
+
+
+def key_scope(model: str, column: str) -> str | None:
+    """Where a key column's values are unique (its YAML `meta.key_scope`): `area` for an ID each police force area
+    issues on its own (suspect IDs, crime references: two forces' P00000001 are two people), `national` for one that
+    means the same person or crime in every area (a hash of name and date of birth). The engine counts distinct
+    area-scoped keys within their area, so a board or England and Wales never merges two forces' people."""
+    return documented_model_columns().get(model, {}).get(column, {}).get("key_scope")
 
 
 @lru_cache(maxsize=4)
@@ -348,6 +360,7 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
             "column_name": column,
             "min_events": max(quantity.min_events, min_events),
             "per_1000_residents": quantity.per_1000_residents or per_1000_residents,
+            "key_scope": key_scope(quantity.model or compute.model or "", column or "") if aggregate == "count_distinct" else None,
         }
 
     if compute.numerator is not None:
@@ -388,9 +401,15 @@ def _check_against_models(measure: Measure, parts: list[dict[str, Any]], relativ
         for field, column in (("date", part["date_column"]), ("column", part["column_name"])):
             if column and column not in known:
                 raise ConfigurationError(f"{where(field_of(field))}: '{column}' is not a documented column of {model}")
+        if part["aggregate"] == "count_distinct" and known[part["column_name"]].get("key_scope") not in KEY_SCOPES:
+            raise ConfigurationError(
+                f"{where(field_of('column'))}: '{part['column_name']}' of {model} does not say where its values are "
+                f"unique (meta.key_scope in the model's YAML: area, for IDs each force issues, or national), so a "
+                f"distinct count over a board could merge two forces' people"
+            )
         for field, filter_sql in _filters_of(measure, part["part"]):
             try:
-                unknown = _filter_columns(filter_sql) - known
+                unknown = _filter_columns(filter_sql) - set(known)
             except ValueError as exc:
                 raise ConfigurationError(f"{where(field)}: {exc}") from exc
             if unknown:
@@ -561,7 +580,7 @@ class Definitions:
 _PARTS_SCHEMA = {
     "measure_id": pl.String, "part": pl.String, "model": pl.String, "date_column": pl.String, "window": pl.String,
     "filter_sql": pl.String, "aggregate": pl.String, "column_name": pl.String, "min_events": pl.Int64,
-    "per_1000_residents": pl.String,
+    "per_1000_residents": pl.String, "key_scope": pl.String,
 }
 
 

@@ -144,10 +144,17 @@ class SourceSpec(BaseModel):
     # "monthly": a file is expected for every closed month (the monthly schedule waits for it);
     # "irregular": files arrive when there is something to send (a lagged cohort, manual inputs), never awaited.
     cadence: Literal["monthly", "irregular"] = "monthly"
+    # The column naming the police force area each row is for, when each force sends its own rows (police and PCC
+    # extracts): a month is then delivered for the forces whose rows it holds, so a board publishes a force's figures
+    # as that force delivers and waits for the others. Without it one body (a CPS Area, HMCTS, MoJ) sends every area's
+    # rows at once, and a delivered month is delivered for every area.
+    sender_column: str | None = None
 
     @model_validator(mode="after")
     def _keys_are_columns(self) -> "SourceSpec":
         names = [c.name for c in self.columns]
+        if self.sender_column is not None and self.sender_column not in names:
+            raise ValueError(f"sender_column names unknown column {self.sender_column}")
         if len(set(names + [k.name for k in self.person_keys])) != len(names) + len(self.person_keys):
             raise ValueError("column and person key names must be unique")
         personal = {c.name for c in self.columns if c.personal}

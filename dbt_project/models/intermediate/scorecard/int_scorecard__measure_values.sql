@@ -1,7 +1,8 @@
 {#- Every computed measure's figure for every reporting unit and period it is published for, with its numerator and
-    denominator, and whether the period's data is complete. A period missing a month of a source extract is not
-    available (null, with the reason), never a partial or zero figure; a complete period with no rows is zero (a count)
-    or not available (a rate, mean or median: nothing to divide by). -#}
+    denominator, and whether the period's data is complete. A period missing a month of a source extract for the unit
+    (for a board or England and Wales, for any of its areas: int_scorecard__area_deliveries) is not available (null,
+    with the reason naming the areas and months), never a partial or zero figure; a complete period with no rows is
+    zero (a count) or not available (a rate, mean or median: nothing to divide by). -#}
 with measures as (
 
     select distinct measure_id, period_types, source_extracts, unit, scale, aggregate, counting_basis
@@ -18,9 +19,21 @@ amounts as (
 
 units as (
 
-    select unit_code, unit_name, unit_type, bool_and(is_area_in_data) as is_in_data
+    select unit_code, unit_name, unit_type, bool_and(is_area_in_data) as is_in_data, count(*) as area_count
     from {{ ref('int_scorecard__reporting_units') }}
     group by all
+
+),
+
+unit_areas as (
+
+    select unit_code, area_code from {{ ref('int_scorecard__reporting_units') }}
+
+),
+
+force_areas as (
+
+    select area_code, area_name from {{ ref('ref_police_force_areas') }}
 
 ),
 
@@ -30,15 +43,9 @@ periods as (
 
 ),
 
-extract_months as (
+area_deliveries as (
 
-    select * from {{ ref('int_scorecard__extract_months') }}
-
-),
-
-months_in_range as (
-
-    select period_start as month_start from periods where period_type = 'month'
+    select * from {{ ref('int_scorecard__area_deliveries') }}
 
 ),
 
@@ -85,21 +92,68 @@ needed_months as (
 
 ),
 
-missing_months as (
+-- the months a figure needs that an area has not delivered (each force sends its police and PCC extracts itself)
+area_missing as (
 
     select
         needed_months.measure_id,
         needed_months.period_type,
         needed_months.period_start,
+        areas.area_code,
         string_agg(
             needed_months.extract || ' ' || strftime(needed_months.month_start, '%Y-%m'), ', '
             order by needed_months.month_start, needed_months.extract
         ) as missing
     from needed_months
-    left join extract_months
-        on needed_months.extract = extract_months.extract
-        and needed_months.month_start = extract_months.month_start
-    where extract_months.extract is null
+    cross join (select distinct area_code from unit_areas) as areas
+    left join area_deliveries
+        on needed_months.extract = area_deliveries.extract
+        and needed_months.month_start = area_deliveries.month_start
+        and areas.area_code = area_deliveries.area_code
+    where area_deliveries.extract is null
+    group by all
+
+),
+
+-- per reporting unit, its areas that miss the same months
+unit_missing_groups as (
+
+    select
+        unit_areas.unit_code,
+        area_missing.measure_id,
+        area_missing.period_type,
+        area_missing.period_start,
+        area_missing.missing,
+        count(*) as areas_missing,
+        string_agg(force_areas.area_name, ', ' order by force_areas.area_name) as area_names
+    from area_missing
+    inner join unit_areas
+        on area_missing.area_code = unit_areas.area_code
+    inner join force_areas
+        on area_missing.area_code = force_areas.area_code
+    group by all
+
+),
+
+-- a board's or England and Wales's figure waits for every one of its areas, and says which have not delivered
+missing_months as (
+
+    select
+        unit_missing_groups.unit_code,
+        unit_missing_groups.measure_id,
+        unit_missing_groups.period_type,
+        unit_missing_groups.period_start,
+        case
+            when count(*) = 1 and any_value(unit_missing_groups.areas_missing) = any_value(units.area_count)
+                then 'not delivered: ' || any_value(unit_missing_groups.missing)
+            else 'not delivered for ' || string_agg(
+                unit_missing_groups.area_names || ': ' || unit_missing_groups.missing, '; '
+                order by unit_missing_groups.area_names
+            )
+        end as missing
+    from unit_missing_groups
+    inner join units
+        on unit_missing_groups.unit_code = units.unit_code
     group by all
 
 ),
@@ -136,7 +190,7 @@ figures as (
         measures.scale,
         case
             when not units.is_in_data then 'no extract covers ' || units.unit_name
-            else 'not delivered: ' || missing_months.missing
+            else missing_months.missing
         end as missing,
         amounts_by_period.value_amount,
         coalesce(amounts_by_period.numerator_amount, 0) as numerator_amount,
@@ -150,7 +204,8 @@ figures as (
         on measure_periods.measure_id = measures.measure_id
     cross join units
     left join missing_months
-        on measure_periods.measure_id = missing_months.measure_id
+        on units.unit_code = missing_months.unit_code
+        and measure_periods.measure_id = missing_months.measure_id
         and measure_periods.period_type = missing_months.period_type
         and measure_periods.period_start = missing_months.period_start
     left join amounts_by_period

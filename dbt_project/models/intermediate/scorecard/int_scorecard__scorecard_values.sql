@@ -1,6 +1,8 @@
 {#- Each scorecard's figures before disclosure control and comparisons: one row per scorecard, measure, area (and the
     board itself when it covers several areas), period type and period, with the England and Wales figure where the
-    data covers every area and the data's as-at date (the last day of the latest month its extracts delivered).
+    data covers every area and the data's as-at date (the last day of the latest month its extracts delivered for the
+    area; for a board, for the least recent of its areas). A figure is provisional by its own area's data, never by
+    another force's.
     Measures the agency extracts cannot give are listed every period as not available, with the reason; a manual_input
     measure's month with a figure in the manual-input file (stg_manual__measure_values) is published from it. -#}
 with definitions as (
@@ -27,9 +29,9 @@ periods as (
 
 ),
 
-extract_months as (
+area_deliveries as (
 
-    select * from {{ ref('int_scorecard__extract_months') }}
+    select * from {{ ref('int_scorecard__area_deliveries') }}
 
 ),
 
@@ -154,15 +156,51 @@ national as (
 
 ),
 
-data_cut_off as (
+-- the areas behind each scorecard row: an area itself, or every area of a board
+unit_areas as (
+
+    select scorecard_id, unit_code, unit_code as area_code from scorecard_units where unit_type = 'area'
+    union all
+    select scorecard_areas.scorecard_id, scorecard_areas.scorecard_id, scorecard_areas.area_code
+    from scorecard_areas
+    inner join scorecard_units
+        on scorecard_areas.scorecard_id = scorecard_units.unit_code
+        and scorecard_units.unit_type = 'board'
+
+),
+
+measure_extracts as (
+
+    select distinct
+        scorecard_id, measure_id, unnest(string_split(source_extracts, ',')) as extract
+    from definitions
+    where source_extracts <> ''
+
+),
+
+-- the last day of the latest month the measure's extracts delivered for each area
+area_as_at as (
 
     select
-        definitions.scorecard_id,
-        definitions.measure_id,
-        cast(last_day(max(extract_months.month_start)) as date) as as_at
-    from definitions
-    inner join extract_months
-        on list_contains(string_split(definitions.source_extracts, ','), extract_months.extract)
+        measure_extracts.scorecard_id,
+        measure_extracts.measure_id,
+        area_deliveries.area_code,
+        cast(last_day(max(area_deliveries.month_start)) as date) as as_at
+    from measure_extracts
+    inner join area_deliveries
+        on measure_extracts.extract = area_deliveries.extract
+    group by all
+
+),
+
+-- a row's data is as recent as its least recent area (a board waits for every force)
+data_cut_off as (
+
+    select unit_areas.scorecard_id, area_as_at.measure_id, unit_areas.unit_code, min(area_as_at.as_at) as as_at
+    from unit_areas
+    inner join area_as_at
+        on unit_areas.scorecard_id = area_as_at.scorecard_id
+        and unit_areas.area_code = area_as_at.area_code
     group by all
 
 ),
@@ -173,6 +211,7 @@ provisional as (
     select distinct
         scorecard_rows.scorecard_id,
         scorecard_rows.measure_id,
+        scorecard_rows.unit_code,
         scorecard_rows.period_type,
         scorecard_rows.period_start,
         definitions.provisional_reason,
@@ -184,6 +223,7 @@ provisional as (
     inner join data_cut_off
         on scorecard_rows.scorecard_id = data_cut_off.scorecard_id
         and scorecard_rows.measure_id = data_cut_off.measure_id
+        and scorecard_rows.unit_code = data_cut_off.unit_code
     where scorecard_rows.status = 'ok'
         and definitions.provisional_months > 0
         and scorecard_rows.period_end > data_cut_off.as_at - to_months(definitions.provisional_months)
@@ -221,9 +261,11 @@ scorecard_values as (
     left join data_cut_off
         on scorecard_rows.scorecard_id = data_cut_off.scorecard_id
         and scorecard_rows.measure_id = data_cut_off.measure_id
+        and scorecard_rows.unit_code = data_cut_off.unit_code
     left join provisional
         on scorecard_rows.scorecard_id = provisional.scorecard_id
         and scorecard_rows.measure_id = provisional.measure_id
+        and scorecard_rows.unit_code = provisional.unit_code
         and scorecard_rows.period_type = provisional.period_type
         and scorecard_rows.period_start = provisional.period_start
 

@@ -14,5 +14,6 @@ select
     aggregate,
     column_name,
     min_events,
-    per_1000_residents
+    per_1000_residents,
+    key_scope
 from source
