@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlglot import exp
 
+from pipelines.lib.disclosure import PART_COLUMNS, default_rests_on, describe_rests_on
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.source_spec import load_specs
 from pipelines.settings import DBT_PROJECT_DIR
@@ -132,6 +133,11 @@ class Measure(Strict):
     provisional_months: int = Field(0, ge=0, le=12)
     provisional_reason: str | None = None
     disclosure: Literal["standard", "not_personal"] = "standard"
+    disclosure_rests_on: dict[Literal["value", "numerator", "denominator"], Literal["small_count", "min_base"]] | None = Field(
+        None,
+        description="the parts whose counts a figure rests on, and the test each must pass (small_count: not 1 to the "
+        "count threshold; min_base: at least the minimum base); by default from the unit (pipelines/lib/disclosure.py)",
+    )
     breakdowns: list[str] = []
     compute: Computation | None = None
     comparator: Comparator | None = None
@@ -157,6 +163,12 @@ class Measure(Strict):
                 raise ValueError(f"unit '{self.unit}' needs a numerator and a denominator")
             if self.unit == "count" and is_ratio:
                 raise ValueError("unit 'count' cannot have a numerator and denominator")
+        if self.disclosure_rests_on is not None:
+            published = set(PART_COLUMNS.get(_aggregate_name(self) or "", {"value": "", "numerator": "", "denominator": ""}))
+            unknown = sorted(set(self.disclosure_rests_on) - published)
+            if unknown:
+                raise ValueError(f"disclosure_rests_on names {', '.join(unknown)}, not a published part of this measure "
+                                 f"({', '.join(sorted(published))})")
         if self.comparator is not None:
             series = published_series()[self.comparator.series]
             if series["unit"] != self.unit:
@@ -538,6 +550,7 @@ class Definitions:
                             "rag_green": entry.rag.green if entry.rag else None,
                             "rag_red": entry.rag.red if entry.rag else None,
                             "disclosure": measure.disclosure,
+                            "disclosure_rests_on": describe_rests_on(_rests_on(measure)),
                             "breakdowns": ",".join(measure.breakdowns),
                             "availability": measure.availability,
                             "availability_reason": measure.availability_reason,
@@ -582,6 +595,19 @@ _PARTS_SCHEMA = {
     "filter_sql": pl.String, "aggregate": pl.String, "column_name": pl.String, "min_events": pl.Int64,
     "per_1000_residents": pl.String, "key_scope": pl.String,
 }
+
+
+def _rests_on(measure: Measure) -> dict[str, str]:
+    """The counts a measure's figures rest on for disclosure control: declared, else from its unit."""
+    if measure.disclosure_rests_on is not None:
+        return dict(measure.disclosure_rests_on)
+    per_1000: set[str] = set()
+    if measure.compute is not None:
+        for part, quantity in (("value", measure.compute), ("numerator", measure.compute.numerator),
+                               ("denominator", measure.compute.denominator)):
+            if quantity is not None and quantity.per_1000_residents:
+                per_1000.add(part)
+    return default_rests_on(measure.unit, _aggregate_name(measure), per_1000)
 
 
 def _aggregate_name(measure: Measure) -> str | None:

@@ -164,7 +164,8 @@ def stop_searches(area: Area, first_month: int, last_month: int, seed: int, scal
                                    "Penalty Notice for Disorder", "Caution (simple or conditional)", "Summons / charged by post"],
                                   dtype=object)[outcome].astype(str) if n else np.array([], dtype=str),
         }))
-    return pl.concat(parts, how="vertical") if parts else pl.DataFrame()
+    # a month with no search (a small force at a small scale) has empty, untyped columns: relaxed, they take the others'
+    return pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
 
 
 __all__ = ["AreaWorld", "STATUSES", "simulate_area", "snapshot", "snapshots", "status_intervals", "day_to_month", "lognormal_days"]

@@ -1,7 +1,7 @@
 {#- The breakdowns BI users see (published as scorecard.measure_breakdowns): measure_breakdowns with disclosure
     control (int_scorecard__breakdown_disclosure). A withheld category keeps its row with status suppressed and its
-    figures empty; a relative rate index is also withheld when the White group's figure is, since it would give it
-    away. -#}
+    figures empty; a relative rate index is also withheld when the White group's figure is, and a share of the total
+    when the total is, since either would give it away. -#}
 with breakdowns as (
 
     select * from {{ ref('measure_breakdowns') }}
@@ -14,6 +14,12 @@ disclosure as (
 
 ),
 
+figure_disclosure as (
+
+    select * from {{ ref('int_scorecard__disclosure') }}
+
+),
+
 flagged as (
 
     select
@@ -23,10 +29,13 @@ flagged as (
         coalesce(bool_or(disclosure.is_suppressed and breakdowns.category = 'White') over (
             partition by breakdowns.scorecard_id, breakdowns.measure_id, breakdowns.area_code, breakdowns.period_type,
                 breakdowns.period_start, breakdowns.breakdown
-        ), false) as is_reference_suppressed
+        ), false) as is_reference_suppressed,
+        coalesce(figure_disclosure.is_suppressed, false) as is_total_suppressed
     from breakdowns
     inner join disclosure
         using (scorecard_id, measure_id, area_code, period_type, period_start, breakdown, category)
+    left join figure_disclosure
+        using (scorecard_id, measure_id, area_code, period_type, period_start)
 
 )
 
@@ -47,7 +56,8 @@ select
     unit,
     case when is_suppressed then 'suppressed' else status end as status,
     {{ withheld_reason('suppression', 'status_reason') }} as status_reason,
-    case when is_suppressed then null else share_of_total end as share_of_total,
+    -- a category's share and its count give the total away: no share beside a withheld total
+    case when is_suppressed or is_total_suppressed then null else share_of_total end as share_of_total,
     population,
     case when is_suppressed then null else rate_per_1000_population end as rate_per_1000_population,
     case when is_suppressed or is_reference_suppressed then null else relative_rate_index end as relative_rate_index

@@ -30,6 +30,7 @@ select
     rag_green,
     rag_red,
     disclosure,
+    disclosure_rests_on,
     breakdowns,
     availability,
     availability_reason,
