@@ -28,9 +28,10 @@ CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver"
 WILTSHIRE = "E23000038"
 # A4 landscape in PDF points (1 pt = 1/72 inch): 297 mm x 210 mm.
 A4_LANDSCAPE_POINTS = (841.9, 595.3)
-# The packs of the four scorecards for every area their boards have (Durham and Cleveland: the board and its 2 forces).
+# The packs of the five scorecards for every area their boards have (Durham and Cleveland: the board and its 2 forces).
 EXPECTED_PACKS = {
     f"cheshire_E23000006_{SIMULATED_LAST_MONTH}.html", f"inspection_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html",
+    f"lancashire_E23000003_{SIMULATED_LAST_MONTH}.html",
     f"wcjb_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html", f"durham_cleveland_durham_cleveland_{SIMULATED_LAST_MONTH}.html",
     f"durham_cleveland_E23000008_{SIMULATED_LAST_MONTH}.html", f"durham_cleveland_E23000013_{SIMULATED_LAST_MONTH}.html",
 }
@@ -167,7 +168,7 @@ def test_rag_rating_reads_in_words_on_govuk_colours(browser: "webdriver.Chrome",
 @pytest.mark.parametrize(
     ("scorecard", "area", "period", "names"),
     [
-        ("no_such_board", None, None, "cheshire, durham_cleveland, inspection, wcjb"),
+        ("no_such_board", None, None, "cheshire, durham_cleveland, inspection, lancashire, wcjb"),
         ("wcjb", "E23000006", SIMULATED_LAST_MONTH, "its areas: E23000038"),
         ("wcjb", WILTSHIRE, "2030-01", "months published: 2023-01 to 2024-12"),
         ("wcjb", WILTSHIRE, "2024-13", "YYYY-MM"),

@@ -18,8 +18,8 @@ WCJB = Path("wcjb/scorecard.yaml")
 
 def test_shipped_definitions_load() -> None:
     catalogue = load_measure_catalogue(SCORECARD_DEFINITIONS_DIR)
-    row = catalogue.filter(catalogue["measure_id"] == "rui_live").row(0, named=True)
-    assert row["scorecard_id"] == "wcjb" and row["title"] == "Volume of RUI investigations (Live)"
+    row = catalogue.filter(catalogue["measure_id"] == "rui_live", catalogue["scorecard_id"] == "wcjb").row(0, named=True)
+    assert row["title"] == "Volume of RUI investigations (Live)"
     assert row["section_id"] == "p2_effective_efficient" and row["definition_file"] == str(RUI)
     assert row["computation"].startswith("value: count(*) of fct_police_live_caseload by snapshot_date where")
 
