@@ -117,14 +117,21 @@ def _use_demo_key() -> None:
         print(f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)")
 
 
-def _print_summary(published: Path, board: str = "wcjb") -> None:
+def _print_summary(published: Path, board: str | None = None) -> None:
     """What a board member would glance at first: the latest month of the board's scorecard (each measure for each of
-    its force areas and the board), and how many figures."""
+    its force areas and the board), and how many figures. Without a board: WCJB's if it has figures, else the
+    scorecard with the most (a landing zone of other forces' extracts)."""
     import duckdb
 
     from pipelines.lib.figure_presentation import format_figure
 
     with duckdb.connect(str(published), read_only=True) as connection:
+        if board is None:
+            chosen = connection.execute(
+                """select scorecard_id from scorecard.measure_values where value is not null group by scorecard_id
+                   order by scorecard_id = 'wcjb' desc, count(*) desc, scorecard_id limit 1"""
+            ).fetchone()
+            board = chosen[0] if chosen else "wcjb"
         rows = connection.execute(
             """
             with board_months as (
@@ -240,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             _use_demo_key()
             published = run_refresh(ensure_sample(), args.warehouse)
-        _print_summary(published, getattr(args, "board", None) or "wcjb")
+        _print_summary(published, getattr(args, "board", None))
     except (ConfigurationError, ExtractError) as exc:
         print(f"cjs-scorecard: {exc}", file=sys.stderr)
         return 2

@@ -17,7 +17,9 @@ AUDIT_ASSETS, DEFINITIONS_ASSETS, LINKAGE_ASSETS, PUBLISH_ASSETS = 2, 4, 1, 2
 
 
 def _models(*folder: str) -> int:
-    return sum(1 for _ in (DBT_PROJECT_DIR / "models").joinpath(*folder).rglob("*.sql"))
+    """dbt models under a folder: SQL models and Python ones (the disclosure decisions)."""
+    models = (DBT_PROJECT_DIR / "models").joinpath(*folder)
+    return sum(1 for _ in models.rglob("*.sql")) + sum(1 for _ in models.rglob("*.py"))
 
 
 def expected_group_sizes() -> dict[str, int]:

@@ -109,7 +109,11 @@ def test_board_figures_equal_the_three_forces_truth(board_run: dict[str, Path]) 
     assert wrong.height == 0, wrong.select("measure_id", "period_type", "period_start", "value", "expected")
     assert set(DISTINCT_COUNTS) <= set(compared["measure_id"])
     assert compared.height >= 250, compared.height
-    print(f"\nboard figures compared with the truth: {compared.height}, exact: {compared.height - wrong.height}")
+    statuses = _query(board_run["build"], f"""
+        select status, count(*) as figures from scorecard.measure_values
+        where scorecard_id = '{BOARD}' and area_code = '{BOARD}' group by status order by status""")
+    print(f"\nboard figures compared with the truth: {compared.height}, exact: {compared.height - wrong.height}; "
+          f"board figures by status: {dict(statuses.iter_rows())}")
 
 
 def test_distinct_people_are_not_merged_across_forces(board_run: dict[str, Path]) -> None:

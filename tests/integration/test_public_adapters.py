@@ -26,15 +26,7 @@ SPECS = load_specs()
 PUBLIC = [name for name, spec in SPECS.items() if spec.publisher == "public"]
 
 
-def _real_data_dir() -> Path:
-    """../shared/real_data beside the main checkout (for a git worktree, the checkout its .git belongs to)."""
-    common = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, check=False).stdout.strip()
-    main_checkout = Path(common).parent if common else REPO_ROOT
-    return main_checkout.parent / "shared" / "real_data"
-
-
-REAL = _real_data_dir()
+REAL = REPO_ROOT / "tests" / "fixtures" / "real_data"  # real public files, with their source and licence
 DORSET = REAL / "police_uk" / "2024-01-dorset-street.csv"
 COPOC = {"2014-01": REAL / "cps_copoc" / "principal_offence_category_january_2014.csv",
          "2016-12": REAL / "cps_copoc" / "principal_offence_category_december_2016.csv"}
@@ -55,8 +47,6 @@ def _next_vintage(text: str) -> str:
 def public_raw(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     """A landing zone in the public layout (the real files copied into month folders, the fixtures beside them),
     every public spec's files loaded into a real build database."""
-    if not REAL.is_dir():
-        pytest.fail(f"the real public data samples are missing: {REAL}")
     sources = tmp_path_factory.mktemp("public_landing")
     shutil.copytree(FIXTURES, sources / "public")
     (sources / "public/police_uk/2024-01").mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,7 @@ def test_published_contract_columns_and_catalogue(refreshed: Path) -> None:
     with duckdb.connect(str(refreshed / "cjs_scorecard.duckdb"), read_only=True) as connection:
         columns = [r[0] for r in connection.execute("describe scorecard.measure_values").fetchall()]
         catalogue = connection.execute(
-            "select title, section_id, unit, counting_basis, source_agencies from scorecard.measures where measure_id = 'rui_live'"
+            "select title, section_id, unit, counting_basis, source_agencies from scorecard.measures where scorecard_id = 'wcjb' and measure_id = 'rui_live'"
         ).fetchall()
         schemas = {r[0] for r in connection.execute("select schema_name from information_schema.schemata where catalog_name = current_database()").fetchall()}
     assert columns[:14] == [
@@ -84,7 +84,7 @@ def test_duckdb_1_4_client_opens_published_file(refreshed: Path) -> None:
     uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
     script = (
         "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
-        "print(duckdb.__version__, c.execute(\"select count(*) from scorecard.measure_values where measure_id = 'rui_live'\").fetchone()[0], "
+        "print(duckdb.__version__, c.execute(\"select count(*) from scorecard.measure_values where scorecard_id = 'wcjb' and measure_id = 'rui_live'\").fetchone()[0], "
         "c.execute('select count(rui_live) from scorecard.wcjb__p2_effective_efficient').fetchone()[0])"
     )
     completed = subprocess.run(

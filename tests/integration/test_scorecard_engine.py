@@ -102,14 +102,23 @@ def test_quarters_are_recomputed_from_the_months(simulated_landing: Path, simula
 
 
 def test_published_copy_never_shows_a_small_count(simulated_warehouse: Path) -> None:
+    """No count of 1 to 4, and no share, mean or median on a denominator under 10 (a measure whose figures rest on
+    its denominator); a ratio of rates per 1,000 residents rests on the events behind each rate instead."""
     with duckdb.connect(str(simulated_warehouse / "cjs_scorecard.duckdb"), read_only=True) as connection:
         small = connection.execute(
             "select count(*) from scorecard.measure_values where unit = 'count' and value between 1 and 4"
         ).fetchall()[0][0]
         thin = connection.execute(
-            "select count(*) from scorecard.measure_values where unit <> 'count' and denominator between 1 and 9"
+            """select count(*) from scorecard.measure_values inner join scorecard.measures using (scorecard_id, measure_id)
+               where measure_values.unit <> 'count' and denominator between 1 and 9
+                   and disclosure_rests_on = 'denominator:min_base'"""
+        ).fetchall()[0][0]
+        rates_of_residents = connection.execute(
+            """select count(*) from scorecard.measure_values inner join scorecard.measures using (scorecard_id, measure_id)
+               where measure_values.unit <> 'count' and denominator between 1 and 9"""
         ).fetchall()[0][0]
     assert (small, thin) == (0, 0)
+    assert rates_of_residents > 0  # the disproportionality ratio: a few searches per 1,000 White residents, published
 
 
 # A measure added in a test with YAML only (no Python, no SQL), computed over the hand-made landing zone.

@@ -16,7 +16,7 @@ import pytest
 from pipelines.lib.simulator.extracts.public_stats import PublicDisagreement
 from pipelines.lib.simulator.run import simulate
 
-REAL = Path("/work/shared/real_data")
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real_data"  # real public files (README: source, licence)
 COPOC_REAL = REAL / "cps_copoc" / "principal_offence_category_december_2016.csv"
 STREET_REAL = REAL / "police_uk" / "2024-01-dorset-street.csv"
 SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "ref_ho_offence_codes.csv"
@@ -48,7 +48,6 @@ def _first_line(path: Path) -> bytes:
     return path.read_bytes().split(b"\n", 1)[0] + b"\n"
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="real samples not present")
 def test_headers_and_line_endings_match_the_real_files(landing: Path) -> None:
     street = landing / "public" / "police_uk" / "2024-02" / "2024-02-wiltshire-street.csv"
     copoc = landing / "public" / "cps_copoc" / "2024-02" / "principal_offence_category_Feb.csv"
