@@ -1,5 +1,6 @@
-"""The landing-zone sensor: a new or changed extract file starts a refresh of the months it carries (a file with no
-month, of the newest month delivered)."""
+"""The landing-zone sensor: a new or changed extract file starts a refresh of the months it carries (a published
+statistics file or a file with no month, of the newest agency month delivered). Only deliveries count: a file the
+landing-zone survey refuses or ignores before reading is reported by the next refresh, not refreshed for."""
 
 import hashlib
 import json
@@ -24,11 +25,12 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehous
     context.update_cursor(json.dumps(current, sort_keys=True))
     if not changed:
         return dg.SkipReason("no new or changed extract files")
-    months = sorted({m for spec, path in changed if (m := spec.reporting_month(path))})
+    months = sorted({m for spec, path in changed if spec.publisher == "agency" and (m := spec.reporting_month(path))})
     if not months:
-        # A file whose periods are in its rows (an MoJ time series, an ONS lookup) is loaded by any month's run: refresh
-        # the newest month delivered, so the new release reaches the comparisons without reloading the others.
-        months = sorted({m for spec, path in files if (m := spec.reporting_month(path))})[-1:]
+        # Published statistics (loaded by any run, whatever months they hold) and files whose periods are in their rows
+        # (an MoJ time series, an ONS lookup): refresh the newest agency month delivered, so the new release reaches the
+        # comparisons without reloading the others or widening the range to the release's months.
+        months = sorted({m for spec, path in files if spec.publisher == "agency" and (m := spec.reporting_month(path))})[-1:]
     if not months:
         return dg.SkipReason(f"no month delivered yet to refresh with {[p.name for _, p in changed]}")
     fingerprint = hashlib.sha256(json.dumps({str(p): current[str(p)] for _, p in changed}, sort_keys=True).encode()).hexdigest()[:16]

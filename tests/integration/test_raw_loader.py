@@ -72,10 +72,11 @@ def test_refused_correction_leaves_the_delivery_in_force(connection, landing: Pa
     before = month_rows(connection, "2024-01")
     path.write_text(path.read_text()[:-50])  # a truncated re-send
     outcome = load_file(connection, SPEC, path, key)
-    assert outcome.outcome == "rejected" and "truncated" in outcome.message and JANUARY.name in outcome.message
+    assert outcome.outcome == "refused" and "truncated" in outcome.message and JANUARY.name in outcome.message
     assert month_rows(connection, "2024-01") == before
-    assert load_file(connection, SPEC, path, key).outcome == "unchanged"  # refused once, not again on every run
-    assert connection.execute("select outcome from audit.load_log order by loaded_at").fetchall() == [("loaded",), ("rejected",)]
+    # Met again, it is refused again (never "unchanged": that is said of the delivery in force), and logged once.
+    assert load_file(connection, SPEC, path, key) == outcome
+    assert connection.execute("select outcome from audit.load_log order by loaded_at").fetchall() == [("loaded",), ("refused",)]
 
 
 def test_bad_rows_are_quarantined_with_file_line_column_and_reason(connection, landing: Path, key: bytes) -> None:
@@ -94,7 +95,7 @@ def test_file_in_the_wrong_folder_is_refused(connection, landing: Path, key: byt
     stray = landing / "cps_finalisations_2024-01.csv"
     stray.write_text("URN,Defendant,Outcome\n54WL0123423,x,Convicted\n")
     outcome = load_file(connection, SPEC, stray, key)
-    assert outcome.outcome == "rejected" and "does not match 'police_live_caseload_{month}.csv'" in outcome.message
+    assert outcome.outcome == "refused" and "does not match 'police_live_caseload_{month}.csv'" in outcome.message
 
 
 def test_keys_unique_across_months_quarantine_a_repeat(connection, landing: Path, key: bytes) -> None:
