@@ -95,6 +95,7 @@ def test_blocking_failures_name_the_figure_and_leave_the_publication_as_it_was(w
     personal = next(line for line in message.splitlines() if "no_personal_data" in line)
     assert "defendant_surname" in personal and "PNC id or CRO number in description in scorecard.measures" in personal
     assert f"measure {pnc_measure}" in personal
+    assert "90/123456A" not in message  # the gate names where it found a personal value, never the value
     assert "row_counts" not in message  # a warning never blocks
     assert _fingerprint(warehouse_copy) == before
     assert not list(warehouse_copy.glob(".*.tmp"))
@@ -151,3 +152,19 @@ def test_row_count_drop_is_a_warning_and_publishes(warehouse_copy: Path) -> None
     assert all(evaluations[name].passed for name in GATES if name != "row_counts")
     with duckdb.connect(str(warehouse_copy / "cjs_scorecard.duckdb"), read_only=True) as connection:
         assert connection.execute("select publication_id from scorecard.publication").fetchall() != [(previous_id,)]
+
+
+def test_row_count_growth_is_a_warning_too(warehouse_copy: Path) -> None:
+    """A 55x growth passed the gate (it flagged drops only): four copies of a table's rows are flagged."""
+    table = "reconcile.reconcile_stock_flow_identity"
+    [(rows,)] = _plant(warehouse_copy, f"select count(*) from {table}")
+    for _ in range(2):
+        _plant(warehouse_copy, f"insert into {table} select * from {table}")
+
+    result = _materialize(warehouse_copy)
+
+    assert result.success
+    warning = {e.check_name: e for e in result.get_asset_check_evaluations()}["row_counts"]
+    assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
+    assert (f"rows outside the previous publication's {rows} plus or minus 10% in {table}: {4 * rows} rows"
+            in str(warning.metadata["examples"].value))
