@@ -44,9 +44,10 @@ def _plant(warehouse: Path, sql: str) -> list[tuple]:
 
 
 def _fingerprint(warehouse: Path) -> dict[str, str]:
-    """SHA-256 of the published file, every kept version and every Parquet file."""
-    files = [warehouse / "cjs_scorecard.duckdb", *sorted((warehouse / "versions").iterdir()),
-             *sorted((warehouse / "parquet").iterdir())]
+    """SHA-256 of the published file, every kept version, Parquet file, workbook and board pack (and any file a
+    publication left under a temporary name)."""
+    files = [warehouse / "cjs_scorecard.duckdb",
+             *(f for folder in ["versions", "parquet", "excel", "reports"] for f in sorted((warehouse / folder).iterdir()))]
     return {str(f.relative_to(warehouse)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
@@ -168,3 +169,18 @@ def test_row_count_growth_is_a_warning_too(warehouse_copy: Path) -> None:
     assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
     assert (f"rows outside the previous publication's {rows} plus or minus 10% in {table}: {4 * rows} rows"
             in str(warning.metadata["examples"].value))
+
+
+def test_a_failing_workbook_leaves_every_published_file_as_it_was(warehouse_copy: Path) -> None:
+    """An infinite count passed the gates and crashed the Excel workbook after the swap, leaving Parquet and three
+    workbooks new and wcjb.xlsx and the packs stale. Now every file is written before anything is renamed in."""
+    _plant(warehouse_copy, """update scorecard.measure_values_disclosed set value = 'inf'::double, status = 'ok'
+                              where scorecard_id = 'wcjb' and unit = 'count' and period_type = 'month'""")
+    before = _fingerprint(warehouse_copy)
+    assert any(name.startswith("reports/") for name in before) and "excel/wcjb.xlsx" in before
+
+    with pytest.raises(Exception, match="(?i)nan|inf"):
+        publish(_build_db(warehouse_copy), warehouse_copy / "cjs_scorecard.duckdb")
+
+    assert _fingerprint(warehouse_copy) == before  # no new file, no temporary left behind
+    assert not list(warehouse_copy.glob(".*.tmp"))
