@@ -21,9 +21,10 @@ import duckdb
 import polars as pl
 
 from pipelines.lib.delivery_checks import delivery_problem
-from pipelines.lib.errors import ExtractError, printable_path
+from pipelines.lib.errors import ConfigurationError, ExtractError, printable_path
 from pipelines.lib.extract_files import read_file_bytes
 from pipelines.lib.extract_reader import ReadExtract, content_sha256, empty_rows, read_extract
+from pipelines.lib.pseudonymise import KEY_ENV, key_fingerprint
 from pipelines.lib.source_spec import SourceSpec
 
 LINEAGE_SCHEMA = {
@@ -44,6 +45,7 @@ AUDIT_DDL = [
     """create table if not exists audit.quarantine (
         extract varchar, reporting_month varchar, source_file varchar, file_sha256 varchar, line_number bigint,
         "column" varchar, "check" varchar, value varchar, loaded_at timestamp)""",
+    "create table if not exists audit.pseudonym_key (fingerprint varchar, first_used_at timestamp)",
 ]
 
 
@@ -194,6 +196,20 @@ def _last_logged(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: 
     return last[0] if last else None
 
 
+def check_key(connection: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """The build database's pseudonyms are all made with one key: the first load records its fingerprint, and a load
+    with another key is stopped before it writes a row (its pseudonyms would not link with the others)."""
+    recorded = connection.execute("select fingerprint from audit.pseudonym_key").fetchall()
+    if not recorded:
+        connection.execute("insert into audit.pseudonym_key values (?, ?)",
+                           [key_fingerprint(key), datetime.now(timezone.utc).replace(tzinfo=None)])
+    elif recorded != [(key_fingerprint(key),)]:
+        raise ConfigurationError(
+            f"{KEY_ENV} is not the key this build database's pseudonyms were made with: loading with it would "
+            "silently break linkage across deliveries. Set the original key, or load into a new warehouse."
+        )
+
+
 def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, key: bytes, today: date | None = None) -> LoadOutcome:
     """Load one delivery if it is whole and plausible, or leave everything as it was and say why.
 
@@ -202,6 +218,7 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
     at every refresh (it may have been corrected, or the checks around it may have changed) and logged once.
     """
     ensure_tables(connection, spec)
+    check_key(connection, key)
     month = spec.reporting_month(path)
     try:
         content = read_file_bytes(path)

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.raw_loader import load_file
 from pipelines.lib.source_spec import load_specs
 from tests.conftest import SMALL_LANDING_ZONE
@@ -132,3 +133,13 @@ def test_a_column_the_spec_gains_is_added_and_its_deliveries_read_again(connecti
     assert load_file(connection, with_key, landing / FEBRUARY.name, key).outcome == "replaced"
     assert load_file(connection, with_key, landing / FEBRUARY.name, key).outcome == "unchanged"
     assert connection.execute(counts.format("raw.police_live_caseload")).fetchall() == [("2024-01", 6, 5), ("2024-02", 6, 5)]
+
+
+def test_a_changed_pseudonym_key_stops_the_load(connection, landing: Path, key: bytes) -> None:
+    """Pseudonyms made with another key do not link with the earlier ones: the load stops, naming the setting."""
+    load_file(connection, SPEC, landing / JANUARY.name, key)
+    with pytest.raises(ConfigurationError, match="CJS_PSEUDONYM_KEY is not the key this build database's pseudonyms were made with"):
+        load_file(connection, SPEC, landing / FEBRUARY.name, b"another-key-of-enough-length")
+    assert month_rows(connection, "2024-02") == []
+    assert load_file(connection, SPEC, landing / FEBRUARY.name, key).outcome == "loaded"
+    assert key.decode() not in str(connection.execute("select * from audit.pseudonym_key").fetchall())

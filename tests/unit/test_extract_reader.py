@@ -205,6 +205,14 @@ def test_missing_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
         pseudonym_key()
 
 
+@pytest.mark.parametrize("blank", [" " * 16, "\t" * 20, "  short-key  \n   "])
+def test_a_blank_or_padded_short_key_is_refused(monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
+    """A key of 16 spaces was accepted: every pseudonym would have been an unkeyed hash in all but name."""
+    monkeypatch.setenv(KEY_ENV, blank)
+    with pytest.raises(ConfigurationError, match="too short or blank"):
+        pseudonym_key()
+
+
 def test_a_date_of_birth_gets_one_pseudonym_whatever_its_written_form(key: bytes) -> None:
     from pipelines.lib.pseudonymise import pseudonymise_column
 
