@@ -117,16 +117,18 @@ def _long_before(files: list[LandingFile], today: date) -> dict[str, str]:
     first, gap = first_month(), max_month_gap()
     months = sorted({f.month for f in files if f.verdict == "deliver" and f.month and f.spec and f.spec.publisher == "agency"
                      and f.month <= f"{today:%Y-%m}"}, reverse=True)
-    kept = months[:1]
-    for month in months[1:]:
-        if month < first or _month_index(kept[-1]) - _month_index(month) > gap:
+    problems = {month: f"the file is for {month}, before the first month the warehouse covers ({first}; CJS_FIRST_MONTH)"
+                for month in months if month < first}
+    covered = [month for month in months if month >= first]
+    kept = covered[:1]
+    for month in covered[1:]:
+        if _month_index(kept[-1]) - _month_index(month) > gap:
             break
         kept.append(month)
-    return {
-        month: f"the file is for {month}, before the first month the warehouse covers ({first}; CJS_FIRST_MONTH)"
-        if month < first else f"the file is for {month}, more than {gap} months before the rest of the landing zone's "
-        f"extracts ({kept[-1]}..{kept[0]}): a misnamed file? (CJS_MAX_MONTH_GAP allows a longer gap)"
-        for month in months[len(kept):]
+    return problems | {
+        month: f"the file is for {month}, more than {gap} months before the rest of the landing zone's extracts "
+        f"({kept[-1]}..{kept[0]}): a misnamed file? (CJS_MAX_MONTH_GAP allows a longer gap)"
+        for month in covered[len(kept):]
     }
 
 
@@ -140,7 +142,7 @@ def _month_problem(file: LandingFile, long_before: dict[str, str], today: date) 
 
 
 def _delivery_key(file: LandingFile) -> tuple[str, str | None, str | None]:
-    """What a file delivers: its extract's month, or for a spec whose delivery is the file, that file name's month."""
+    """What a file delivers: its extract's month, or for a spec whose delivery is the file, that file in its month."""
     assert file.spec is not None
     return file.spec.extract, file.month, file.path.name if file.spec.delivery == "file" else None
 
@@ -148,14 +150,13 @@ def _delivery_key(file: LandingFile) -> tuple[str, str | None, str | None]:
 def survey(sources_dir: Path, specs: dict[str, SourceSpec] | None = None, today: date | None = None) -> list[LandingFile]:
     """Every file under the landing zone with its verdict: a delivery, refused or ignored (see the module's doc)."""
     specs = specs or load_specs()
-    root = sources_dir
-    if not root.is_dir():
+    if not sources_dir.is_dir():
         return []
     folders: dict[Path, list[SourceSpec]] = defaultdict(list)
     for spec in specs.values():
         folders[spec.landing_subdir].append(spec)
     today = today or date.today()
-    files = [_classify(path, root, folders) for path in _walk(root)]
+    files = [_classify(path, sources_dir, folders) for path in _walk(sources_dir)]
     long_before = _long_before(files, today)
     files = [replace(f, verdict="refused", reason=problem) if (problem := _month_problem(f, long_before, today)) else f
              for f in files]
@@ -165,10 +166,11 @@ def survey(sources_dir: Path, specs: dict[str, SourceSpec] | None = None, today:
             deliveries[_delivery_key(file)].append(file)
     for (extract, month, _), competing in deliveries.items():
         if len(competing) > 1:
-            names = " and ".join(str(f.path.relative_to(root)) for f in competing)
+            names = " and ".join(str(f.path.relative_to(sources_dir)) for f in competing)
             reason = (f"{len(competing)} files for one delivery of {extract} ({month or 'periods in rows'}): {names}; "
                       f"neither is loaded and the delivery in force stays: remove all but one")
-            files = [replace(f, verdict="refused", reason=reason) if f in competing else f for f in files]
+            paths = {f.path for f in competing}
+            files = [replace(f, verdict="refused", reason=reason) if f.path in paths else f for f in files]
     return files
 
 

@@ -111,6 +111,18 @@ def test_a_file_whose_rows_mostly_fail_is_refused_and_the_month_stands(
     assert "Sexual activity" not in outcome.message and "54/" not in outcome.message
 
 
+def test_a_second_column_under_a_header_the_spec_reads_is_refused(three_months: Path, connection: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """A second 'Victim Age' column put first: every row was quarantined and the month published as 0 rows."""
+    before = state(connection)
+    path = crimes_file(three_months, "2024-03")
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(["Victim Age," + lines[0]] + [f"unknown,{line}" for line in lines[1:]]) + "\n")
+    outcome = load_file(connection, CRIMES, path, key)
+    assert outcome.outcome == "refused" and outcome.message == (
+        f"{path}: the header row repeats 'Victim Age' (columns 1, 13): which one holds the values cannot be told")
+    assert state(connection) == before and last_log(connection) == ("refused", outcome.message)
+
+
 def test_a_file_cut_at_a_line_end_is_refused_by_its_row_count(three_months: Path, connection: duckdb.DuckDBPyConnection, key: bytes) -> None:
     """Cut at a line end, the file looked whole (Total Victims for March was published as 1,099 instead of 2,905)."""
     before = state(connection)

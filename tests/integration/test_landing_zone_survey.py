@@ -161,3 +161,13 @@ def test_every_file_ends_in_the_load_log_and_nothing_reloads_in_a_loop(landing: 
         assert connection.execute(
             "select outcome from audit.load_log where source_file = ? order by loaded_at", [str(doubled[0])]).fetchall() == [
             ("refused",), ("loaded",)]
+
+
+def test_a_landing_zone_of_only_early_files_is_refused_whole(tmp_path: Path) -> None:
+    """Every agency file before CJS_FIRST_MONTH: none may set the refresh's range (a CheckError naming no file)."""
+    crimes = tmp_path / "police" / "crimes"
+    crimes.mkdir(parents=True)
+    (crimes / "police_crimes_2015-03.csv").write_text("Force\n")
+    assert verdicts(tmp_path) == {"police/crimes/police_crimes_2015-03.csv": (
+        "refused", "police_crimes", "the file is for 2015-03, before the first month the warehouse covers (2018-01; CJS_FIRST_MONTH)")}
+    assert months_present(tmp_path) == []
