@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 from pipelines.lib.errors import printable_path
-from pipelines.lib.landing_zone import LandingFile, survey
+from pipelines.lib.landing_zone import agency_months, met_by_refresh, survey
 from pipelines.lib.source_spec import SourceSpec
 
 LINES_SHOWN = 20
@@ -31,18 +31,12 @@ class UnloadedFile:
         return self.outcome == "refused" and self.spec is not None and self.spec.publisher == "agency" and self.spec.cadence == "monthly"
 
 
-def met_by_refresh(file: LandingFile, months: set[str] | None) -> bool:
-    """Whether a refresh over `months` (None: all) reads or reports this file: the deliveries of its months, files
-    without a month, published statistics (loaded whatever their month), and every file refused or ignored before
-    it is read."""
-    return (months is None or file.verdict != "deliver" or file.month is None or file.month in months
-            or (file.spec is not None and file.spec.publisher == "public"))
-
-
 def unloaded_files(connection: duckdb.DuckDBPyConnection, sources_dir: Path, months: set[str] | None = None) -> list[UnloadedFile]:
     """The files a refresh over `months` met whose latest load-log outcome is refused or ignored (audit.load_log must
     exist: a refresh's audit asset creates it)."""
-    files = {printable_path(f.path): f for f in survey(sources_dir) if met_by_refresh(f, months)}
+    surveyed = survey(sources_dir)
+    covered = agency_months(surveyed)
+    files = {printable_path(f.path): f for f in surveyed if met_by_refresh(f, months, covered)}
     if not files:
         return []
     connection.register("landing_files", pl.DataFrame({"source_file": list(files)}, schema={"source_file": pl.String}))

@@ -179,10 +179,26 @@ def extract_files(sources_dir: Path, specs: dict[str, SourceSpec] | None = None)
     return [(f.spec, f.path) for f in survey(sources_dir, specs) if f.verdict == "deliver" and f.spec is not None]
 
 
-def months_present(sources_dir: Path) -> list[str]:
+def agency_months(files: list[LandingFile]) -> list[str]:
     """The reporting months (YYYY-MM) of the agency extracts delivered, in order: what a refresh covers. Published
     statistics load whatever months they hold without widening it (a 2018 police.uk file beside 2024 extracts)."""
-    return sorted({month for spec, path in extract_files(sources_dir) if spec.publisher == "agency" and (month := spec.reporting_month(path))})
+    return sorted({f.month for f in files if f.verdict == "deliver" and f.month and f.spec and f.spec.publisher == "agency"})
+
+
+def months_present(sources_dir: Path) -> list[str]:
+    """agency_months of the landing zone."""
+    return agency_months(survey(sources_dir))
+
+
+def met_by_refresh(file: LandingFile, months: set[str] | None, covered: list[str]) -> bool:
+    """Whether a refresh over `months` (None: all) reads or reports this file: the deliveries of its months, files
+    without a month, published statistics for a month outside those the agency extracts cover (`covered`: no
+    refresh's range reaches them, so every refresh loads them; unchanged, a no-op), and every file refused or ignored
+    before it is read."""
+    if months is None or file.verdict != "deliver" or file.month is None or file.month in months:
+        return True
+    outside = not covered or not covered[0] <= file.month <= covered[-1]
+    return file.spec is not None and file.spec.publisher == "public" and outside
 
 
 def expected_file(spec: SourceSpec, month: str) -> Path:

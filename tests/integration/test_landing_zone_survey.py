@@ -110,9 +110,16 @@ def test_a_public_release_never_widens_the_refresh(landing: Path, tmp_path: Path
     release = landing / "public" / "cps_copoc" / "2018-03" / "principal_offence_category_Mar.csv"
     release.write_bytes(release.read_bytes() + b"\n")
     os.utime(release, ns=(release.stat().st_atime_ns, release.stat().st_mtime_ns + 10**9))
-    result, _ = evaluate(landing, tmp_path / "warehouse", cursor)
+    result, cursor = evaluate(landing, tmp_path / "warehouse", cursor)
     [request] = result.run_requests
     assert request.tags["dagster/asset_partition_range_start"] == request.tags["dagster/asset_partition_range_end"] == "2024-03-01"
+    # A release of a month the agency extracts cover is refreshed with that month (its run loads it).
+    street = landing / "public" / "police_uk" / "2024-01" / "2024-01-wiltshire-street.csv"
+    street.write_bytes(street.read_bytes() + b"\n")
+    os.utime(street, ns=(street.stat().st_atime_ns, street.stat().st_mtime_ns + 10**9))
+    result, _ = evaluate(landing, tmp_path / "warehouse", cursor)
+    [request] = result.run_requests
+    assert request.tags["dagster/asset_partition_range_start"] == request.tags["dagster/asset_partition_range_end"] == "2024-01-01"
 
 
 def refresh_ingest(landing: Path, warehouse: Path) -> None:

@@ -9,8 +9,7 @@ from pipelines.defs.partitions import monthly_partitions, reporting_month
 from pipelines.defs.progress import progress_message
 from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.errors import ExtractError, printable_path
-from pipelines.lib.landing_report import met_by_refresh
-from pipelines.lib.landing_zone import LandingFile, survey
+from pipelines.lib.landing_zone import LandingFile, agency_months, met_by_refresh, survey
 from pipelines.lib.pseudonymise import pseudonym_key
 from pipelines.lib.raw_loader import LoadOutcome, ensure_tables, load_file, record_unloaded
 from pipelines.lib.source_spec import SourceSpec, load_specs
@@ -86,10 +85,11 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     def ingest_extract(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         months = {reporting_month(k) for k in context.partition_keys}
         # The deliveries of the months asked for; files without a month (a misnamed one, refused; a public time series)
-        # and published statistics whatever their months (unchanged, a no-op); and every file of the extract refused or
-        # ignored before it is read (misplaced, a month not begun, two files for one month), so none goes unreported.
-        files = [f for f in survey(warehouse.paths().sources_dir) if f.spec is not None and f.spec.extract == spec.extract
-                 and met_by_refresh(f, months)]
+        # and published statistics of months no refresh's range reaches (unchanged, a no-op); and every file of the
+        # extract refused or ignored before it is read (misplaced, a month not begun, two files for one month).
+        surveyed = survey(warehouse.paths().sources_dir)
+        covered = agency_months(surveyed)
+        files = [f for f in surveyed if f.spec is not None and f.spec.extract == spec.extract and met_by_refresh(f, months, covered)]
         key = pseudonym_key()
         with warehouse.build_connection() as connection:
             ensure_tables(connection, spec)  # an extract with no files yet is an empty table, so dbt still builds
