@@ -12,8 +12,11 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import duckdb
 
 from pipelines.lib.errors import ConfigurationError, ExtractError
 if TYPE_CHECKING:
@@ -21,11 +24,25 @@ if TYPE_CHECKING:
 
 from pipelines.defs.partitions import partition_key, reporting_month
 from pipelines.lib.board_demo import board_folders, board_simulation
+from pipelines.lib.landing_report import UnloadedFile, summary_lines, unloaded_files
 from pipelines.lib.landing_zone import months_between, months_present
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
 from pipelines.settings import (
     REPO_ROOT, SAMPLE_SIMULATION, SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, WarehousePaths, resolve_paths,
 )
+
+
+# Exit codes: 2 the refresh could not start (configuration, landing zone); 3 it published, but a delivery the monthly
+# schedule waits for was refused (the month's figures stand on the delivery in force, if any).
+EXIT_CONFIGURATION, EXIT_AWAITED_DELIVERY_REFUSED = 2, 3
+
+
+@dataclass(frozen=True)
+class Refresh:
+    """What a refresh produced: the published file, and the files it met but did not load (refused or ignored)."""
+
+    published_db: Path
+    unloaded: list[UnloadedFile]
 
 
 def run_refresh(
@@ -34,9 +51,10 @@ def run_refresh(
     instance: "DagsterInstance | None" = None,
     first_month: str | None = None,
     last_month: str | None = None,
-) -> Path:
+) -> Refresh:
     """Materialise every asset of the code location to the published file, loading (or reloading) the months of the
-    landing zone from `first_month` to `last_month` (YYYY-MM; default: every month it holds).
+    landing zone from `first_month` to `last_month` (YYYY-MM; default: every month of agency extracts it holds), and
+    say which files it did not load and why (also printed at the end).
 
     The run is recorded in `instance` when given, else in $DAGSTER_HOME's instance (so the UI shows it), else nowhere.
     """
@@ -61,7 +79,11 @@ def run_refresh(
         "dagster/asset_partition_range_end": partition_key(months[-1]),
     }
     execute_refresh(paths, tags, instance)
-    return paths.published_db
+    with duckdb.connect(str(paths.build_db), read_only=True) as connection:
+        unloaded = unloaded_files(connection, paths.sources_dir, set(months_between(months[0], months[-1])))
+    for line in summary_lines(unloaded):
+        print(line, file=sys.stderr)
+    return Refresh(paths.published_db, unloaded)
 
 
 def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: "DagsterInstance | None" = None) -> None:
@@ -121,8 +143,6 @@ def _print_summary(published: Path, board: str | None = None) -> None:
     """What a board member would glance at first: the latest month of the board's scorecard (each measure for each of
     its force areas and the board), and how many figures. Without a board: WCJB's if it has figures, else the
     scorecard with the most (a landing zone of other forces' extracts)."""
-    import duckdb
-
     from pipelines.lib.figure_presentation import format_figure
 
     with duckdb.connect(str(published), read_only=True) as connection:
@@ -234,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"restored {restore(published_db, args.to).name} as {published_db}")
             return 0
         if args.command == "refresh":
-            published = run_refresh(args.sources, args.warehouse, first_month=args.first_month, last_month=args.last_month)
+            refreshed = run_refresh(args.sources, args.warehouse, first_month=args.first_month, last_month=args.last_month)
         elif args.command == "ui":
             _use_demo_key()
             os.environ[SOURCES_ENV] = str(Path(args.sources).resolve() if args.sources else ensure_sample())
@@ -243,14 +263,18 @@ def main(argv: list[str] | None = None) -> int:
         elif args.board:
             _use_demo_key()
             sample, warehouse = board_folders(args.board)
-            published = run_refresh(ensure_sample(sample, board_simulation(args.board, args.scale)), args.warehouse or warehouse)
+            refreshed = run_refresh(ensure_sample(sample, board_simulation(args.board, args.scale)), args.warehouse or warehouse)
         else:
             _use_demo_key()
-            published = run_refresh(ensure_sample(), args.warehouse)
-        _print_summary(published, getattr(args, "board", None))
+            refreshed = run_refresh(ensure_sample(), args.warehouse)
+        _print_summary(refreshed.published_db, getattr(args, "board", None))
     except (ConfigurationError, ExtractError) as exc:
         print(f"cjs-scorecard: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_CONFIGURATION
+    if any(u.awaited for u in refreshed.unloaded):
+        print("cjs-scorecard: a monthly extract the schedule waits for was refused (see above): its month's figures "
+              "stand on the delivery in force, if any", file=sys.stderr)
+        return EXIT_AWAITED_DELIVERY_REFUSED
     return 0
 
 

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.lib.errors import ConfigurationError
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 SCORECARD_DEFINITIONS_DIR = REPO_ROOT / "scorecard_definitions"
@@ -24,6 +26,9 @@ BUILD_DB_ENV = "CJS_BUILD_DB"
 FIRST_MONTH_ENV = "CJS_FIRST_MONTH"
 # The earliest reporting month the monthly partitions offer; earlier extracts need CJS_FIRST_MONTH set before loading.
 DEFAULT_FIRST_MONTH = "2018-01"
+MAX_MONTH_GAP_ENV = "CJS_MAX_MONTH_GAP"
+# An agency file more than this many months before the rest of the landing zone is taken for a misnamed one.
+DEFAULT_MAX_MONTH_GAP = 12
 
 # DuckDB's memory limit and threads, for dbt (profiles.yml reads the same variables) and every Python connection.
 MEMORY_LIMIT_ENV = "CJS_DUCKDB_MEMORY_LIMIT"
@@ -63,6 +68,14 @@ def definitions_dir() -> Path:
 def first_month() -> str:
     """The first reporting month (YYYY-MM) of the monthly partitions."""
     return os.environ.get(FIRST_MONTH_ENV) or DEFAULT_FIRST_MONTH
+
+
+def max_month_gap() -> int:
+    """How many months an agency file may precede the rest of the landing zone before it is refused as misnamed."""
+    text = os.environ.get(MAX_MONTH_GAP_ENV) or str(DEFAULT_MAX_MONTH_GAP)
+    if not text.isdigit():
+        raise ConfigurationError(f"{MAX_MONTH_GAP_ENV}={text!r}: a whole number of months, e.g. 12")
+    return int(text)
 
 
 def duckdb_config() -> dict[str, str]:

@@ -59,5 +59,5 @@ def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pipelines.cli import run_refresh
 
     warehouse = tmp_path_factory.mktemp("small_warehouse")
-    assert run_refresh(SMALL_LANDING_ZONE, warehouse) == warehouse / "cjs_scorecard.duckdb"
+    assert run_refresh(SMALL_LANDING_ZONE, warehouse).published_db == warehouse / "cjs_scorecard.duckdb"
     return warehouse

@@ -1,5 +1,6 @@
-"""The landing-zone sensor: a new or changed extract file starts a refresh of the months it carries (a file with no
-month, of the newest month delivered)."""
+"""The landing-zone sensor: a new or changed extract file starts a refresh of the months it carries (a published
+statistics file or a file with no month, of the newest agency month delivered). Only deliveries count: a file the
+landing-zone survey refuses or ignores before reading is reported by the next refresh, not refreshed for."""
 
 import hashlib
 import json
@@ -8,7 +9,7 @@ import dagster as dg
 
 from pipelines.defs.partitions import partition_key
 from pipelines.defs.resources import WarehouseResource
-from pipelines.lib.landing_zone import extract_files
+from pipelines.lib.landing_zone import agency_months, survey
 
 
 @dg.sensor(
@@ -18,17 +19,22 @@ from pipelines.lib.landing_zone import extract_files
 )
 def landing_zone_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
     seen = json.loads(context.cursor) if context.cursor else {}
-    files = extract_files(warehouse.paths().sources_dir)
+    surveyed = survey(warehouse.paths().sources_dir)
+    files = [(f.spec, f.path) for f in surveyed if f.verdict == "deliver" and f.spec is not None]
     current = {str(path): [path.stat().st_mtime_ns, path.stat().st_size] for _, path in files}
     changed = [(spec, path) for spec, path in files if seen.get(str(path)) != current[str(path)]]
     context.update_cursor(json.dumps(current, sort_keys=True))
     if not changed:
         return dg.SkipReason("no new or changed extract files")
-    months = sorted({m for spec, path in changed if (m := spec.reporting_month(path))})
+    covered = agency_months(surveyed)
+    # An agency file's month; a published statistics file's month where the agency extracts cover it (never widening
+    # the range: one of another month is loaded by any refresh, as is a file whose periods are in its rows).
+    months = sorted({m for spec, path in changed if (m := spec.reporting_month(path))
+                     and (spec.publisher == "agency" or (covered and covered[0] <= m <= covered[-1]))})
     if not months:
-        # A file whose periods are in its rows (an MoJ time series, an ONS lookup) is loaded by any month's run: refresh
-        # the newest month delivered, so the new release reaches the comparisons without reloading the others.
-        months = sorted({m for spec, path in files if (m := spec.reporting_month(path))})[-1:]
+        # Refresh the newest agency month delivered, so the new release reaches the comparisons without reloading the
+        # other months.
+        months = covered[-1:]
     if not months:
         return dg.SkipReason(f"no month delivered yet to refresh with {[p.name for _, p in changed]}")
     fingerprint = hashlib.sha256(json.dumps({str(p): current[str(p)] for _, p in changed}, sort_keys=True).encode()).hexdigest()[:16]

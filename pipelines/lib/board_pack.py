@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import html
 import os
-import tempfile
+import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -43,17 +43,11 @@ class PackHeader:
     as_at: date | None
 
 
-def write_board_pack(
-    published_db: str | Path,
-    scorecard_id: str,
-    area_code: str | None = None,
-    period: str | None = None,
-    out_dir: str | Path | None = None,
-) -> Path:
-    """Write `<scorecard>_<area>_<YYYY-MM>.html` (default folder `<warehouse>/reports/`) and return its path.
+def board_pack_page(published_db: str | Path, scorecard_id: str, area_code: str | None = None,
+                    period: str | None = None) -> tuple[str, str]:
+    """The pack's file name (`<scorecard>_<area>_<YYYY-MM>.html`) and its page, read from `published_db`.
 
-    The area defaults to the board's own (`board_area`), the period to the latest month with a figure. The file is
-    written to a temporary name and renamed, so a reader never opens half a pack.
+    The area defaults to the board's own (`board_area`), the period to the latest month with a figure.
     """
     published_db = Path(published_db)
     with _connect(published_db) as connection:
@@ -65,16 +59,41 @@ def write_board_pack(
             sparkline=pl.col("trend").list.eval(pl.element().struct.field("value"))
         )
     header = replace(header, as_at=figures.filter(pl.col("value").is_not_null())["as_at"].max())
-    page = render_page(header, figures)
+    return pack_file_name(scorecard_id, area_code, period), render_page(header, figures)
 
-    target_dir = Path(out_dir) if out_dir else published_db.parent / REPORTS_DIR_NAME
+
+def pack_file_name(scorecard_id: str, area_code: str, period: str) -> str:
+    return f"{scorecard_id}_{area_code}_{period}.html"
+
+
+def write_page(page: str, path: Path) -> None:
+    """A pack as readable as the published file (a temporary file's default mode is owner-only)."""
+    path.write_text(page, encoding="utf-8")
+    os.chmod(path, 0o644)
+
+
+def write_board_pack(
+    published_db: str | Path,
+    scorecard_id: str,
+    area_code: str | None = None,
+    period: str | None = None,
+    out_dir: str | Path | None = None,
+) -> Path:
+    """Write a pack (board_pack_page) to `out_dir` (default `<warehouse>/reports/`) and return its path. The file is
+    written to a temporary name and renamed, so a reader never opens half a pack."""
+    name, page = board_pack_page(published_db, scorecard_id, area_code, period)
+    target_dir = Path(out_dir) if out_dir else Path(published_db).parent / REPORTS_DIR_NAME
     target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"{scorecard_id}_{area_code}_{period}.html"
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target_dir, suffix=".tmp", delete=False) as temp:
-        temp.write(page)
-    os.chmod(temp.name, 0o644)  # a report for the board: as readable as the published file, unlike a temp file
-    os.replace(temp.name, target)
+    target, partial = target_dir / name, target_dir / f".{name}.{uuid.uuid4().hex}.tmp"
+    write_page(page, partial)
+    os.replace(partial, target)
     return target
+
+
+def every_board_pack(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The packs a publication has: every scorecard, for each area of its board (the board first)."""
+    scorecards = [r[0] for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()]
+    return [(scorecard, area) for scorecard in scorecards for area in board_areas(connection, scorecard)]
 
 
 def board_areas(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -> list[str]:

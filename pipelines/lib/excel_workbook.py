@@ -4,7 +4,8 @@ Many board members and analysts live in Excel. The workbook is the published sco
 paper is: a contents sheet (what the colours and markers mean), one sheet per section with the latest figures, their
 comparisons, RAG colour and a 24-month trend block to chart from, a notes sheet and the measure definitions. It is
 read from the published file (never the build database), so a withheld small number is withheld here too. Each
-workbook is written beside its final name and renamed in, so a reader never opens half a file.
+workbook is written beside its final name and renamed in with the publication, so a reader never opens half a file
+or a workbook of another publication than the file beside it.
 
 Markers follow the Government Statistical Service's spreadsheet conventions: [c] withheld to protect confidentiality,
 [x] not available, [e] estimate, [p] provisional, [note N] the numbered note on the Notes sheet.
@@ -12,9 +13,7 @@ Markers follow the Government Statistical Service's spreadsheet conventions: [c]
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -97,12 +96,12 @@ def workbooks_dir(published_db: Path) -> Path:
     return published_db.parent / EXCEL_FOLDER
 
 
-def write_workbooks(published_db: Path) -> list[Path]:
-    """One workbook per scorecard of the published file; workbooks of scorecards it no longer holds are removed."""
-    folder = workbooks_dir(published_db)
-    folder.mkdir(exist_ok=True)
+def write_workbooks(source_db: Path, folder: Path, suffix: str) -> list[tuple[Path, Path]]:
+    """One workbook per scorecard of `source_db`, each written to a temporary name in `folder`
+    (`.<scorecard>.xlsx.<suffix>.tmp`): (temporary, final) pairs, renamed in with the publication's other files
+    (pipelines/lib/publication_files.py), so a workbook is never of another publication than the file beside it."""
     written = []
-    with duckdb.connect(str(published_db), read_only=True) as connection:
+    with duckdb.connect(str(source_db), read_only=True) as connection:
         publication_id, published_at = connection.execute(
             "select publication_id, published_at from scorecard.publication"
         ).fetchone()
@@ -110,16 +109,9 @@ def write_workbooks(published_db: Path) -> list[Path]:
             "select distinct scorecard_id, scorecard_title from scorecard.measures order by scorecard_id"
         ).fetchall()
         for scorecard_id, scorecard_title in scorecards:
-            target = folder / f"{scorecard_id}.xlsx"
-            partial = folder / f".{scorecard_id}.{uuid.uuid4().hex}.xlsx.tmp"
-            try:
-                _write_workbook(connection, partial, scorecard_id, scorecard_title, publication_id, published_at)
-                os.replace(partial, target)
-            finally:
-                partial.unlink(missing_ok=True)
-            written.append(target)
-    for stale in set(folder.glob("*.xlsx")) - set(written):
-        stale.unlink()
+            partial = folder / f".{scorecard_id}.xlsx.{suffix}.tmp"
+            written.append((partial, folder / f"{scorecard_id}.xlsx"))
+            _write_workbook(connection, partial, scorecard_id, scorecard_title, publication_id, published_at)
     return written
 
 

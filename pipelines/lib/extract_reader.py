@@ -11,20 +11,28 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.lib.errors import CellProblem, ExtractError
-from pipelines.lib.extract_files import TextTable, header_text, normalise_header, read_csv_text, read_xlsx_text
+from pipelines.lib.extract_files import (
+    TextTable, header_text, normalise_header, read_csv_text, read_file_bytes, read_xlsx_text,
+)
 from pipelines.lib.extract_schema import POLARS_TYPES, validate
 from pipelines.lib.markers import MARKER_SUFFIX, marker_expr
 from pipelines.lib.pseudonymise import pseudonymise_column, pseudonymise_combination
 from pipelines.lib.source_spec import ColumnSpec, SourceSpec, UnpivotSpec
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (it counts the fictitious 29/02/1900)
+# Dates a case system writes for "unknown" or "never" (01/01/1900, Excel's day 1, 31/12/2099) are not dates: a date
+# before this one, or more than PLAUSIBLE_DAYS_AHEAD after the file's reporting month (today, for a file without one),
+# is rejected in its column.
+EARLIEST_PLAUSIBLE_DATE = date(1901, 1, 1)
+PLAUSIBLE_DAYS_AHEAD = 366
 PERSONAL_VALUE_WITHHELD = "(withheld: personal data)"
 REJECTION_SCHEMA = {"_line_number": pl.Int64, "column": pl.String, "check": pl.String, "value": pl.String}
 
@@ -46,19 +54,42 @@ class ReadExtract:
         return self.rows_read - self.rows.height
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def content_sha256(content: bytes) -> str:
+    """The delivery's identity: the SHA-256 of the bytes read (and parsed)."""
+    return hashlib.sha256(content).hexdigest()
 
 
-def read_text_table(path: Path, spec: SourceSpec) -> TextTable:
+def read_text_table(path: Path, content: bytes, spec: SourceSpec) -> TextTable:
     """The file's cells as text, by format; refuses files that are not what the spec says they are."""
     if spec.format == "xlsx":
-        return read_xlsx_text(path, spec.required_headers, spec.sheet, spec.required_header_patterns)
-    return read_csv_text(path, spec.required_headers, spec.encoding, spec.required_header_patterns)
+        return read_xlsx_text(path, content, spec.required_headers, spec.sheet, spec.required_header_patterns)
+    return read_csv_text(path, content, spec.required_headers, spec.encoding, spec.required_header_patterns)
+
+
+def _reads_header(header: str, spec: SourceSpec) -> bool:
+    """Whether the spec takes a column's values from this header (exactly, by pattern, or as a wide file's header)."""
+    normalised = normalise_header(header)
+    if any(normalised == normalise_header(c.header) for c in spec.columns if c.header_pattern is None):
+        return True
+    if any(c.header_regex.fullmatch(header_text(header)) for c in spec.columns if c.header_pattern is not None):
+        return True
+    unpivot = spec.unpivot
+    return unpivot is not None and (
+        normalised in {normalise_header(h) for h in unpivot.id_headers}
+        or re.fullmatch(unpivot.header_pattern, unpivot.rename_headers.get(header, header)) is not None
+    )
+
+
+def _refuse_repeated_headers(headers: list[str], spec: SourceSpec, path: Path) -> None:
+    """A header the spec reads, written twice (a second 'Victim Age' pasted in front): which column holds the values
+    is a guess, so the file is refused rather than read from either."""
+    read = [h for h in headers if _reads_header(h, spec)]
+    counts = Counter(normalise_header(h) for h in read)
+    repeated = sorted({header_text(h) for h in read if counts[normalise_header(h)] > 1})
+    if repeated:
+        positions = [[i + 1 for i, h in enumerate(headers) if normalise_header(h) == normalise_header(r)] for r in repeated]
+        described = ", ".join(f"'{r}' (columns {', '.join(map(str, p))})" for r, p in zip(repeated, positions))
+        raise ExtractError(path, f"the header row repeats {described}: which one holds the values cannot be told")
 
 
 def unpivot_text(frame: pl.DataFrame, unpivot: UnpivotSpec, path: Path) -> pl.DataFrame:
@@ -155,18 +186,48 @@ def _date_expr(column: ColumnSpec) -> pl.Expr:
 def _parse(column: ColumnSpec) -> pl.Expr:
     if column.dtype == "date":
         return _date_expr(column).alias(column.name)
+    # Numbers must be finite: 'inf', '1e309' (beyond a double) and 'nan' parse as floats but are no figure.
     if column.dtype == "percent":
-        return pl.col(column.name).str.strip_suffix("%").cast(pl.Float64, strict=False).alias(column.name)
+        number = pl.col(column.name).str.strip_suffix("%").cast(pl.Float64, strict=False)
+        return pl.when(number.is_finite()).then(number).alias(column.name)
     if column.dtype == "int":
         as_number = pl.col(column.name).str.replace_all(",", "").cast(pl.Float64, strict=False)
-        return pl.when(as_number == as_number.floor()).then(as_number).cast(pl.Int64, strict=False).alias(column.name)
+        whole = as_number.is_finite() & (as_number == as_number.floor())
+        return pl.when(whole).then(as_number).cast(pl.Int64, strict=False).alias(column.name)
+    if column.dtype == "float":
+        number = pl.col(column.name).cast(pl.Float64, strict=False)
+        return pl.when(number.is_finite()).then(number).alias(column.name)
     return pl.col(column.name).cast(POLARS_TYPES[column.dtype], strict=False).alias(column.name)
 
 
 def _describe_type(column: ColumnSpec) -> str:
     if column.dtype == "date":
         return f"not a date in format {column.date_format}"
-    return {"int": "not a whole number", "float": "not a number", "percent": "not a percentage"}.get(column.dtype, "not text")
+    return {"int": "not a whole number", "float": "not a finite number", "percent": "not a percentage"}.get(column.dtype, "not text")
+
+
+def latest_plausible_date(reporting_month: str | None, today: date) -> date:
+    """The last date a file's cells may hold: PLAUSIBLE_DAYS_AHEAD after its reporting month ends (after today for a
+    file whose periods are in its rows)."""
+    if reporting_month is None:
+        return today + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
+    year, month = (int(part) for part in reporting_month.split("-"))
+    month_end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return month_end + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
+
+
+def _implausible_dates(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series, latest: date) -> list[CellProblem]:
+    """Dates outside EARLIEST_PLAUSIBLE_DATE..latest, as problems of their column (the row is rejected; the value stays
+    for the row's other checks, so a status date before it is still named)."""
+    problems = []
+    for column in (c for c in spec.parsed_columns if c.dtype == "date"):
+        values = typed[column.name]
+        outside = (values < EARLIEST_PLAUSIBLE_DATE) | (values > latest)
+        problems.extend(
+            CellProblem(int(line), column.name, f"implausible date: outside {EARLIEST_PLAUSIBLE_DATE}..{latest}", value)
+            for line, value in zip(lines.filter(outside), text[column.name].filter(outside))
+        )
+    return problems
 
 
 def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series) -> list[CellProblem]:
@@ -184,12 +245,15 @@ def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, li
 
 
 def _rejections_frame(problems: list[CellProblem], spec: SourceSpec) -> pl.DataFrame:
-    """Problems as rows, headers as the agency wrote them; a value is shown only for a known, non-personal column."""
+    """Problems as rows, headers as the agency wrote them; a value is shown only for a known column whose values may
+    be quoted (not personal, and not free text unless the spec says it holds none: ColumnSpec.values_quotable)."""
     columns = {c.name: c for c in spec.columns}
 
     def shown(problem: CellProblem) -> str | None:
         column = columns.get(problem.column or "")
-        return problem.value if column is not None and not column.personal else PERSONAL_VALUE_WITHHELD if problem.value is not None else None
+        if problem.value is None:
+            return None
+        return problem.value if column is not None and column.values_quotable else PERSONAL_VALUE_WITHHELD
 
     return pl.DataFrame(
         [{"_line_number": p.row, "column": columns[p.column].header if p.column in columns else p.column, "check": p.check, "value": shown(p)} for p in problems],
@@ -208,13 +272,16 @@ def pseudonymise(rows: pl.DataFrame, spec: SourceSpec, key: bytes) -> pl.DataFra
     return rows.select(*(c.name for c in spec.kept_columns), *spec.marker_columns, *(k.name for k in spec.person_keys), "_line_number")
 
 
-def read_extract(path: Path, spec: SourceSpec, key: bytes, sha256: str | None = None) -> ReadExtract:
-    """Parse, validate and pseudonymise a whole file: accepted rows, rejected cells with reasons, or ExtractError."""
+def read_extract(path: Path, spec: SourceSpec, key: bytes, content: bytes | None = None, today: date | None = None) -> ReadExtract:
+    """Parse, validate and pseudonymise a whole file (`content`: its bytes, already read once by the caller, who
+    hashed them): accepted rows, rejected cells with reasons, or ExtractError."""
     problem = spec.name_problem(path)
     if problem:
         raise ExtractError(path, problem)
-    table = read_text_table(path, spec)
-    frame = table.frame.with_row_index("_line_number", offset=table.first_data_row).with_columns(pl.col("_line_number").cast(pl.Int64))
+    content = read_file_bytes(path) if content is None else content
+    table = read_text_table(path, content, spec)
+    _refuse_repeated_headers(table.headers, spec, path)
+    frame = table.frame
     if spec.unpivot is not None:
         frame = unpivot_text(frame, spec.unpivot, path)
     text = _match_columns(frame, spec, path)
@@ -224,13 +291,15 @@ def read_extract(path: Path, spec: SourceSpec, key: bytes, sha256: str | None = 
     text, markers = _split_markers(text.drop("_line_number"), spec)
     typed = text.select(_parse(c) for c in spec.parsed_columns).hstack(markers)
     problems = _type_problems(text, typed, spec, lines)
+    latest = latest_plausible_date(spec.reporting_month(path), today or date.today())
+    problems += _implausible_dates(text, typed, spec, lines, latest)
     unparsed = {(p.row, p.column) for p in problems}  # a value that failed to parse is not reported again as missing
     problems += [p for p in validate(typed, spec, lines) if (p.row, p.column) not in unparsed]
     rejected_lines = pl.Series([p.row for p in problems if p.row is not None], dtype=pl.Int64)
     accepted = typed.with_columns(lines).filter(~pl.col("_line_number").is_in(rejected_lines.implode()))
     accepted = pseudonymise(accepted, spec, key)
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    return ReadExtract(path, spec.reporting_month(path), sha256 or file_sha256(path), accepted, _rejections_frame(problems, spec), typed.height)
+    return ReadExtract(path, spec.reporting_month(path), content_sha256(content), accepted, _rejections_frame(problems, spec), typed.height)
 
 
 def _split_markers(text: pl.DataFrame, spec: SourceSpec) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -29,9 +29,16 @@ def pseudonym_key() -> bytes:
             f"{KEY_ENV} is not set: personal identifiers cannot be pseudonymised. Set it to a secret of at least "
             f"16 characters (the demo sets a fixed demo key itself)."
         )
-    if len(key) < 16:
-        raise ConfigurationError(f"{KEY_ENV} is too short: use a secret of at least 16 characters.")
+    if len(key.strip()) < 16:
+        raise ConfigurationError(f"{KEY_ENV} is too short or blank: use a secret of at least 16 characters other than spaces.")
     return key.encode("utf-8")
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A tag of the key (an HMAC of a fixed text), kept with the pseudonyms it made: a later load with another key is
+    stopped, since its pseudonyms would silently fail to link with the earlier ones. It says nothing a pseudonym of a
+    guessable value does not already."""
+    return _digest(key, "cjs-scorecard pseudonym key check")
 
 
 def normalise_identifier(value: str) -> str:

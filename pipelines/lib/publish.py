@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.lib.errors import ConfigurationError, PublicationBlocked
-from pipelines.lib.excel_workbook import write_workbooks
+from pipelines.lib.publication_files import discard, stage_publication_files
 from pipelines.lib.quality_gates import GateReport, run_quality_gates
 from pipelines.settings import PUBLISHED_STORAGE_VERSION, duckdb_config
 
@@ -47,7 +47,6 @@ PUBLICATION_COLUMN_COMMENTS = {
     "superseded_at": "When it was replaced.",
 }
 VERSIONS_FOLDER = "versions"
-PARQUET_FOLDER = "parquet"
 KEEP_ENV = "CJS_KEEP_PUBLICATIONS"
 DEFAULT_KEEP = 5
 
@@ -187,17 +186,20 @@ def _create_section_views(connection: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def _remove_abandoned_staging(published_db: Path) -> None:
-    """A publication killed before its rename leaves its staging file (and perhaps a WAL, and the copy kept in
-    versions/ under its id) behind; none of it was ever published, so the next publication removes it."""
+    """A publication killed before its rename leaves its staging file (and perhaps a WAL, the copy kept in versions/
+    under its id, and its Parquet, workbooks and packs under temporary names) behind; none of it was ever published,
+    so the next publication removes it."""
     for leftover in published_db.parent.glob(f".{published_db.name}.*.tmp*"):
         abandoned_id = leftover.name.removeprefix(f".{published_db.name}.").split(".tmp")[0]
         for kept in versions_dir(published_db).glob(f"*_{abandoned_id}.duckdb"):
             kept.unlink()
         leftover.unlink(missing_ok=True)
+    discard(published_db)
 
 
 def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISHED_TABLES) -> Publication:
-    """Write the listed tables (and a publication record) to a new file readable by DuckDB 1.4, then rename it in."""
+    """Write the listed tables (and a publication record) to a new file readable by DuckDB 1.4, check it, write its
+    Parquet, workbooks and packs (pipelines/lib/publication_files.py), then rename them all in, the file last."""
     published_db.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_staging(published_db)
     publication_id = str(uuid.uuid4())
@@ -236,34 +238,18 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
         gate_report = run_quality_gates(staging_file, build_db, published_db, [*tables, "scorecard.measure_value_history"])
         if gate_report.blocking_failures:
             raise PublicationBlocked(gate_report)
+        connection.close()
+        _fsync(staging_file)
+        files = stage_publication_files(staging_file, published_db, PUBLISHED_NAMES, publication_id)
     except BaseException:
         connection.close()
         staging_file.unlink(missing_ok=True)
         raise
-    connection.close()
-    _fsync(staging_file)
     _keep_version(staging_file, published_db, publication_id)
+    files.install()
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
-    export_parquet(published_db, PUBLISHED_NAMES)
-    write_workbooks(published_db)
     return Publication(publication_id, published_at, published_db, row_counts, gate_report)
-
-
-def export_parquet(published_db: Path, tables: list[str]) -> list[Path]:
-    """One Parquet file per published table (warehouse/parquet/<schema>.<table>.parquet), for tools that read files;
-    each is written beside its final name and renamed in, so a reader never sees half a file."""
-    folder = published_db.parent / PARQUET_FOLDER
-    folder.mkdir(exist_ok=True)
-    written = []
-    with duckdb.connect(str(published_db), read_only=True) as connection:
-        for name in tables:
-            target = folder / f"{name}.parquet"
-            partial = folder / f".{name}.parquet.tmp"
-            connection.execute(f"copy {name} to {_quoted(partial)} (format parquet)")
-            os.replace(partial, target)
-            written.append(target)
-    return written
 
 
 def versions_dir(published_db: Path) -> Path:
@@ -305,10 +291,14 @@ def rollback(published_db: Path, publication_id: str | None = None) -> Path:
     staging_file = published_db.with_name(f".{published_db.name}.rollback.tmp")
     shutil.copyfile(chosen[0], staging_file)
     _fsync(staging_file)
+    try:
+        files = stage_publication_files(staging_file, published_db, PUBLISHED_NAMES, "rollback")
+    except BaseException:
+        staging_file.unlink(missing_ok=True)
+        raise
+    files.install()
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
-    export_parquet(published_db, PUBLISHED_NAMES)
-    write_workbooks(published_db)
     return chosen[0]
 
 

@@ -58,11 +58,15 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True)
 class Batch:
-    """One frame to validate with its expectations; `label` names it in failures (a table, or a derived frame)."""
+    """One frame to validate with its expectations; `label` names it in failures (a table, or a derived frame).
+    `index_columns` name a failing row (default: the figure's key, else the first two columns); `quote_values` False
+    keeps the failing values out of the messages (the personal-data gate: what it finds must not be repeated)."""
 
     label: str
     frame: pd.DataFrame
     expectations: list[Expectation]
+    index_columns: list[str] | None = None
+    quote_values: bool = True
 
 
 @dataclass(frozen=True)
@@ -209,7 +213,8 @@ def _completeness(inputs: GateInputs) -> Iterator[Batch]:
 
 
 def _row_counts(inputs: GateInputs) -> Iterator[Batch]:
-    """Each published table's rows against the previous publication's: a drop beyond the tolerance is flagged."""
+    """Each published table's rows against the previous publication's: a drop or a growth beyond the tolerance is
+    flagged (the history of superseded figures only for a drop: it accumulates by design)."""
     from great_expectations import expectations as gxe
 
     if inputs.previous_db is None:
@@ -221,10 +226,11 @@ def _row_counts(inputs: GateInputs) -> Iterator[Batch]:
                            for t in inputs.tables if t in previous_tables}
     for table, previous_rows in previous_counts.items():
         least = math.ceil(previous_rows * (1 - inputs.row_count_tolerance))
+        most = None if table == "scorecard.measure_value_history" else math.floor(previous_rows * (1 + inputs.row_count_tolerance))
         yield Batch(table, _table_frame(inputs, table), [gxe.ExpectTableRowCountToBeBetween(
-            min_value=least,
-            description=f"fewer rows than the previous publication's {previous_rows} "
-            f"less {inputs.row_count_tolerance:.0%}",
+            min_value=least, max_value=most,
+            description=f"rows outside the previous publication's {previous_rows} "
+            f"{'less' if most is None else 'plus or minus'} {inputs.row_count_tolerance:.0%}",
         )])
 
 
@@ -241,11 +247,13 @@ def _no_personal_data(inputs: GateInputs) -> Iterator[Batch]:
     for table in inputs.tables:
         frame = _table_frame(inputs, table)
         text_columns = [c for c in frame.select_dtypes(include=["string", "object"]).columns if c not in FIGURE_COLUMNS]
+        # A failure names the table, the column and the row (the figure's key, else the row's number), never the value.
+        frame.insert(0, "row", range(1, len(frame) + 1))
         yield Batch(table, frame, [
             gxe.ExpectColumnValuesToNotMatchRegexList(column=column, regex_list=list(PERSONAL_VALUE_REGEXES.values()),
                                                       description=f"{' or '.join(PERSONAL_VALUE_REGEXES)} in {column}")
             for column in text_columns
-        ])
+        ], index_columns=_figure_columns(frame) or ["row"], quote_values=False)
 
 
 # The checks, in the order they run and are reported (each one is an asset check of published/cjs_scorecard).
@@ -257,22 +265,23 @@ CHECKS: list[GateCheck] = [
               "Every scorecard, measure, area and period the catalogue and reporting units call for is published, "
               "with a value or a status (suppressed, not_available) and its reason.", _completeness),
     GateCheck("row_counts", Severity.WARNING,
-              "Each published table has at least as many rows as the previous publication, less a tolerance "
-              f"({ROW_COUNT_TOLERANCE_ENV}, default {DEFAULT_ROW_COUNT_TOLERANCE:.0%}); no previous publication passes.",
-              _row_counts),
+              "Each published table has as many rows as the previous publication, give or take a tolerance "
+              f"({ROW_COUNT_TOLERANCE_ENV}, default {DEFAULT_ROW_COUNT_TOLERANCE:.0%}; the history of superseded figures "
+              "may grow without limit); no previous publication passes.", _row_counts),
     GateCheck("no_personal_data", Severity.BLOCKING,
               "No published column is named for personal data (name, date of birth, PNC, CRO, address, postcode) "
               "and no text value looks like a PNC id or CRO number.", _no_personal_data),
 ]
 
 
-def _format_failure(label: str, description: str, row: dict[str, Any], index_columns: list[str]) -> str:
-    """'<what> in <table>: scorecard wcjb, measure x, area E23000038, period month 2024-01-01: value 150.0'."""
+def _format_failure(label: str, description: str, row: dict[str, Any], index_columns: list[str], quote_values: bool) -> str:
+    """'<what> in <table>: scorecard wcjb, measure x, area E23000038, period month 2024-01-01: value 150.0' (without
+    the value when the batch may not quote it)."""
     where = ", ".join(f"{c.removesuffix('_id').removesuffix('_code')} {row[c]}" for c in index_columns
                       if c in row and c not in ("period_type", "period_start"))
     if "period_type" in row:
         where += f", period {row['period_type']} {str(row.get('period_start', ''))[:10]}"
-    found = ", ".join(f"{c} {v}" for c, v in row.items() if c not in index_columns)
+    found = ", ".join(f"{c} {v}" for c, v in row.items() if c not in index_columns) if quote_values else ""
     return f"{description} in {label}: {where}" + (f": {found}" if found else "")
 
 
@@ -286,7 +295,7 @@ def _validate(batch: Batch, context: Any, name: str) -> tuple[int, list[str]]:
     definition = source.add_dataframe_asset(f"{name}_frame").add_batch_definition_whole_dataframe("whole")
     suite = context.suites.add(gx.ExpectationSuite(name=f"{name}_suite", expectations=batch.expectations))
     validation = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=definition, suite=suite))
-    index_columns = _figure_columns(batch.frame) or list(batch.frame.columns[:2])
+    index_columns = batch.index_columns or _figure_columns(batch.frame) or list(batch.frame.columns[:2])
     result = validation.run(
         batch_parameters={"dataframe": batch.frame},
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": index_columns},
@@ -306,7 +315,7 @@ def _validate(batch: Batch, context: Any, name: str) -> tuple[int, list[str]]:
             examples.append(f"{description} in {batch.label}: {outcome.result.get('observed_value')} rows")
             continue
         count += outcome.result.get("unexpected_count", len(rows))
-        examples += [_format_failure(batch.label, description, row, index_columns) for row in rows[:EXAMPLES_SHOWN]]
+        examples += [_format_failure(batch.label, description, row, index_columns, batch.quote_values) for row in rows[:EXAMPLES_SHOWN]]
     return count, examples
 
 
@@ -326,7 +335,7 @@ def _gx_context() -> Any:
 
 
 def row_count_tolerance() -> float:
-    """The fraction of a table's rows a publication may lose against the previous one before the warning."""
+    """The fraction of a table's rows a publication may lose (or gain) against the previous one before the warning."""
     text = os.environ.get(ROW_COUNT_TOLERANCE_ENV) or str(DEFAULT_ROW_COUNT_TOLERANCE)
     try:
         tolerance = float(text)

@@ -1,9 +1,10 @@
 """Load extract files into the build database's raw layer: idempotent, revision-aware, nothing lost.
 
-Per extract and reporting month, raw.<extract> holds the rows of the one delivery in force. A file already loaded
-(same SHA-256) changes nothing; a corrected file replaces its month, and the rows it replaces move to
-raw_history.<extract>; a refused file leaves the delivery in force untouched. Every file's fate is written to
-audit.load_log and every rejected row's reasons to audit.quarantine, so an analyst can always say what happened.
+Per extract and reporting month, raw.<extract> holds the rows of the one delivery in force. The file in force (same
+bytes, same place) changes nothing; a corrected file replaces its month if it is whole and plausible
+(pipelines/lib/delivery_checks.py), and the rows it replaces move to raw_history.<extract>; a refused file leaves the
+delivery in force untouched. Every file's fate is written to audit.load_log and every rejected row's reasons to
+audit.quarantine, so an analyst can always say what happened.
 
 A raw table built before its spec gained a column (a new column, or a person key) gets the column added, empty; the
 deliveries it holds are logged as stale and read again from their files the next time they are loaded, since a derived
@@ -13,14 +14,17 @@ value (a person key over dropped names) cannot be computed from what the raw lay
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pipelines.lib.errors import ExtractError
-from pipelines.lib.extract_reader import ReadExtract, empty_rows, file_sha256, read_extract
+from pipelines.lib.delivery_checks import delivery_problem
+from pipelines.lib.errors import ConfigurationError, ExtractError, printable_path
+from pipelines.lib.extract_files import read_file_bytes
+from pipelines.lib.extract_reader import ReadExtract, content_sha256, empty_rows, read_extract
+from pipelines.lib.pseudonymise import KEY_ENV, key_fingerprint
 from pipelines.lib.source_spec import SourceSpec
 
 LINEAGE_SCHEMA = {
@@ -41,12 +45,15 @@ AUDIT_DDL = [
     """create table if not exists audit.quarantine (
         extract varchar, reporting_month varchar, source_file varchar, file_sha256 varchar, line_number bigint,
         "column" varchar, "check" varchar, value varchar, loaded_at timestamp)""",
+    "create table if not exists audit.pseudonym_key (fingerprint varchar, first_used_at timestamp)",
 ]
 
 
 @dataclass(frozen=True)
 class LoadOutcome:
-    """What one file did to the raw layer: loaded (first delivery), replaced, unchanged or rejected."""
+    """What became of one file: loaded (the month's first delivery), replaced (the delivery in force), unchanged (it
+    is the delivery in force), refused (it cannot be taken whole: the delivery in force stays) or ignored (no
+    extract's delivery: unknown folder, misplaced, a name no spec knows). `message` says why."""
 
     path: Path
     reporting_month: str | None
@@ -118,8 +125,11 @@ def _delivery(spec: SourceSpec, month: str | None, path: Path) -> tuple[str, lis
     return "_reporting_month = ?", [month]
 
 
-def _keys_loaded_elsewhere(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, read: ReadExtract) -> pl.DataFrame:
-    """For extracts whose key is unique across months: accepted rows whose key another delivery already holds."""
+def _without_keys_loaded_elsewhere(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, read: ReadExtract) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The accepted rows and the rejections, for an extract whose key is unique across months: rows whose key another
+    delivery already holds move to the rejections (a re-sent key is counted once, from where it was first loaded)."""
+    if spec.primary_key_scope != "extract":
+        return read.rows, read.rejections
     keys = ", ".join(spec.primary_key)
     same_key = " and ".join(f"incoming_keys.{k} is not distinct from loaded.{k}" for k in spec.primary_key)  # empty == empty
     this_delivery, params = _delivery(spec, read.reporting_month, read.path)
@@ -134,62 +144,120 @@ def _keys_loaded_elsewhere(connection: duckdb.DuckDBPyConnection, spec: SourceSp
         params=params,
     ).pl()
     connection.unregister("incoming_keys")
-    return clashes
+    if not clashes.height:
+        return read.rows, read.rejections
+    rows = read.rows.filter(~pl.col("_line_number").is_in(clashes["_line_number"].implode()))
+    return rows, pl.concat([read.rejections, clashes.select(
+        "_line_number",
+        pl.lit(", ".join(c.header for c in spec.columns if c.name in spec.primary_key)).alias("column"),
+        pl.format("duplicate primary key: already loaded from {} ({})", "_source_file", pl.col("_reporting_month").fill_null("periods in rows")).alias("check"),
+        pl.lit(None, pl.String).alias("value"),
+    )])
 
 
-def _log(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, outcome: LoadOutcome, sha256: str, loaded_at: datetime) -> None:
-    modified = datetime.fromtimestamp(outcome.path.stat().st_mtime, timezone.utc).replace(tzinfo=None) if outcome.path.exists() else None
+def _modified_at(path: Path) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+    except OSError:  # gone, unreadable or a dangling link: the log still says what happened to it
+        return None
+
+
+def _log(connection: duckdb.DuckDBPyConnection, extract: str | None, outcome: LoadOutcome, sha256: str | None, loaded_at: datetime) -> None:
     connection.execute(
         "insert into audit.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [spec.extract, outcome.reporting_month, str(outcome.path), sha256, modified, loaded_at, outcome.outcome,
-         outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected, outcome.message],
+        [extract, outcome.reporting_month, printable_path(outcome.path), sha256, _modified_at(outcome.path), loaded_at,
+         outcome.outcome, outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected, outcome.message],
     )
 
 
-def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, key: bytes) -> LoadOutcome:
-    """Load one delivery, or leave everything as it was and say why."""
-    ensure_tables(connection, spec)
-    loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    sha256 = file_sha256(path)
-    month = spec.reporting_month(path)
-    this_delivery, params = _delivery(spec, month, path)
-    in_force = connection.execute(f"select distinct _file_sha256 from raw.{spec.extract} where {this_delivery}", params).fetchall()
+def record_unloaded(connection: duckdb.DuckDBPyConnection, extract: str | None, outcome: LoadOutcome, sha256: str | None = None) -> LoadOutcome:
+    """Write a file that was not loaded (refused, ignored, or back to the delivery in force) to the load log, once: a
+    file met again in the same place with the same bytes, outcome and reason adds no row (the run that met it still
+    reports it)."""
+    for statement in AUDIT_DDL:
+        connection.execute(statement)
+    last = connection.execute(
+        """select file_sha256, outcome, message from audit.load_log where extract is not distinct from ? and source_file = ?
+           order by loaded_at desc limit 1""",
+        [extract, printable_path(outcome.path)],
+    ).fetchall()
+    if last != [(sha256, outcome.outcome, outcome.message)]:
+        _log(connection, extract, outcome, sha256, datetime.now(timezone.utc).replace(tzinfo=None))
+    return outcome
+
+
+def _last_logged(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path) -> tuple[str | None, str] | None:
+    """The hash and outcome last logged for this extract's file in this place, if any."""
     # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses the connection's next relation query.
     last = connection.execute(
-        "select outcome from audit.load_log where extract = ? and file_sha256 = ? order by loaded_at desc limit 1",
-        [spec.extract, sha256],
+        "select file_sha256, outcome from audit.load_log where extract = ? and source_file = ? order by loaded_at desc limit 1",
+        [spec.extract, printable_path(path)],
     ).fetchall()
-    if ([(sha256,)] == in_force and last != [("stale",)]) or last == [("rejected",)]:
-        return LoadOutcome(path, month, "unchanged", message="this delivery was already processed")
-    try:
-        read = read_extract(path, spec, key, sha256=sha256)
-    except ExtractError as exc:
-        outcome = LoadOutcome(path, month, "rejected", message=str(exc))
-        connection.execute("begin transaction")
-        _log(connection, spec, outcome, sha256, loaded_at)
-        connection.execute("commit")
-        return outcome
+    return last[0] if last else None
 
-    rows, rejections = read.rows, read.rejections
-    if spec.primary_key_scope == "extract":
-        clashes = _keys_loaded_elsewhere(connection, spec, read)
-        if clashes.height:
-            rows = rows.filter(~pl.col("_line_number").is_in(clashes["_line_number"].implode()))
-            rejections = pl.concat([rejections, clashes.select(
-                "_line_number",
-                pl.lit(", ".join(c.header for c in spec.columns if c.name in spec.primary_key)).alias("column"),
-                pl.format("duplicate primary key: already loaded from {} ({})", "_source_file", pl.col("_reporting_month").fill_null("periods in rows")).alias("check"),
-                pl.lit(None, pl.String).alias("value"),
-            )])
-    incoming = with_lineage(rows, str(path), sha256, read.reporting_month, _month_end(read.reporting_month), loaded_at)
+
+def check_key(connection: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """The build database's pseudonyms are all made with one key: the first load records its fingerprint, and a load
+    with another key is stopped before it writes a row (its pseudonyms would not link with the others)."""
+    recorded = connection.execute("select fingerprint from audit.pseudonym_key").fetchall()
+    if not recorded:
+        connection.execute("insert into audit.pseudonym_key values (?, ?)",
+                           [key_fingerprint(key), datetime.now(timezone.utc).replace(tzinfo=None)])
+    elif recorded != [(key_fingerprint(key),)]:
+        raise ConfigurationError(
+            f"{KEY_ENV} is not the key this build database's pseudonyms were made with: loading with it would "
+            "silently break linkage across deliveries. Set the original key, or load into a new warehouse."
+        )
+
+
+def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, key: bytes, today: date | None = None) -> LoadOutcome:
+    """Load one delivery if it is whole and plausible, or leave everything as it was and say why.
+
+    The file is read once: the bytes hashed are the bytes parsed. It is unchanged only if the delivery in force is
+    this very file (same bytes, same place); a refusal is about a file in a place, so a refused file is read again
+    at every refresh (it may have been corrected, or the checks around it may have changed) and logged once.
+    """
+    ensure_tables(connection, spec)
+    check_key(connection, key)
+    month = spec.reporting_month(path)
+    try:
+        content = read_file_bytes(path)
+    except ExtractError as exc:
+        return record_unloaded(connection, spec.extract, LoadOutcome(path, month, "refused", message=str(exc)))
+    sha256 = content_sha256(content)
+    this_delivery, params = _delivery(spec, month, path)
+    in_force = connection.execute(
+        f"select distinct _file_sha256, _source_file from raw.{spec.extract} where {this_delivery}", params
+    ).fetchall()
+    last = _last_logged(connection, spec, path)
+    stale = last == (sha256, "stale")  # the spec gained a column since it was loaded: read it again
+    if in_force == [(sha256, printable_path(path))] and not stale:
+        unchanged = LoadOutcome(path, month, "unchanged", message="this delivery is the one in force")
+        if last not in {(sha256, "loaded"), (sha256, "replaced"), (sha256, "unchanged")}:
+            # the file is back to the delivery in force after something else was refused in its place: say so once
+            record_unloaded(connection, spec.extract, unchanged, sha256)
+        return unchanged
+    try:
+        read = read_extract(path, spec, key, content, today)
+    except ExtractError as exc:
+        return record_unloaded(connection, spec.extract, LoadOutcome(path, month, "refused", message=str(exc)), sha256)
+    rows, rejections = _without_keys_loaded_elsewhere(connection, spec, read)
+    problem = delivery_problem(connection, spec, read, rows.height)
+    if problem:
+        refused = LoadOutcome(path, month, "refused", read.rows_read, 0, read.rows_rejected, str(ExtractError(path, problem)))
+        return record_unloaded(connection, spec.extract, refused, sha256)
+
+    loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    source_file = printable_path(path)
+    incoming = with_lineage(rows, source_file, sha256, read.reporting_month, _month_end(read.reporting_month), loaded_at)
     quarantined = rejections.select(
         pl.lit(spec.extract).alias("extract"), pl.lit(read.reporting_month).alias("reporting_month"),
-        pl.lit(str(path)).alias("source_file"), pl.lit(sha256).alias("file_sha256"),
+        pl.lit(source_file).alias("source_file"), pl.lit(sha256).alias("file_sha256"),
         pl.col("_line_number").alias("line_number"), "column", "check", "value",
         pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("loaded_at"),
     )
     problems = f"{rejections.height} problem(s) in {read.rows_read - rows.height} row(s)" if rejections.height else ""
-    reread = "read again: the spec added column(s) since it was loaded" if last == [("stale",)] else ""
+    reread = "read again: the spec added column(s) since it was loaded" if stale else ""
     outcome = LoadOutcome(
         path, read.reporting_month, "replaced" if in_force else "loaded", read.rows_read, rows.height,
         read.rows_read - rows.height, "; ".join(m for m in (reread, problems) if m),
@@ -206,6 +274,6 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
     connection.register("quarantined_rows", quarantined)
     connection.execute("insert into audit.quarantine by name select * from quarantined_rows")
     connection.unregister("quarantined_rows")
-    _log(connection, spec, outcome, sha256, loaded_at)
+    _log(connection, spec.extract, outcome, sha256, loaded_at)
     connection.execute("commit")
     return outcome

@@ -6,6 +6,7 @@ is a YAML file, not new reader code.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from pathlib import Path
@@ -19,6 +20,9 @@ from pipelines.lib.extract_files import normalise_header
 from pipelines.lib.markers import MARKER_SUFFIX, Meaning
 
 MONTH_REGEX = r"\d{4}-(?:0[1-9]|1[0-2])"
+# Month names and abbreviations a publisher writes in a file name (`principal_offence_category_Mar_2018.csv`).
+MONTH_WORDS = {name.lower(): number for names in (calendar.month_name, calendar.month_abbr)
+               for number, name in enumerate(names) if name} | {"sept": 9}
 SPECS_DIR = Path(__file__).resolve().parents[1] / "defs" / "ingest" / "specs"
 DBT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
@@ -38,7 +42,10 @@ class ColumnSpec(BaseModel):
     dtype: Literal["str", "int", "float", "percent", "date"]  # percent: "83.3%" -> 83.3
     date_format: str | list[str] | None = None  # strftime patterns, "iso" or "excel_serial"; the first that parses wins
     required: bool = False
-    personal: bool = False
+    # True: a person's data, hashed (or dropped) at read time. False: stated to hold no personal data, so a rejected
+    # value may be quoted in the quarantine. Unset: not hashed, but free text (a text column with no code list: a
+    # pattern does not count, a value failing it may be anything) is treated as personal in messages.
+    personal: bool | None = None
     drop: bool = False
     allowed: list[str] | None = None
     allowed_from: str | None = Field(default=None, pattern=r"^[a-z_0-9]+\.[a-z_0-9]+$")  # "<dbt seed>.<column>": one code list for ingest and dbt
@@ -68,6 +75,14 @@ class ColumnSpec(BaseModel):
         if (self.markers or self.extra_markers) and (self.dtype in ("str", "date") or not self.markers):
             raise ValueError(f"column {self.name}: markers are read in number columns (markers: true) only")
         return self
+
+    @property
+    def values_quotable(self) -> bool:
+        """Whether a rejected value of this column may be shown (in audit.quarantine): never a personal column's,
+        nor free text's unless the spec says it holds no personal data."""
+        if self.personal is not None:
+            return not self.personal
+        return self.dtype != "str" or bool(self.allowed or self.allowed_from)
 
     @property
     def header_regex(self) -> re.Pattern[str]:
@@ -149,6 +164,17 @@ class SourceSpec(BaseModel):
     # as that force delivers and waits for the others. Without it one body (a CPS Area, HMCTS, MoJ) sends every area's
     # rows at once, and a delivered month is delivered for every area.
     sender_column: str | None = None
+    # A file replaces its month only if whole and plausible (pipelines/lib/delivery_checks.py); otherwise it is refused
+    # and the delivery in force stays. More than this share of its rows failing their checks is a fault of the file (a
+    # column shifted, another date format), not a few bad rows.
+    max_rejected_share: float = Field(default=0.1, ge=0, le=1)
+    # Its accepted rows may differ from the median of the months around it (up to 3 either side, at least 2 delivered)
+    # by at most this fraction either way, plus chance (4 x sqrt(median)): a file cut short or sent twice is refused.
+    # null: no comparison (irregular inputs whose size varies).
+    row_count_tolerance: float | None = Field(default=0.5, gt=0)
+    # Date (or YYYY-MM text) columns saying which month a row is about (its latest of them): the month most rows state
+    # must be the file's month (its name's or folder's), so March's data named April is refused, not published as April.
+    period_columns: list[str] = []
 
     @model_validator(mode="after")
     def _keys_are_columns(self) -> "SourceSpec":
@@ -176,6 +202,10 @@ class SourceSpec(BaseModel):
             raise ValueError("a file whose periods are in its rows has no month: its delivery is the file")
         if not self.primary_key and self.publisher != "public":
             raise ValueError("an agency extract needs a primary_key")
+        for name in self.period_columns:
+            column = next((c for c in self.columns if c.name == name), None)
+            if column is None or column.drop or column.personal or column.dtype not in ("date", "str"):
+                raise ValueError(f"period column {name}: must be a kept, non-personal date or YYYY-MM text column")
         unplaced = self.header_groups - {c.header for c in self.columns if c.header_pattern is None}
         if unplaced:
             raise ValueError(f"header_pattern group(s) {sorted(unplaced)} name no column's header: declare a column with that header to keep the value")
@@ -221,6 +251,10 @@ class SourceSpec(BaseModel):
         feeding = {name for k in self.person_keys for name in k.from_}
         return [c for c in self.columns if not c.drop or c.name in feeding]
 
+    def matches_name(self, path: Path) -> bool:
+        """Whether a file's name follows the spec's file_pattern."""
+        return self._name_match(path) is not None
+
     def _name_match(self, path: Path) -> re.Match[str] | None:
         regex = re.escape(self.file_pattern).replace(re.escape("{month}"), f"(?P<month>{MONTH_REGEX})").replace(re.escape("*"), ".+")
         return re.fullmatch(regex, path.name)
@@ -237,25 +271,29 @@ class SourceSpec(BaseModel):
         folder = path.parent.name
         return folder if re.fullmatch(MONTH_REGEX, folder) and named in (None, folder) else None
 
+    def months_in_name(self, path: Path) -> tuple[set[int], set[int]]:
+        """The months (1-12) and years a name states in words where its pattern has no `{month}`: a COPOC file named
+        `principal_offence_category_Mar_2018.csv` says March 2018 whatever folder it is put in."""
+        if "{month}" in self.file_pattern:
+            return set(), set()
+        tokens = re.split(r"[^a-z0-9]+", Path(path.name).stem.lower())
+        return ({MONTH_WORDS[t] for t in tokens if t in MONTH_WORDS},
+                {int(t) for t in tokens if re.fullmatch(r"(?:19|20)\d{2}", t)})
+
     def name_problem(self, path: Path) -> str | None:
-        """Why a file cannot be taken for this extract by its name or folder, or None if it can."""
+        """Why a file cannot be taken for this extract by its name or folder, or None if it can: a name not matching
+        the pattern, a folder that is no month, or a month in the name that disagrees with the folder."""
         if self._name_match(path) is None:
             return f"the file name does not match '{self.file_pattern}' for extract '{self.extract}'"
         if self.period_from == "folder" and self.reporting_month(path) is None:
             return f"the file is not in a YYYY-MM folder agreeing with its name (folder '{path.parent.name}')"
+        months, years = self.months_in_name(path)
+        folder = self.reporting_month(path) if self.period_from == "folder" else None
+        if folder is not None and ((months and int(folder[5:]) not in months) or (years and int(folder[:4]) not in years)):
+            stated = " ".join([*(calendar.month_abbr[m] for m in sorted(months)), *(str(y) for y in sorted(years))])
+            where = f" (move it to a {min(years)}-{min(months):02d} folder)" if len(months) == len(years) == 1 else ""
+            return f"the file name says {stated} but its folder says {folder}: the month is the folder's, so they must agree{where}"
         return None
-
-    def landing_files(self, sources_dir: Path) -> list[Path]:
-        """Every file in the extract's landing folder, named as the spec says or not (a misnamed one is refused once);
-        hidden files skipped. For period_from folder, the files of its month folders its pattern names: a month
-        folder is shared by a publisher's several files (police.uk street and outcomes)."""
-        folder = sources_dir / self.landing_subdir
-        if not folder.is_dir():
-            return []
-        if self.period_from == "folder":
-            return [p for month in sorted(folder.iterdir()) if month.is_dir() for p in sorted(month.iterdir())
-                    if p.is_file() and self._name_match(p) is not None]
-        return [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
 
 
 @functools.lru_cache(maxsize=None)

@@ -14,7 +14,8 @@ import pytest
 import yaml
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipelines.lib.excel_workbook import write_workbooks
+from pipelines.lib.publication_files import stage_publication_files
+from pipelines.lib.publish import PUBLISHED_NAMES
 from pipelines.lib.publish import rollback
 
 DEFINITIONS_DIR = Path(__file__).resolve().parents[2] / "scorecard_definitions"
@@ -109,7 +110,7 @@ def _fill(cell: openpyxl.cell.Cell) -> str | None:
 
 
 def test_planted_figures_markers_and_rag_colours(planted: Path) -> None:
-    write_workbooks(planted)
+    stage_publication_files(planted, planted, PUBLISHED_NAMES, "planted").install()
     workbook = openpyxl.load_workbook(planted.parent / "excel" / "wcjb.xlsx")
     rows = {row["Measure id"].value: row for sheet in _section_sheets(workbook, _boards()["wcjb"]) for row in _rows(sheet)}
 

@@ -147,8 +147,15 @@ def test_backfill_prints_progress_per_asset_and_month(scheduled_then_backfilled:
     assert re.search(r"^    raw/police_crimes 2024-01: police_crimes_2024-01\.csv loaded, [\d,]+ rows, 0 rejected \(\d+\.\d s\)$",
                      scheduled_then_backfilled["terminal"], re.MULTILINE)
     assert not any("2024-02" in line for line in progress)
-    # Every asset once, January for the partitioned ones: as many lines as the total announced, and the run's end.
-    assert len(progress) > 50 and lines[-1].startswith(f"refresh done: {len(progress)}/{len(progress)} assets in ")
+    # Every asset once, January for the partitioned ones: as many lines as the total announced, and the run's end;
+    # then the files the run did not load (the simulated MoJ releases, with no quarter closed in two months, have no
+    # rows: refused, and named, since a refresh says what it did not load).
+    end = next(index for index, line in enumerate(lines) if line.startswith("refresh done: "))
+    assert len(progress) > 50 and lines[end].startswith(f"refresh done: {len(progress)}/{len(progress)} assets in ")
+    assert lines[end + 1].startswith("2 file(s) refused and 0 ignored in the landing zone (every file's outcome")
+    assert [re.sub(r" \S+/public/", " .../", line) for line in lines[end + 2:]] == [
+        "  refused .../moj_court_timeliness/court_timeliness.csv: the file has a header but no data rows",
+        "  refused .../moj_trial_effectiveness/trial_effectiveness.csv: the file has a header but no data rows"]
     assert "dbt" not in " ".join(progress)  # dbt's own output goes to the log file, not the terminal
 
 

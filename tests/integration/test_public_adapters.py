@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.lib.landing_zone import extract_files
 from pipelines.lib.raw_loader import load_file
 from pipelines.lib.simulator.extracts.ons_geography import ONS_LOOKUP
 from pipelines.lib.source_spec import load_specs
@@ -58,7 +59,7 @@ def public_raw(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConne
     shutil.copy(ONS, sources / "public/ons_geography")
     (sources / "public/ons_geography" / ONS_2024).write_text(_next_vintage(ONS.read_text(encoding="utf-8-sig")), encoding="utf-8")
     connection = duckdb.connect(str(sources / "build.duckdb"))
-    outcomes = [load_file(connection, SPECS[name], path, b"test-key" * 4) for name in PUBLIC for path in SPECS[name].landing_files(sources)]
+    outcomes = [load_file(connection, spec, path, b"test-key" * 4) for spec, path in extract_files(sources, {n: SPECS[n] for n in PUBLIC})]
     assert {(o.path.name, o.outcome, o.rows_rejected) for o in outcomes} == {
         ("2024-01-dorset-street.csv", "loaded", 0), ("2024-01-dorset-outcomes.csv", "loaded", 0),
         ("principal_offence_category_january_2014.csv", "loaded", 0), ("principal_offence_category_december_2016.csv", "loaded", 0),
@@ -212,7 +213,7 @@ def test_a_copoc_file_outside_a_month_folder_is_refused(tmp_path: Path) -> None:
     misplaced.parent.mkdir(parents=True)
     shutil.copy(COPOC["2014-01"], misplaced)
     outcome = load_file(duckdb.connect(str(tmp_path / "build.duckdb")), spec, misplaced, b"k" * 32)
-    assert outcome.outcome == "rejected" and "YYYY-MM folder" in outcome.message
+    assert outcome.outcome == "refused" and "YYYY-MM folder" in outcome.message
 
 
 def test_ons_lookup_matches_the_hand_count(public_raw: duckdb.DuckDBPyConnection) -> None:
@@ -254,10 +255,10 @@ def test_an_ons_file_with_an_unknown_header_is_refused_naming_the_file_and_colum
     connection = duckdb.connect(str(tmp_path / "build.duckdb"))
     (folder / "LTLA23_lookup.csv").write_text(text.replace("LAD23CD", "LTLA23CD", 1), encoding="utf-8")
     (folder / "mixed_lookup.csv").write_text(text.replace("PFA23CD", "PFA24CD", 1), encoding="utf-8")
-    renamed, mixed = (load_file(connection, spec, path, b"k" * 32) for path in spec.landing_files(tmp_path))
-    assert renamed.outcome == "rejected" and renamed.message.startswith(str(folder / "LTLA23_lookup.csv"))
+    renamed, mixed = (load_file(connection, spec, path, b"k" * 32) for _, path in extract_files(tmp_path, {spec.extract: spec}))
+    assert renamed.outcome == "refused" and renamed.message.startswith(str(folder / "LTLA23_lookup.csv"))
     assert renamed.message.endswith(r"missing headers matching LAD(?P<vintage>\d{2})CD (lad_code)")
-    assert mixed.outcome == "rejected" and mixed.message.startswith(str(folder / "mixed_lookup.csv"))
+    assert mixed.outcome == "refused" and mixed.message.startswith(str(folder / "mixed_lookup.csv"))
     assert "the headers disagree on their vintage" in mixed.message and "PFA24CD (24)" in mixed.message and "PFA23NM (23)" in mixed.message
     assert connection.sql("select count(*) from raw.public_ons_geography").fetchall() == [(0,)]
 

@@ -44,9 +44,10 @@ def _plant(warehouse: Path, sql: str) -> list[tuple]:
 
 
 def _fingerprint(warehouse: Path) -> dict[str, str]:
-    """SHA-256 of the published file, every kept version and every Parquet file."""
-    files = [warehouse / "cjs_scorecard.duckdb", *sorted((warehouse / "versions").iterdir()),
-             *sorted((warehouse / "parquet").iterdir())]
+    """SHA-256 of the published file, every kept version, Parquet file, workbook and board pack (and any file a
+    publication left under a temporary name)."""
+    files = [warehouse / "cjs_scorecard.duckdb",
+             *(f for folder in ["versions", "parquet", "excel", "reports"] for f in sorted((warehouse / folder).iterdir()))]
     return {str(f.relative_to(warehouse)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
@@ -95,6 +96,7 @@ def test_blocking_failures_name_the_figure_and_leave_the_publication_as_it_was(w
     personal = next(line for line in message.splitlines() if "no_personal_data" in line)
     assert "defendant_surname" in personal and "PNC id or CRO number in description in scorecard.measures" in personal
     assert f"measure {pnc_measure}" in personal
+    assert "90/123456A" not in message  # the gate names where it found a personal value, never the value
     assert "row_counts" not in message  # a warning never blocks
     assert _fingerprint(warehouse_copy) == before
     assert not list(warehouse_copy.glob(".*.tmp"))
@@ -151,3 +153,34 @@ def test_row_count_drop_is_a_warning_and_publishes(warehouse_copy: Path) -> None
     assert all(evaluations[name].passed for name in GATES if name != "row_counts")
     with duckdb.connect(str(warehouse_copy / "cjs_scorecard.duckdb"), read_only=True) as connection:
         assert connection.execute("select publication_id from scorecard.publication").fetchall() != [(previous_id,)]
+
+
+def test_row_count_growth_is_a_warning_too(warehouse_copy: Path) -> None:
+    """A 55x growth passed the gate (it flagged drops only): four copies of a table's rows are flagged."""
+    table = "reconcile.reconcile_stock_flow_identity"
+    [(rows,)] = _plant(warehouse_copy, f"select count(*) from {table}")
+    for _ in range(2):
+        _plant(warehouse_copy, f"insert into {table} select * from {table}")
+
+    result = _materialize(warehouse_copy)
+
+    assert result.success
+    warning = {e.check_name: e for e in result.get_asset_check_evaluations()}["row_counts"]
+    assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
+    assert (f"rows outside the previous publication's {rows} plus or minus 10% in {table}: {4 * rows} rows"
+            in str(warning.metadata["examples"].value))
+
+
+def test_a_failing_workbook_leaves_every_published_file_as_it_was(warehouse_copy: Path) -> None:
+    """An infinite count passed the gates and crashed the Excel workbook after the swap, leaving Parquet and three
+    workbooks new and wcjb.xlsx and the packs stale. Now every file is written before anything is renamed in."""
+    _plant(warehouse_copy, """update scorecard.measure_values_disclosed set value = 'inf'::double, status = 'ok'
+                              where scorecard_id = 'wcjb' and unit = 'count' and period_type = 'month'""")
+    before = _fingerprint(warehouse_copy)
+    assert any(name.startswith("reports/") for name in before) and "excel/wcjb.xlsx" in before
+
+    with pytest.raises(Exception, match="(?i)nan|inf"):
+        publish(_build_db(warehouse_copy), warehouse_copy / "cjs_scorecard.duckdb")
+
+    assert _fingerprint(warehouse_copy) == before  # no new file, no temporary left behind
+    assert not list(warehouse_copy.glob(".*.tmp"))

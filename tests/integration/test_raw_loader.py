@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.raw_loader import load_file
 from pipelines.lib.source_spec import load_specs
 from tests.conftest import SMALL_LANDING_ZONE
@@ -72,10 +73,11 @@ def test_refused_correction_leaves_the_delivery_in_force(connection, landing: Pa
     before = month_rows(connection, "2024-01")
     path.write_text(path.read_text()[:-50])  # a truncated re-send
     outcome = load_file(connection, SPEC, path, key)
-    assert outcome.outcome == "rejected" and "truncated" in outcome.message and JANUARY.name in outcome.message
+    assert outcome.outcome == "refused" and "truncated" in outcome.message and JANUARY.name in outcome.message
     assert month_rows(connection, "2024-01") == before
-    assert load_file(connection, SPEC, path, key).outcome == "unchanged"  # refused once, not again on every run
-    assert connection.execute("select outcome from audit.load_log order by loaded_at").fetchall() == [("loaded",), ("rejected",)]
+    # Met again, it is refused again (never "unchanged": that is said of the delivery in force), and logged once.
+    assert load_file(connection, SPEC, path, key) == outcome
+    assert connection.execute("select outcome from audit.load_log order by loaded_at").fetchall() == [("loaded",), ("refused",)]
 
 
 def test_bad_rows_are_quarantined_with_file_line_column_and_reason(connection, landing: Path, key: bytes) -> None:
@@ -94,7 +96,7 @@ def test_file_in_the_wrong_folder_is_refused(connection, landing: Path, key: byt
     stray = landing / "cps_finalisations_2024-01.csv"
     stray.write_text("URN,Defendant,Outcome\n54WL0123423,x,Convicted\n")
     outcome = load_file(connection, SPEC, stray, key)
-    assert outcome.outcome == "rejected" and "does not match 'police_live_caseload_{month}.csv'" in outcome.message
+    assert outcome.outcome == "refused" and "does not match 'police_live_caseload_{month}.csv'" in outcome.message
 
 
 def test_keys_unique_across_months_quarantine_a_repeat(connection, landing: Path, key: bytes) -> None:
@@ -131,3 +133,13 @@ def test_a_column_the_spec_gains_is_added_and_its_deliveries_read_again(connecti
     assert load_file(connection, with_key, landing / FEBRUARY.name, key).outcome == "replaced"
     assert load_file(connection, with_key, landing / FEBRUARY.name, key).outcome == "unchanged"
     assert connection.execute(counts.format("raw.police_live_caseload")).fetchall() == [("2024-01", 6, 5), ("2024-02", 6, 5)]
+
+
+def test_a_changed_pseudonym_key_stops_the_load(connection, landing: Path, key: bytes) -> None:
+    """Pseudonyms made with another key do not link with the earlier ones: the load stops, naming the setting."""
+    load_file(connection, SPEC, landing / JANUARY.name, key)
+    with pytest.raises(ConfigurationError, match="CJS_PSEUDONYM_KEY is not the key this build database's pseudonyms were made with"):
+        load_file(connection, SPEC, landing / FEBRUARY.name, b"another-key-of-enough-length")
+    assert month_rows(connection, "2024-02") == []
+    assert load_file(connection, SPEC, landing / FEBRUARY.name, key).outcome == "loaded"
+    assert key.decode() not in str(connection.execute("select * from audit.pseudonym_key").fetchall())

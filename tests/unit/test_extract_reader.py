@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import os
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 import xlsxwriter
 
 from pipelines.lib.errors import ConfigurationError, ExtractError
+from pipelines.lib.extract_files import read_file_bytes
 from pipelines.lib.extract_reader import PERSONAL_VALUE_WITHHELD, read_extract
 from pipelines.lib.pseudonymise import KEY_ENV, pseudonym_key
 from pipelines.lib.source_spec import load_specs
@@ -202,6 +205,14 @@ def test_missing_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
         pseudonym_key()
 
 
+@pytest.mark.parametrize("blank", [" " * 16, "\t" * 20, "  short-key  \n   "])
+def test_a_blank_or_padded_short_key_is_refused(monkeypatch: pytest.MonkeyPatch, blank: str) -> None:
+    """A key of 16 spaces was accepted: every pseudonym would have been an unkeyed hash in all but name."""
+    monkeypatch.setenv(KEY_ENV, blank)
+    with pytest.raises(ConfigurationError, match="too short or blank"):
+        pseudonym_key()
+
+
 def test_a_date_of_birth_gets_one_pseudonym_whatever_its_written_form(key: bytes) -> None:
     from pipelines.lib.pseudonymise import pseudonymise_column
 
@@ -276,3 +287,136 @@ def test_a_person_key_needs_personal_columns_that_exist() -> None:
             SourceSpec.model_validate(document | {"person_keys": [{"name": "person_key", "from": sources}]})
     with pytest.raises(ValueError, match="must be unique"):
         SourceSpec.model_validate(document | {"person_keys": [{"name": "urn", "from": ["defendant_surname", "defendant_dob"]}]})
+
+
+# Issue 21: files a refresh must read whole and never crash on.
+
+def test_rows_split_as_csv_defines_them_with_the_files_own_line_numbers(tmp_path: Path, key: bytes) -> None:
+    """A vertical tab, form feed or Unicode line separator inside a field is content, not a line end (str.splitlines
+    split there: phantom rows, good rows lost); a quoted field over two lines moves the next rows' line numbers."""
+    lines = good_lines()
+    lines[1] = lines[1].replace("Aled Fakeperson", '"Aled\vFake\u2028person"')
+    lines[2] = lines[2].replace("Bryn Notreal", '"Bryn\fNot\u2029real\u0085"')
+    lines[3] = lines[3].replace("Cerys Madeup", '"Cerys\nMadeup"')  # a name typed over two lines: line 4 ends on line 5
+    extract = read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
+    assert (extract.rows_read, extract.rows.height, extract.rejections.height) == (6, 6, 0)
+    assert extract.rows["_line_number"].to_list() == [2, 3, 4, 6, 7, 8]
+    lines[6] = lines[6].replace("Released under investigation", "Released under investigaton")  # the last row, line 8
+    extract = read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
+    assert extract.rejections.select("_line_number", "column").rows() == [(8, "Status")]
+
+
+def test_a_blank_line_is_no_row_and_old_mac_line_ends_are_line_ends(tmp_path: Path, key: bytes) -> None:
+    lines = good_lines()
+    extract = read_extract(write(tmp_path, "\r".join([*lines[:3], "", *lines[3:]]) + "\r\r"), SPEC, key)
+    assert (extract.rows_read, extract.rejections.height) == (6, 0)
+    assert extract.rows["_line_number"].to_list() == [2, 3, 5, 6, 7, 8]
+
+
+def test_a_huge_field_in_the_header_search_is_read_not_a_crash(tmp_path: Path, key: bytes) -> None:
+    """The csv module's default field limit (131,072 characters) used to raise _csv.Error from the header search."""
+    lines = good_lines()
+    lines[1] = lines[1].replace("Aled Fakeperson", '"' + "A" * 300_000 + '"')
+    extract = read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
+    assert (extract.rows_read, extract.rows.height) == (6, 6)
+
+
+def test_a_repeated_header_refuses_the_file(tmp_path: Path, key: bytes) -> None:
+    """A second 'Days In Status' pasted in front: which one holds the values is a guess (it used to be the first)."""
+    lines = [f"Days In Status,{line}" for line in good_lines()]
+    with pytest.raises(ExtractError, match=r"the header row repeats 'Days In Status' \(columns 1, 14\)") as raised:
+        read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
+    assert MONTH_FILE in str(raised.value)
+    extra = [f"{line},Notes,Notes" if index == 0 else f"{line},a,b" for index, line in enumerate(good_lines())]
+    assert read_extract(write(tmp_path, "\n".join(extra) + "\n"), SPEC, key).rows.height == 6  # a column the spec does not read
+
+
+MANUAL_SPEC = load_specs()["manual_measure_values"]
+MANUAL_HEADER = "Measure ID,Area Code,Period Start,Value,Numerator,Denominator,Source,Note"
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e309", "nan", "NaN", "Infinity"])
+def test_numbers_must_be_finite(tmp_path: Path, key: bytes, value: str) -> None:
+    """'inf' and '1e309' parse as floats and were published (the Excel workbook then crashed on them)."""
+    rows = [MANUAL_HEADER, "horizon_live_cases,E23000038,2024-02-01,412,,,Horizon service manager,",
+            f"horizon_live_cases,E23000038,2024-01-01,{value},,,Horizon service manager,"]
+    path = write(tmp_path, "\n".join(rows) + "\n", name="manual_measure_values_2024-02.csv")
+    extract = read_extract(path, MANUAL_SPEC, key)
+    assert extract.rows["value"].to_list() == [412.0]
+    assert extract.rejections.rows() == [(3, "Value", "not a finite number", value)]
+
+
+def test_dates_a_system_writes_for_unknown_or_never_are_rejected_in_their_column(tmp_path: Path, key: bytes) -> None:
+    lines = good_lines()
+    lines[1] = lines[1].replace("02/01/2024,Released", "01/01/1900,Released")  # Recorded Date: "unknown"
+    lines[2] = lines[2].replace("06/01/2024,25", "31/12/2099,25")  # Status Date: "never"
+    extract = read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
+    checks = {(line, column): (check, value) for line, column, check, value in extract.rejections.rows()}
+    assert checks[(2, "Recorded Date")] == ("implausible date: outside 1901-01-01..2025-04-01", "01/01/1900")
+    assert checks[(3, "Status Date")][0].startswith("implausible date") and extract.rows.height == 4
+
+
+def test_a_file_ending_inside_a_quoted_field_is_truncated(tmp_path: Path, key: bytes) -> None:
+    lines = good_lines()
+    lines[-1] = lines[-1].replace(",N,N,N", ',N,N,"N')  # the transfer stopped inside a quoted field, at a line end
+    with pytest.raises(ExtractError, match="the file is truncated: it ends inside a quoted field"):
+        read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
+    lines = good_lines()
+    lines[2] = lines[2].replace("Bryn Notreal", 'Bryn "Bob" Notreal')  # quotes inside an unquoted field: legal, read
+    assert read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key).rows.height == 6
+
+
+def test_a_workbook_whose_zip_opens_over_a_corrupt_sheet_is_refused(tmp_path: Path, key: bytes) -> None:
+    """The sheet was read outside the try: calamine's error crashed the refresh."""
+    good = tmp_path / "good.xlsx"
+    rows = [line.split(",") for line in good_lines()]
+    with xlsxwriter.Workbook(good) as workbook:
+        sheet = workbook.add_worksheet("Caseload")
+        for index, row in enumerate(rows):
+            sheet.write_row(index, 0, row)
+    path = tmp_path / "police_live_caseload_2024-03.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, data[: len(data) // 2] if item.filename.startswith("xl/worksheets/") else data)
+    with pytest.raises(ExtractError, match=r"the workbook cannot be read \(\w+\)") as raised:
+        read_extract(path, _xlsx_spec(), key)
+    assert path.name in str(raised.value)
+
+
+def test_a_file_that_cannot_be_read_is_refused_naming_it(tmp_path: Path, key: bytes) -> None:
+    folder = write(tmp_path, b"", name="police_live_caseload_2024-04.csv")
+    folder.unlink()
+    folder.mkdir()  # a folder where the file should be
+    with pytest.raises(ExtractError, match="police_live_caseload_2024-04.csv: the file cannot be read: Is a directory"):
+        read_extract(folder, SPEC, key)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_a_file_with_mode_000_is_refused_naming_it(tmp_path: Path, key: bytes) -> None:
+    path = write(tmp_path, GOOD_FILE.read_bytes())
+    path.chmod(0)
+    with pytest.raises(ExtractError, match=f"{MONTH_FILE}: the file cannot be read: Permission denied"):
+        read_extract(path, SPEC, key)
+
+
+class GrowingPath(type(Path())):  # type: ignore[misc]
+    """A real file another process is still writing: each time it is opened, a few more bytes land in it."""
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        handle = super().open(*args, **kwargs)
+        with open(str(self), "ab") as writer:
+            writer.write(b"Wiltshire,31/01/2024,5424\n")
+        return handle
+
+
+def test_a_file_changing_while_it_is_read_is_refused_and_what_is_parsed_is_what_is_hashed(tmp_path: Path, key: bytes) -> None:
+    growing = GrowingPath(write(tmp_path, GOOD_FILE.read_bytes()))
+    with pytest.raises(ExtractError, match="the file changed while it was read"):
+        read_file_bytes(growing)
+    # The bytes a caller read (and hashed) are the bytes parsed, whatever the file holds by then.
+    path = write(tmp_path, GOOD_FILE.read_bytes())
+    content = path.read_bytes()
+    path.write_bytes(content[: content.index(b"\n") + 1])
+    extract = read_extract(path, SPEC, key, content)
+    assert extract.rows.height == 6 and extract.sha256 == hashlib.sha256(content).hexdigest()

@@ -8,8 +8,10 @@ import dagster as dg
 from pipelines.defs.partitions import monthly_partitions, reporting_month
 from pipelines.defs.progress import progress_message
 from pipelines.defs.resources import WarehouseResource
+from pipelines.lib.errors import ExtractError, printable_path
+from pipelines.lib.landing_zone import LandingFile, agency_months, met_by_refresh, survey
 from pipelines.lib.pseudonymise import pseudonym_key
-from pipelines.lib.raw_loader import LoadOutcome, ensure_tables, load_file
+from pipelines.lib.raw_loader import LoadOutcome, ensure_tables, load_file, record_unloaded
 from pipelines.lib.source_spec import SourceSpec, load_specs
 
 PREVIEW_ROWS = 20
@@ -21,15 +23,16 @@ warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", categor
 INGEST_CHECKS = {
     "rows_pass_schema": "Every row read passed the extract's pandera schema (types, code lists, patterns, ranges, keys); "
     "rows that did not are in audit.quarantine with file, line, column and check.",
-    "files_accepted": "No file was refused as a whole (empty, truncated, not a CSV, a required column missing, misnamed); "
-    "a refused file is in audit.load_log and the delivery in force stays.",
+    "files_accepted": "No file was refused as a whole (empty, truncated, not a CSV, a required column missing, misnamed, "
+    "too many rows rejected, rows far from the months around it, its rows or name stating another month, two files for "
+    "one month) or ignored (misplaced); each is in audit.load_log and the delivery in force stays.",
 }
 
 
 def _outcomes_markdown(outcomes: list[LoadOutcome]) -> str:
     lines = ["| file | month | outcome | read | accepted | rejected | message |", "|---|---|---|---|---|---|---|"]
     lines += [
-        f"| {o.path.name} | {o.reporting_month or '?'} | {o.outcome} | {o.rows_read} | {o.rows_accepted} | {o.rows_rejected} | {o.message.splitlines()[0] if o.message else ''} |"
+        f"| {printable_path(o.path.name)} | {o.reporting_month or '?'} | {o.outcome} | {o.rows_read} | {o.rows_accepted} | {o.rows_rejected} | {o.message.splitlines()[0] if o.message else ''} |"
         for o in outcomes
     ]
     return "\n".join(lines)
@@ -40,7 +43,27 @@ def _file_line(spec: SourceSpec, outcome: LoadOutcome, seconds: float) -> str:
     rows, 0 rejected (1.2 s)`."""
     month = f" {outcome.reporting_month}" if outcome.reporting_month else ""
     rows = f", {outcome.rows_accepted:,} rows, {outcome.rows_rejected:,} rejected" if outcome.rows_read else ""
-    return f"raw/{spec.extract}{month}: {outcome.path.name} {outcome.outcome}{rows} ({seconds:.1f} s)"
+    return f"raw/{spec.extract}{month}: {printable_path(outcome.path.name)} {outcome.outcome}{rows} ({seconds:.1f} s)"
+
+
+def _take(connection, spec: SourceSpec, file: LandingFile, key: bytes) -> LoadOutcome:
+    """Load a delivery, or log a file the landing-zone survey refused or ignored before reading it."""
+    if file.verdict == "deliver":
+        return load_file(connection, spec, file.path, key)
+    return record_unloaded(connection, spec.extract, LoadOutcome(file.path, file.month, file.verdict, message=str(ExtractError(file.path, file.reason))))
+
+
+def _report_unloaded(context: dg.AssetExecutionContext, spec: SourceSpec, outcomes: list[LoadOutcome]) -> None:
+    """Each refused or ignored file in the run's log, once per reason (two files for one delivery share one)."""
+    said = set()
+    for outcome in outcomes:
+        if outcome.outcome not in ("refused", "ignored"):
+            continue
+        reason = outcome.message.split(": ", 1)[-1]
+        if reason not in said:
+            said.add(reason)
+            log = context.log.error if outcome.outcome == "refused" else context.log.warning
+            log(f"{spec.extract}: {outcome.outcome} {outcome.message}")
 
 
 def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
@@ -61,16 +84,19 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
     )
     def ingest_extract(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         months = {reporting_month(k) for k in context.partition_keys}
-        # Files of the months asked for, and any file that carries no valid month: a misnamed one (refused, once) or
-        # a public file whose periods are in its rows (loaded whatever the months; unchanged, it is a no-op).
-        files = [p for p in spec.landing_files(warehouse.paths().sources_dir) if spec.reporting_month(p) in months | {None}]
+        # The deliveries of the months asked for; files without a month (a misnamed one, refused; a public time series)
+        # and published statistics of months no refresh's range reaches (unchanged, a no-op); and every file of the
+        # extract refused or ignored before it is read (misplaced, a month not begun, two files for one month).
+        surveyed = survey(warehouse.paths().sources_dir)
+        covered = agency_months(surveyed)
+        files = [f for f in surveyed if f.spec is not None and f.spec.extract == spec.extract and met_by_refresh(f, months, covered)]
         key = pseudonym_key()
         with warehouse.build_connection() as connection:
             ensure_tables(connection, spec)  # an extract with no files yet is an empty table, so dbt still builds
             outcomes = []
-            for path in files:
+            for file in files:
                 started = time.monotonic()
-                outcomes.append(outcome := load_file(connection, spec, path, key))
+                outcomes.append(outcome := _take(connection, spec, file, key))
                 context.log.info(progress_message(_file_line(spec, outcome, time.monotonic() - started)))
             preview = connection.sql(
                 """select reporting_month, source_file, line_number, "column", "check", value from audit.quarantine
@@ -78,12 +104,11 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                    order by reporting_month, line_number limit ?""",
                 params=[spec.extract, spec.extract, PREVIEW_ROWS],
             ).pl()
-        for outcome in outcomes:
-            if outcome.outcome == "rejected":
-                context.log.error(f"{spec.extract}: refused {outcome.message}")
-        missing = sorted(months - {o.reporting_month for o in outcomes})
+        _report_unloaded(context, spec, outcomes)
+        missing = sorted(months - {o.reporting_month for o in outcomes if o.outcome in ("loaded", "replaced", "unchanged")})
         rejected_rows = sum(o.rows_rejected for o in outcomes)
-        refused = [o.path.name for o in outcomes if o.outcome == "rejected"]
+        refused = [printable_path(o.path.name) for o in outcomes if o.outcome == "refused"]
+        ignored = [printable_path(o.path.name) for o in outcomes if o.outcome == "ignored"]
         return dg.MaterializeResult(
             check_results=[
                 dg.AssetCheckResult(
@@ -91,15 +116,17 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                     metadata={"rows_read": sum(o.rows_read for o in outcomes), "rows_rejected": rejected_rows},
                 ),
                 dg.AssetCheckResult(
-                    check_name="files_accepted", passed=not refused, severity=dg.AssetCheckSeverity.WARN,
-                    metadata={"files_refused": len(refused), "files": ", ".join(refused[:20]) or "none"},
+                    check_name="files_accepted", passed=not refused and not ignored, severity=dg.AssetCheckSeverity.WARN,
+                    metadata={"files_refused": len(refused), "files_ignored": len(ignored),
+                              "files": ", ".join((refused + ignored)[:20]) or "none"},
                 ),
             ],
             metadata={
                 "rows_read": sum(o.rows_read for o in outcomes),
                 "rows_accepted": sum(o.rows_accepted for o in outcomes),
                 "rows_rejected": rejected_rows,
-                "files_rejected": len(refused),
+                "files_refused": len(refused),
+                "files_ignored": len(ignored),
                 "files": dg.MetadataValue.md(_outcomes_markdown(outcomes) if outcomes else "no files"),
                 "months_without_a_file": ", ".join(missing[:24]) + (" ..." if len(missing) > 24 else ""),
                 "rejections_preview": dg.MetadataValue.md(preview.to_pandas().to_markdown(index=False) if preview.height else "none"),
