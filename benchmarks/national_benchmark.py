@@ -103,10 +103,10 @@ def refresh_command(args: argparse.Namespace, *month_range: str) -> list[str]:
     return command + (["--from", month_range[0], "--to", month_range[1]] if month_range else [])
 
 
-def profile(log: Path, measured: Measured, started: float) -> dict:
+def profile(log: Path, measured: Measured, started: float, dbt_artefacts: Path) -> dict:
     """Where a refresh's time went: start-up (imports, Dagster definitions, dbt manifest) before the run, seconds per
     asset group and per ingest extract (the progress lines), and dbt's own timing (run_results.json of the dbt
-    invocations the refresh made: per model, tests, and dbt's overhead around them)."""
+    invocations the refresh made, in `dbt_artefacts`: per model, tests, and dbt's overhead around them)."""
     by_group: dict[str, float] = {}
     by_extract: dict[str, float] = {}
     run_seconds = measured.seconds
@@ -122,7 +122,7 @@ def profile(log: Path, measured: Measured, started: float) -> dict:
             by_extract[name] = by_extract.get(name, 0.0) + float(match["seconds"])
     models: dict[str, float] = {}
     tests = dbt_elapsed = 0.0
-    for results_file in (DBT_PROJECT_DIR / "target").glob("*/run_results.json"):
+    for results_file in dbt_artefacts.glob("*/run_results.json"):
         if results_file.stat().st_mtime < started:
             continue
         results = json.loads(results_file.read_text())
@@ -276,12 +276,14 @@ def main() -> int:
     files = stage(landing, staged, last, arriving=False)
     started = time.time()
     figures["full refresh"] = step("full refresh", refresh_command(args), args, echo=True)
-    profiles = {"full refresh": profile(args.work / "logs" / "full_refresh.log", figures["full refresh"], started)}
+    artefacts = args.work / "warehouse" / "build" / "dbt"
+    profiles = {"full refresh": profile(args.work / "logs" / "full_refresh.log", figures["full refresh"], started,
+                                        artefacts)}
     files += stage(landing, staged, last, arriving=True)
     started = time.time()
     figures["incremental refresh"] = step("incremental refresh", refresh_command(args, last, last), args, echo=True)
     profiles["incremental refresh"] = profile(args.work / "logs" / "incremental_refresh.log",
-                                              figures["incremental refresh"], started)
+                                              figures["incremental refresh"], started, artefacts)
 
     baselines = {"floor": args.work / "floor_measures.parquet", "pandas": args.work / "pandas_measures.parquet"}
     figures["floor"] = step("floor", [sys.executable, __file__, "--side", "floor", "--work", str(args.work),

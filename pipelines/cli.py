@@ -27,6 +27,7 @@ from pipelines.lib.board_demo import board_folders, board_simulation
 from pipelines.lib.landing_report import UnloadedFile, summary_lines, unloaded_files
 from pipelines.lib.landing_zone import months_between, months_present
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
+from pipelines.lib.refresh_state import changed_inputs, fingerprint, record, unchanged_since
 from pipelines.settings import (
     REPO_ROOT, SAMPLE_SIMULATION, SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, WarehousePaths, resolve_paths,
 )
@@ -54,7 +55,8 @@ def run_refresh(
 ) -> Refresh:
     """Materialise every asset of the code location to the published file, loading (or reloading) the months of the
     landing zone from `first_month` to `last_month` (YYYY-MM; default: every month of agency extracts it holds), and
-    say which files it did not load and why (also printed at the end).
+    say which files it did not load and why (also printed at the end). A whole refresh with nothing changed since the
+    last one (pipelines/lib/refresh_state.py) does nothing and says so.
 
     The run is recorded in `instance` when given, else in $DAGSTER_HOME's instance (so the UI shows it), else nowhere.
     """
@@ -74,11 +76,23 @@ def run_refresh(
                 f"(it holds {present[0]}..{present[-1]})"
             )
     pseudonym_key()  # fail before any work when the key is missing
-    tags = {
-        "dagster/asset_partition_range_start": partition_key(months[0]),
-        "dagster/asset_partition_range_end": partition_key(months[-1]),
-    }
-    execute_refresh(paths, tags, instance)
+    # nothing changed since the last whole refresh (a backfill reloads its months whatever): nothing to do
+    inputs = None if first_month or last_month else fingerprint(paths)
+    last = unchanged_since(paths, inputs) if inputs else None
+    if last:
+        print(f"refresh: nothing changed since the last refresh ({last['recorded_at']}): the landing zone, definitions, "
+              f"specs, dbt project, code and settings are as they were; publication {last['publication_id']} stands "
+              f"({paths.published_db})", file=sys.stderr)
+    else:
+        if inputs:
+            print(f"refresh: changed since the last refresh: {', '.join(changed_inputs(paths, inputs))}", file=sys.stderr)
+        tags = {
+            "dagster/asset_partition_range_start": partition_key(months[0]),
+            "dagster/asset_partition_range_end": partition_key(months[-1]),
+        }
+        execute_refresh(paths, tags, instance)
+        if inputs:
+            record(paths, inputs)
     with duckdb.connect(str(paths.build_db), read_only=True) as connection:
         unloaded = unloaded_files(connection, paths.sources_dir, set(months_between(months[0], months[-1])))
     for line in summary_lines(unloaded):
