@@ -85,7 +85,10 @@ def run_refresh(
               f"({paths.published_db})", file=sys.stderr)
     else:
         if inputs:
-            print(f"refresh: changed since the last refresh: {', '.join(changed_inputs(paths, inputs))}", file=sys.stderr)
+            changed = changed_inputs(paths, inputs)
+            print("refresh: " + (f"changed since the last refresh: {', '.join(changed) or 'the published file'}"
+                                 if changed is not None else "no earlier refresh recorded in this warehouse"),
+                  file=sys.stderr)
         tags = {
             "dagster/asset_partition_range_start": partition_key(months[0]),
             "dagster/asset_partition_range_end": partition_key(months[-1]),

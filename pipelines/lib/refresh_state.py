@@ -111,12 +111,12 @@ def unchanged_since(paths: WarehousePaths, current: dict[str, str]) -> dict[str,
     return state
 
 
-def changed_inputs(paths: WarehousePaths, current: dict[str, str]) -> list[str]:
-    """Which inputs differ from the last refresh's (all of them when there was none): for the refresh's first line."""
+def changed_inputs(paths: WarehousePaths, current: dict[str, str]) -> list[str] | None:
+    """Which inputs differ from the last refresh's, for the refresh's first line; None when none is recorded."""
     try:
         previous = json.loads(_state_path(paths).read_text(encoding="utf-8")).get("fingerprint", {})
     except (OSError, ValueError):
-        return list(current)
+        return None
     return [name for name, digest in current.items() if previous.get(name) != digest]
 
 
