@@ -5,9 +5,10 @@ UV_VERSION := 0.13.8
 
 .PHONY: install browser demo test test-all ui
 
-install:  ## the locked environment in .venv (installs uv itself if it is missing)
+install:  ## the locked environment in .venv (installs uv itself if it is missing) and the dbt manifest the code location loads
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
 	$(UV) sync --frozen
+	$(UV) run --frozen python -m pipelines.lib.dbt_manifest
 
 demo: install  ## the whole pipeline on the shipped sample extracts -> warehouse/cjs_scorecard.duckdb
 	$(UV) run --frozen cjs-scorecard demo

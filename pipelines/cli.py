@@ -108,7 +108,9 @@ def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: "Dags
     printing a line per asset and month; dbt's own output goes to <warehouse>/logs/refresh.log."""
     import dagster as dg
 
-    # Importing the definitions (re)builds the dbt manifest first when it is missing or older than the dbt project.
+    from pipelines.lib.dbt_manifest import prepare
+
+    prepare()  # the definitions are built from the dbt manifest: parsed first if missing or older than the project
     from pipelines.definitions import defs, refresh_job, resources_for
     from pipelines.defs.progress import expected_materialisations, progress_logger
 
@@ -275,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "ui":
             _use_demo_key()
             os.environ[SOURCES_ENV] = str(Path(args.sources).resolve() if args.sources else ensure_sample())
+            from pipelines.lib.dbt_manifest import prepare
+
+            prepare()
             dagster = Path(sys.executable).parent / "dagster"
             os.execv(dagster, [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)])
         elif args.board:
