@@ -111,7 +111,8 @@ def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: "Dags
     from pipelines.lib.dbt_manifest import prepare
 
     prepare()  # the definitions are built from the dbt manifest: parsed first if missing or older than the project
-    from pipelines.definitions import defs, refresh_job, resources_for
+    from pipelines.definitions import defs
+    from pipelines.defs.code_location import refresh_job, resources_for
     from pipelines.defs.progress import expected_materialisations, progress_logger
 
     if instance is None:
