@@ -17,9 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.lib.errors import ConfigurationError, PublicationBlocked
+from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.publication_files import discard, stage_publication_files
-from pipelines.lib.quality_gates import GateReport, run_quality_gates
+from pipelines.lib.quality_gates import GateReport, PublicationBlocked, run_quality_gates
 from pipelines.settings import PUBLISHED_STORAGE_VERSION, duckdb_config
 
 # Published table -> the build database table it is copied from. The published figures are the disclosure-controlled

@@ -119,6 +119,16 @@ class GateReport:
         return [o for o in self.outcomes if not o.success and o.severity is Severity.WARNING]
 
 
+class PublicationBlocked(RuntimeError):
+    """A candidate publication failed a blocking quality gate: the published file stays as it was."""
+
+    def __init__(self, report: GateReport) -> None:
+        self.report = report
+        failures = "\n".join(f"  - {outcome.summary()}" for outcome in report.blocking_failures)
+        super().__init__(f"publication blocked by {len(report.blocking_failures)} quality gate(s); "
+                         f"the published file is unchanged:\n{failures}")
+
+
 def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 

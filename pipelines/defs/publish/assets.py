@@ -6,9 +6,8 @@ from collections.abc import Iterator
 import dagster as dg
 
 from pipelines.defs.resources import WarehouseResource
-from pipelines.lib.errors import PublicationBlocked
 from pipelines.lib.publish import PUBLISHED_TABLES, publish
-from pipelines.lib.quality_gates import CHECKS, CheckOutcome, GateReport, Severity
+from pipelines.lib.quality_gates import CHECKS, CheckOutcome, GateReport, PublicationBlocked, Severity
 
 PUBLISHED_KEY = dg.AssetKey(["published", "cjs_scorecard"])
 
