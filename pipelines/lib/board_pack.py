@@ -22,8 +22,17 @@ from great_tables import GT, nanoplot_options
 
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.figure_presentation import (
-    ARROWS, NO_TARGET, RAG, STATUS_MARKERS, TREND_MONTHS, direction_arrow, figure_marker, format_figure,
-    headline_figures, shown_status, unit_format,
+    ARROWS,
+    NO_TARGET,
+    RAG,
+    STATUS_MARKERS,
+    TREND_MONTHS,
+    direction_arrow,
+    figure_marker,
+    format_figure,
+    headline_figures,
+    shown_status,
+    unit_format,
 )
 
 REPORTS_DIR_NAME = "reports"

@@ -24,7 +24,15 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from pipelines.lib.figure_presentation import (
-    NO_TARGET, RAG, STATUS_MARKERS, TREND_MONTHS, UNITS, direction_arrow, figure_marker, headline_figures, shown_status,
+    NO_TARGET,
+    RAG,
+    STATUS_MARKERS,
+    TREND_MONTHS,
+    UNITS,
+    direction_arrow,
+    figure_marker,
+    headline_figures,
+    shown_status,
     unit_format,
 )
 
@@ -128,12 +136,12 @@ def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard
         formats = _Formats(workbook)
         contents = workbook.add_worksheet("Contents")
         sheet_names = _sheet_names([s.title for s in sections])
-        for section, name in zip(sections, sheet_names):
+        for section, name in zip(sections, sheet_names, strict=True):
             _write_section(workbook.add_worksheet(name), formats, section, reporting_month, notes)
         _write_notes(workbook.add_worksheet("Notes"), formats, notes)
         _write_definitions(workbook.add_worksheet("Definitions"), formats, connection, scorecard_id)
         _write_contents(contents, formats, scorecard_title, publication_id, published_at, reporting_month, as_at,
-                        list(zip(sheet_names, sections)))
+                        list(zip(sheet_names, sections, strict=True)))
     finally:
         workbook.close()
 

@@ -20,7 +20,12 @@ import polars as pl
 
 from pipelines.lib.errors import CellProblem, ExtractError
 from pipelines.lib.extract_files import (
-    TextTable, header_text, normalise_header, read_csv_text, read_file_bytes, read_xlsx_text,
+    TextTable,
+    header_text,
+    normalise_header,
+    read_csv_text,
+    read_file_bytes,
+    read_xlsx_text,
 )
 from pipelines.lib.extract_schema import POLARS_TYPES, validate
 from pipelines.lib.markers import MARKER_SUFFIX, marker_expr
@@ -88,7 +93,7 @@ def _refuse_repeated_headers(headers: list[str], spec: SourceSpec, path: Path) -
     repeated = sorted({header_text(h) for h in read if counts[normalise_header(h)] > 1})
     if repeated:
         positions = [[i + 1 for i, h in enumerate(headers) if normalise_header(h) == normalise_header(r)] for r in repeated]
-        described = ", ".join(f"'{r}' (columns {', '.join(map(str, p))})" for r, p in zip(repeated, positions))
+        described = ", ".join(f"'{r}' (columns {', '.join(map(str, p))})" for r, p in zip(repeated, positions, strict=True))
         raise ExtractError(path, f"the header row repeats {described}: which one holds the values cannot be told")
 
 
@@ -225,7 +230,7 @@ def _implausible_dates(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec
         outside = (values < EARLIEST_PLAUSIBLE_DATE) | (values > latest)
         problems.extend(
             CellProblem(int(line), column.name, f"implausible date: outside {EARLIEST_PLAUSIBLE_DATE}..{latest}", value)
-            for line, value in zip(lines.filter(outside), text[column.name].filter(outside))
+            for line, value in zip(lines.filter(outside), text[column.name].filter(outside), strict=True)
         )
     return problems
 
@@ -239,7 +244,7 @@ def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, li
         if failed.any():
             problems.extend(
                 CellProblem(int(line), column.name, _describe_type(column), value)
-                for line, value in zip(lines.filter(failed), text[column.name].filter(failed))
+                for line, value in zip(lines.filter(failed), text[column.name].filter(failed), strict=True)
             )
     return problems
 

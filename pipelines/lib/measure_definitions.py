@@ -58,7 +58,7 @@ class Quantity(Strict):
     )
 
     @model_validator(mode="after")
-    def _column_when_needed(self) -> "Quantity":
+    def _column_when_needed(self) -> Quantity:
         if self.aggregate != "count" and not self.column:
             raise ValueError(f"aggregate '{self.aggregate}' needs a column")
         if self.min_events > 1 and self.aggregate != "count_distinct":
@@ -76,7 +76,7 @@ class Computation(Quantity):
     denominator: Quantity | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> "Computation":
+    def _shape(self) -> Computation:
         if (self.numerator is None) != (self.denominator is None):
             raise ValueError("give both numerator and denominator, or neither")
         if self.numerator is not None and self.aggregate != "count":
@@ -143,7 +143,7 @@ class Measure(Strict):
     comparator: Comparator | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Measure":
+    def _consistent(self) -> Measure:
         if self.availability != "computed" and not self.availability_reason:
             raise ValueError("availability_reason is required when availability is not 'computed'")
         if self.provisional_months and not self.provisional_reason:

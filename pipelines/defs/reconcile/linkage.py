@@ -2,7 +2,6 @@
 
 
 import os
-from typing import Optional
 
 import dagster as dg
 import polars as pl
@@ -28,7 +27,7 @@ LINKS_SCHEMA = {
 
 
 class LinkageConfig(dg.Config):
-    threshold: Optional[float] = None  # None: $CJS_LINK_THRESHOLD, else 0.9
+    threshold: float | None = None  # None: $CJS_LINK_THRESHOLD, else 0.9
 
 
 def link_threshold(configured: float | None = None) -> float:

@@ -20,11 +20,20 @@ import polars as pl
 
 from pipelines.lib.simulator import params as P
 from pipelines.lib.simulator.common import (
-    STREAM_COURT, STREAM_CRIMES, backlog_factor, categorical, choice, day_to_month, grouped_cumsum, lognormal_days,
-    month_end_day, month_start_day, rng_for,
+    STREAM_COURT,
+    STREAM_CRIMES,
+    backlog_factor,
+    categorical,
+    choice,
+    day_to_month,
+    grouped_cumsum,
+    lognormal_days,
+    month_end_day,
+    month_start_day,
+    rng_for,
 )
 from pipelines.lib.simulator.geography import Area
-from pipelines.lib.simulator.people import BROAD, draw_broad_ethnicity, draw_people, ethnicity_codes
+from pipelines.lib.simulator.people import draw_broad_ethnicity, draw_people, ethnicity_codes
 
 OFFENCES = P.offence_table()
 GROUPS = [o["group"] for o in OFFENCES]
@@ -369,7 +378,7 @@ def build_cases(area: Area, crimes: pl.DataFrame, suspects: pl.DataFrame, pool: 
     start = np.r_[True, ys[1:] != ys[:-1]] if len(ys) else np.array([], dtype=bool)
     serial[order] = grouped_cumsum(np.ones(len(ys), dtype="int64"), start) if len(ys) else serial
     urn = [f"{area.force_no:02d}{s}{n:05d}{y % 100:02d}" for s, n, y in
-           zip(stations[station_idx].tolist(), serial.tolist(), year.tolist())]
+           zip(stations[station_idx].tolist(), serial.tolist(), year.tolist(), strict=True)]
     cases = cases.with_columns(pl.Series("urn", urn, dtype=pl.String), pl.Series("mc_idx", station_idx.astype("int16")))
     # crimes in a multi-suspect case can cover several charges; the case's first hearing follows its last charge
     return charged, dcs, cases
@@ -438,7 +447,6 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     age = (dcs["first_charge"].to_numpy().astype("int64") - dcs["dob"].cast(pl.Int32).to_numpy()) / 365.25
     youth = age < 18
     h1 = dcs["first_hearing"].to_numpy().astype("int64")
-    custody = dcs["custody"].to_numpy()
     p_cc = np.where(youth, P_CC[group] * 0.3, P_CC[group])
     sent = rng.random(n) < p_cc
     cls = np.where(rasso, 2, np.where(da, 1, 0))
@@ -506,7 +514,7 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     fin_trial = row_kind == H_TRIAL_FINAL
     trial_outcome[fin_trial & np.isin(r_cat, ["CAT", "ACQ"])] = "Effective"
     trial_outcome[fin_trial & np.isin(r_cat, ["GPC", "DSC"])] = "Cracked"
-    reasons, weights = zip(*P.INEFFECTIVE_REASONS.value)
+    reasons, weights = zip(*P.INEFFECTIVE_REASONS.value, strict=True)
     reason = np.full(nr, None, dtype=object)
     ineff = row_kind == H_TRIAL_INEFF
     reason[ineff] = np.asarray(reasons, dtype=object)[choice(rng, weights, int(ineff.sum()))]
@@ -558,7 +566,7 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     sent_type = np.full(n, None, dtype=object)
     for c_name, is_cc in (("mc", False), ("cc", True)):
         mask = convicted & (sent == is_cc)
-        labels, w = zip(*P.SENTENCES.value[c_name])
+        labels, w = zip(*P.SENTENCES.value[c_name], strict=True)
         sent_type[mask] = np.asarray(labels, dtype=object)[choice(rng, w, int(mask.sum()))]
     order_with_req = np.isin(sent_type, ["Community order", "Suspended sentence order"])
     req_cols = {}
@@ -567,7 +575,6 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     custody_months = np.where(sent_type == "Immediate custody",
                               np.where(sent, lognormal_days(rng, 24, 0.8, n), lognormal_days(rng, 3, 0.6, n)) + 1, 0)
     # court centres
-    cc_names = [c for c, _ in area.crown]
     cc_idx = choice(rng, [w for _, w in area.crown], n)
 
     dc_out = dcs.with_columns(

@@ -10,9 +10,15 @@ import polars as pl
 
 from pipelines.lib.simulator.common import month_end_day, month_start_day
 from pipelines.lib.simulator.extracts.common import (
-    UrnErrors, fmt_date, inject_urn_errors, landing_path, month_parts, urn_cps, write_csv,
+    UrnErrors,
+    fmt_date,
+    inject_urn_errors,
+    landing_path,
+    month_parts,
+    urn_cps,
+    write_csv,
 )
-from pipelines.lib.simulator.journey import GROUPS, OFFENCES
+from pipelines.lib.simulator.journey import OFFENCES
 from pipelines.lib.simulator.model import AreaWorld
 
 ISO = "%Y-%m-%d"

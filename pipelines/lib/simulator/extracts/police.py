@@ -9,7 +9,13 @@ import polars as pl
 
 from pipelines.lib.simulator.common import month_end_day, month_start_day
 from pipelines.lib.simulator.extracts.common import (
-    UrnErrors, fmt_date, inject_urn_errors, landing_path, month_parts, write_csv, yn,
+    UrnErrors,
+    fmt_date,
+    inject_urn_errors,
+    landing_path,
+    month_parts,
+    write_csv,
+    yn,
 )
 from pipelines.lib.simulator.model import AreaWorld, snapshots
 

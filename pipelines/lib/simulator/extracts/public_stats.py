@@ -199,8 +199,8 @@ def filler_timeliness(area: Area, quarter: int, seed: int, scale: float) -> list
     for court, share in ((MC, 1 - CC_SHARE), (CC, CC_SHARE)):
         means, medians, median_total = TIMELINESS_FILLER[court]
         noise = np.exp(rng.normal(0, 0.08, 7))
-        m = [v * k for v, k in zip(means, noise[:3])]
-        md = [v * k for v, k in zip(medians, noise[3:6])]
+        m = [v * k for v, k in zip(means, noise[:3], strict=True)]
+        md = [v * k for v, k in zip(medians, noise[3:6], strict=True)]
         rows.append({"court_type": court, "n": float(rng.poisson(e * share)),
                      "mean": [*m, sum(m)], "median": [*md, median_total * noise[6]]})
     return rows
@@ -214,7 +214,7 @@ def filler_trials(area: Area, quarter: int, seed: int, scale: float) -> list[tup
     for court, share in ((MC, 1 - CC_SHARE), (CC, CC_SHARE)):
         listed = int(rng.poisson(e * share * TRIALS_PER_FINALISATION[court]))
         eff, cracked, ineff = rng.multinomial(listed, list(TRIAL_SHARES.values()))
-        for label, n in zip(TRIAL_SHARES, (eff, cracked, ineff)):
+        for label, n in zip(TRIAL_SHARES, (eff, cracked, ineff), strict=True):
             rows.append((court, label, "-", float(n)))
         rows.append((court, VACATED, "-", float(rng.poisson(listed * VACATED_PER_TRIAL))))
         w = np.array([x for _, x in P.INEFFECTIVE_REASONS.value])
@@ -260,8 +260,8 @@ class _Figures:
         return value
 
     def frame(self) -> pl.DataFrame:
-        columns = list(zip(*self.rows)) if self.rows else [()] * len(self.COLUMNS)
-        return pl.DataFrame(dict(zip(self.COLUMNS, map(list, columns))), schema=self.COLUMNS)
+        columns = list(zip(*self.rows, strict=True)) if self.rows else [()] * len(self.COLUMNS)
+        return pl.DataFrame(dict(zip(self.COLUMNS, map(list, columns), strict=True)), schema=self.COLUMNS)
 
 
 def _count(value: float) -> str:
@@ -356,14 +356,14 @@ class _Stats:
     source: str
 
     @classmethod
-    def of(cls, rows: pl.DataFrame, source: str = "simulated") -> "_Stats":
+    def of(cls, rows: pl.DataFrame, source: str = "simulated") -> _Stats:
         if rows.height == 0:
             return cls(0.0, [0.0] * 4, [0.0] * 4, source)
         return cls(float(rows.height), [float(rows[s].mean()) for s in STAGES],
                    [float(rows[s].median()) for s in STAGES], source)
 
     @classmethod
-    def combine(cls, parts: list["_Stats"], source: str) -> "_Stats":
+    def combine(cls, parts: list[_Stats], source: str) -> _Stats:
         """Exact for counts and means; the median is the defendant-weighted mean of the parts' medians (the true
         median of a filler area is not known), so a combined median is approximate."""
         n = sum(p.n for p in parts)
@@ -385,10 +385,10 @@ def write_timeliness(out: Path, quarters: list[int], simulated: dict[str, pl.Dat
     def emit(q: int, court: str, geo: tuple[str, str, str, str], level: str, code: str | None, s: _Stats) -> None:
         if s.n == 0:
             return
-        name = dict(zip(("national", "region", "lcjb", "court"), geo))[level]
+        name = dict(zip(("national", "region", "lcjb", "court"), geo, strict=True))[level]
         small = s.n <= 2
         cells = []
-        for fig, v in zip(TIMELINESS_HEADER[7:], [s.n, *s.mean, *s.median]):
+        for fig, v in zip(TIMELINESS_HEADER[7:], [s.n, *s.mean, *s.median], strict=True):
             written = figures.add("moj_court_timeliness", quarter_label(q), name, level, code, court, fig, None,
                                   float(_half_up(v)), s.source if level in ("lcjb", "court") else "aggregate",
                                   marker=SUPPRESSED if small else None)
