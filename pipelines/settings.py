@@ -78,7 +78,11 @@ def max_month_gap() -> int:
     return int(text)
 
 
-def duckdb_config() -> dict[str, str]:
+# The value types duckdb.connect(config=...) accepts; its parameter is a dict, so the value type must be spelled out.
+DuckDBConfig = dict[str, str | bool | int | float | list[str]]
+
+
+def duckdb_config() -> DuckDBConfig:
     """Settings for every DuckDB connection the pipeline opens: without a memory limit DuckDB takes 80% of the
     machine's memory and a thread per core, which a national refresh on a shared 2-core machine must not."""
     return {
