@@ -64,6 +64,9 @@ RELEASE_NONE, RELEASE_BAIL, RELEASE_RUI = 0, 1, 2
 ROUTE_NONE, ROUTE_POLICE, ROUTE_CPS = 0, 1, 2
 DECISION_CHARGE, DECISION_NFA_EVIDENTIAL, DECISION_NFA_PUBLIC_INTEREST = 1, 2, 3
 MAX_AP = 3
+# What np.where puts where a string column has no value: None, as the 0-d object array numpy makes of a bare None
+# anyway (numpy's ArrayLike type leaves a bare None out).
+MISSING = np.array(None, dtype=object)
 MAX_INVESTIGATION_DAYS = 1100  # ASSUMED: investigations are closed within about three years
 
 
@@ -283,9 +286,9 @@ def crime_block(area: Area, month_idx: int, seed: int, scale: float, n_pool: int
         "offence_rank": RANK[group].astype("int16"),
         "da": da, "hate": hate, "rasso": rasso,
         "has_victim": has_victim,
-        "victim_sex": strcol(np.where(has_victim, np.where(victim_female, "F", "M"), None)),
+        "victim_sex": strcol(np.where(has_victim, np.where(victim_female, "F", "M"), MISSING)),
         "victim_age": np.where(has_victim, victim_age, -1).astype("int16"),
-        "victim_ethnicity": strcol(np.where(has_victim, victim_eth, None)),
+        "victim_ethnicity": strcol(np.where(has_victim, victim_eth, MISSING)),
         "outcome_class": np.asarray(OUTCOME_CLASSES, dtype=object)[cls].astype(str) if n else np.array([], dtype=str),
         "outcome_code": outcome.astype(str) if n else np.array([], dtype=str),
         "outcome_date": outcome_date.astype("int32"),
@@ -453,12 +456,11 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     shares = P.RESULT_SHARES.value
     mat = np.zeros((n, len(CATS)))
     for ci, cname in enumerate(("general", "da", "rasso")):
-        for court, is_cc in (("mc", False), ("cc", True)):
+        for court_type, is_cc in (("mc", False), ("cc", True)):
             mask = (cls == ci) & (sent == is_cc)
-            mat[mask] = np.asarray(shares[(court, cname)])
+            mat[mask] = np.asarray(shares[(court_type, cname)])
     cat = categorical(rng, mat)
     cat_name = np.asarray(CATS, dtype=object)[cat]
-    court = np.where(sent, "cc", "mc")
 
     # hearing plan (in the finalising court)
     mean_mentions = np.where(sent, P.MEAN_EXTRA_MENTIONS.value["cc"], P.MEAN_EXTRA_MENTIONS.value["mc"])

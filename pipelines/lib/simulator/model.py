@@ -128,7 +128,7 @@ def snapshots(world: AreaWorld, first_month: int | None = None, last_month: int 
     month = m_a[idx] + offset
     order = np.argsort(month, kind="stable")
     idx, month = idx[order], month[order]
-    snap_day = month_end_day(month).astype("int32") if len(month) else np.array([], dtype="int32")
+    snap_day = np.asarray(month_end_day(month)).astype("int32") if len(month) else np.array([], dtype="int32")
     return iv[idx].with_columns(pl.Series("snap_day", snap_day, dtype=pl.Int32)).with_columns(
         (pl.col("snap_day") - pl.col("start")).alias("days_in_status"))
 

@@ -399,11 +399,12 @@ def measure_values(world: AreaWorld) -> pl.DataFrame:
                .agg(pl.len().alias("n"), pl.col("reoffended").sum().alias("r"),
                     pl.col("reoffences").cast(pl.Int64).sum().alias("k")).sort("cohort_start", "juvenile"))
         for row in agg.iter_rows(named=True):
-            n, r, k = float(row["n"]), float(row["r"]), float(row["k"])
-            ids = ["proven_reoffending_rate_juvenile"] if row["juvenile"] else ["proven_reoffending_rate_adult",
-                                                                              "reoffences_per_reoffender_adult"]
-            for mid in ids:
-                num, den, scale = (k, r, 1.0) if mid.startswith("reoffences") else (r, n, 100.0)
+            offenders, reoffenders, reoffences = float(row["n"]), float(row["r"]), float(row["k"])
+            measure_ids = (["proven_reoffending_rate_juvenile"] if row["juvenile"]
+                           else ["proven_reoffending_rate_adult", "reoffences_per_reoffender_adult"])
+            for mid in measure_ids:
+                num, den, scale = ((reoffences, reoffenders, 1.0) if mid.startswith("reoffences")
+                                   else (reoffenders, offenders, 100.0))
                 acc.rows.append((mid, world.area.code, "cohort", int(row["cohort_start"]), int(row["cohort_end"]),
                                  num / den * scale if den > 0 else None, num, den))
     ref = victim_referrals(world)

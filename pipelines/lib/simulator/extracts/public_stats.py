@@ -346,6 +346,14 @@ def write_copoc(out: Path, months: list[int], simulated: dict[str, pl.DataFrame]
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def _days(value: object, stage: str) -> float:
+    """A mean or median of a stage's days as a float: polars types it as any Python value or None, which here (no
+    day counted in a quarter that has defendants) would be a bug."""
+    if not isinstance(value, int | float):
+        raise TypeError(f"the days of '{stage}' averaged to {value!r}, not a number")
+    return float(value)
+
+
 @dataclass
 class _Stats:
     """Defendants and (unrounded) mean and median days of the four stages; combinable approximately (medians)."""
@@ -359,8 +367,8 @@ class _Stats:
     def of(cls, rows: pl.DataFrame, source: str = "simulated") -> _Stats:
         if rows.height == 0:
             return cls(0.0, [0.0] * 4, [0.0] * 4, source)
-        return cls(float(rows.height), [float(rows[s].mean()) for s in STAGES],
-                   [float(rows[s].median()) for s in STAGES], source)
+        return cls(float(rows.height), [_days(rows[s].mean(), s) for s in STAGES],
+                   [_days(rows[s].median(), s) for s in STAGES], source)
 
     @classmethod
     def combine(cls, parts: list[_Stats], source: str) -> _Stats:
@@ -429,10 +437,10 @@ def write_timeliness(out: Path, quarters: list[int], simulated: dict[str, pl.Dat
                     continue
                 for area in areas:
                     if area.code in simulated:
-                        rows = by_quarter[area.code].get((q,), empty[area.code]).filter(pl.col("court_type") == court)
-                        for name in sorted(set(rows["court"].to_list())):
+                        court_rows = by_quarter[area.code].get((q,), empty[area.code]).filter(pl.col("court_type") == court)
+                        for name in sorted(set(court_rows["court"].to_list())):
                             emit(q, court, ("-", area.region, label, name), "court", area.code,
-                                 _Stats.of(rows.filter(pl.col("court") == name)))
+                                 _Stats.of(court_rows.filter(pl.col("court") == name)))
     _write_text(out / "public" / "moj_court_timeliness" / "court_timeliness.csv", _csv_text(lines, "\n"), log)
     return len(lines) - 1
 
@@ -445,11 +453,11 @@ def write_trials(out: Path, quarters: list[int], simulated: dict[str, pl.DataFra
         for area in sorted(AREAS.values(), key=lambda a: a.code):
             if area.code in simulated:
                 t = simulated[area.code].filter(pl.col("quarter") == q)
-                rows = {(r["court_type"], r["figure"], r["category"]): r["value"] for r in t.iter_rows(named=True)}
+                values = {(r["court_type"], r["figure"], r["category"]): r["value"] for r in t.iter_rows(named=True)}
                 for court in (MC, CC):
                     for label in order:
-                        rows.setdefault((court, label, "-"), 0.0)
-                rows = [(*k, v) for k, v in rows.items()]
+                        values.setdefault((court, label, "-"), 0.0)
+                rows = [(*k, v) for k, v in values.items()]
                 source = "simulated"
             else:
                 rows, source = filler_trials(area, q, seed, scale), "filler"
