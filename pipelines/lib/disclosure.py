@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -138,7 +139,7 @@ class _SeriesSystem:
         self.vectors: dict[tuple, list[int]] = {cell: self._variables(cell) for cell in cells}
         self.coordinates: list[tuple] = list(self.index)  # (area, time, categories) of each base cell, by index
 
-    def _times(self, period_type: str, period_start: date, period_end: date) -> list[object]:
+    def _times(self, period_type: str, period_start: date, period_end: date) -> Sequence[object]:
         if self.series.time == "sum":
             return _months(period_start, period_end)
         if self.series.time == "snapshot":
@@ -198,9 +199,10 @@ def _perturbations(system: _SeriesSystem, target: list[int]) -> np.ndarray:
             for y in axes[second]:
                 if x == pivot[first] or y == pivot[second]:
                     continue
-                corners = [moved(pivot, {first: x}), moved(pivot, {second: y}), moved(pivot, {first: x, second: y})]
-                if None not in corners:
-                    candidates.append({target[0]: 1.0, corners[0]: -1.0, corners[1]: -1.0, corners[2]: 1.0})
+                along_x, along_y, diagonal = (moved(pivot, {first: x}), moved(pivot, {second: y}),
+                                              moved(pivot, {first: x, second: y}))
+                if along_x is not None and along_y is not None and diagonal is not None:
+                    candidates.append({target[0]: 1.0, along_x: -1.0, along_y: -1.0, diagonal: 1.0})
     vectors = np.zeros((len(system.index), len(candidates)))
     for j, candidate in enumerate(candidates):
         for variable, weight in candidate.items():
