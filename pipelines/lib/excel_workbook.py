@@ -110,9 +110,10 @@ def write_workbooks(source_db: Path, folder: Path, suffix: str) -> list[tuple[Pa
     (pipelines/lib/publication_files.py), so a workbook is never of another publication than the file beside it."""
     written = []
     with duckdb.connect(str(source_db), read_only=True) as connection:
-        publication_id, published_at = connection.execute(
-            "select publication_id, published_at from scorecard.publication"
-        ).fetchone()
+        publication = connection.execute("select publication_id, published_at from scorecard.publication").fetchone()
+        if publication is None:
+            raise ValueError(f"{source_db} has no publication record (scorecard.publication is empty)")
+        publication_id, published_at = publication
         scorecards = connection.execute(
             "select distinct scorecard_id, scorecard_title from scorecard.measures order by scorecard_id"
         ).fetchall()
