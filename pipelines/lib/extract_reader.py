@@ -131,13 +131,15 @@ def _pattern_headers(headers: list[str], spec: SourceSpec, path: Path) -> tuple[
     for column in spec.columns:
         if column.header_pattern is None:
             continue
-        hits = [h for h in headers if column.header_regex.fullmatch(header_text(h))]
+        hits = [(h, m) for h in headers if (m := column.header_regex.fullmatch(header_text(h))) is not None]
         if len(hits) > 1:
-            raise ExtractError(path, f"column {column.name}: several headers match '{column.header_pattern}': {hits}")
+            raise ExtractError(path, f"column {column.name}: several headers match '{column.header_pattern}': "
+                                     f"{[h for h, _ in hits]}")
         if hits:
-            matched[column.name] = hits[0]
-            for group, value in column.header_regex.fullmatch(header_text(hits[0])).groupdict().items():
-                carried.setdefault(group, {})[hits[0]] = value
+            header, header_match = hits[0]
+            matched[column.name] = header
+            for group, value in header_match.groupdict().items():
+                carried.setdefault(group, {})[header] = value
     for group, values in carried.items():
         if len(set(values.values())) > 1:
             raise ExtractError(path, f"the headers disagree on their {group}: " + ", ".join(f"{h} ({v})" for h, v in values.items()))
@@ -162,8 +164,9 @@ def _match_columns(frame: pl.DataFrame, spec: SourceSpec, path: Path) -> pl.Data
     missing = [c.header_pattern or c.header for c in spec.columns if c.required and sources[c.name] is None]
     if missing:
         raise ExtractError(path, f"missing required column(s) {missing} for extract '{spec.extract}'")
+    found = {name: expr if expr is not None else pl.lit(None, pl.String) for name, expr in sources.items()}
     return frame.select(
-        (sources[c.name] if sources[c.name] is not None else pl.lit(None, pl.String))
+        found[c.name]
         .cast(pl.String)
         .str.strip_chars()
         .replace("", None)
@@ -224,7 +227,7 @@ def latest_plausible_date(reporting_month: str | None, today: date) -> date:
 def _implausible_dates(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series, latest: date) -> list[CellProblem]:
     """Dates outside EARLIEST_PLAUSIBLE_DATE..latest, as problems of their column (the row is rejected; the value stays
     for the row's other checks, so a status date before it is still named)."""
-    problems = []
+    problems: list[CellProblem] = []
     for column in (c for c in spec.parsed_columns if c.dtype == "date"):
         values = typed[column.name]
         outside = (values < EARLIEST_PLAUSIBLE_DATE) | (values > latest)
@@ -236,7 +239,7 @@ def _implausible_dates(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec
 
 
 def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series) -> list[CellProblem]:
-    problems = []
+    problems: list[CellProblem] = []
     for column in spec.parsed_columns:
         if column.dtype == "str":
             continue
