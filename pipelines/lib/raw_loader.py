@@ -102,8 +102,10 @@ def _mark_stale(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, added: 
     )
 
 
-def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str, as_at: object, loaded_at: datetime) -> pl.DataFrame:
-    """The rows plus where each came from: file, its hash, line (already there), reporting month, as-at, load time."""
+def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str | None, as_at: date | None,
+                 loaded_at: datetime) -> pl.DataFrame:
+    """The rows plus where each came from: file, its hash, line (already there), reporting month, as-at, load time
+    (no month nor as-at for a file whose periods are in its rows)."""
     return rows.with_columns(
         pl.lit(path, dtype=pl.String).alias("_source_file"),
         pl.lit(sha256, dtype=pl.String).alias("_file_sha256"),
@@ -113,7 +115,7 @@ def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str, as_at: 
     )
 
 
-def _month_end(month: str | None) -> object:
+def _month_end(month: str | None) -> date | None:
     return None if month is None else pl.Series([f"{month}-01"]).str.to_date().dt.month_end()[0]
 
 
