@@ -203,8 +203,9 @@ class SourceSpec(BaseModel):
         if not self.primary_key and self.publisher != "public":
             raise ValueError("an agency extract needs a primary_key")
         for name in self.period_columns:
-            column = next((c for c in self.columns if c.name == name), None)
-            if column is None or column.drop or column.personal or column.dtype not in ("date", "str"):
+            period_column = next((c for c in self.columns if c.name == name), None)
+            if (period_column is None or period_column.drop or period_column.personal
+                    or period_column.dtype not in ("date", "str")):
                 raise ValueError(f"period column {name}: must be a kept, non-personal date or YYYY-MM text column")
         unplaced = self.header_groups - {c.header for c in self.columns if c.header_pattern is None}
         if unplaced:
