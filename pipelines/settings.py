@@ -18,7 +18,8 @@ SCORECARD_DEFINITIONS_DIR = REPO_ROOT / "scorecard_definitions"
 DEFINITIONS_ENV = "CJS_DEFINITIONS_DIR"
 SAMPLE_SOURCES_DIR = REPO_ROOT / "sources" / "sample"
 # The demo's sample: Wiltshire over 24 reporting months, simulated on first use (about 50 MB; not committed).
-SAMPLE_SIMULATION = {"areas": ["wiltshire"], "start": "2023-04", "end": "2025-03", "seed": 42, "scale": 1.0}
+SAMPLE_SCALE = 1.0
+SAMPLE_SIMULATION = {"areas": ["wiltshire"], "start": "2023-04", "end": "2025-03", "seed": 42, "scale": SAMPLE_SCALE}
 
 SOURCES_ENV = "CJS_SOURCES_DIR"
 WAREHOUSE_ENV = "CJS_WAREHOUSE_DIR"
