@@ -67,7 +67,10 @@ def board_pack_page(published_db: str | Path, scorecard_id: str, area_code: str 
         figures = headline_figures(connection, scorecard_id, month_end, area_code, current_only=True).with_columns(
             sparkline=pl.col("trend").list.eval(pl.element().struct.field("value"))
         )
-    header = replace(header, as_at=figures.filter(pl.col("value").is_not_null())["as_at"].max())
+    as_at = figures.filter(pl.col("value").is_not_null())["as_at"].max()  # None when no measure has a figure
+    if as_at is not None and not isinstance(as_at, date):
+        raise TypeError(f"the figures' as_at is a {type(as_at).__name__}, not a date")
+    header = replace(header, as_at=as_at)
     return pack_file_name(scorecard_id, area_code, period), render_page(header, figures)
 
 
