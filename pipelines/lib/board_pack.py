@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from string import Template
 
 import duckdb
 import polars as pl
@@ -349,7 +350,7 @@ def _note_html(row: dict, period: str) -> str:
     )
 
 
-PAGE_CSS = """
+PAGE_CSS = Template("""
 @page { size: A4 landscape; margin: 10mm; }
 body { font-family: -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif; color: #222; margin: 16px;
        -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -366,16 +367,16 @@ sup a { color: #1d4f91; text-decoration: none; font-size: 10px; margin-left: 2px
 .value.suppressed, .value.not_available, .marker { color: #6b4e00; font-weight: 600; }
 .muted { color: #777; }
 .arrow { font-size: 12px; }
-.arrow.improving { color: %(green)s; }
-.arrow.worsening { color: %(red)s; }
+.arrow.improving { color: $green; }
+.arrow.worsening { color: $red; }
 .arrow.stable, .arrow.neutral { color: #777; }
 .rag { display: inline-block; padding: 1px 6px; border-radius: 3px; font-weight: 600; }
-%(rag)s
+$rag
 .notes { font-size: 10px; color: #333; break-before: page; }
 .notes h2 { font-size: 14px; color: #1d4f91; }
 .notes li { margin-bottom: 3px; }
-""" % {
-    "green": RAG["green"].fill,
-    "red": RAG["red"].fill,
-    "rag": "\n".join(f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()),
-}
+""").substitute(
+    green=RAG["green"].fill,
+    red=RAG["red"].fill,
+    rag="\n".join(f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()),
+)
