@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -23,6 +24,9 @@ from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.board_pack import write_board_pack
 from pipelines.lib.errors import ConfigurationError
 from tests.conftest import SIMULATED_LAST_MONTH
+
+if TYPE_CHECKING:  # for the annotations; the browser fixture imports selenium itself, when it runs
+    from selenium import webdriver
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 WILTSHIRE = "E23000038"
