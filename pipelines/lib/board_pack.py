@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from string import Template
 
 import duckdb
 import polars as pl
@@ -22,8 +23,17 @@ from great_tables import GT, nanoplot_options
 
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.figure_presentation import (
-    ARROWS, NO_TARGET, RAG, STATUS_MARKERS, TREND_MONTHS, direction_arrow, figure_marker, format_figure,
-    headline_figures, shown_status, unit_format,
+    ARROWS,
+    NO_TARGET,
+    RAG,
+    STATUS_MARKERS,
+    TREND_MONTHS,
+    direction_arrow,
+    figure_marker,
+    format_figure,
+    headline_figures,
+    shown_status,
+    unit_format,
 )
 
 REPORTS_DIR_NAME = "reports"
@@ -58,7 +68,10 @@ def board_pack_page(published_db: str | Path, scorecard_id: str, area_code: str 
         figures = headline_figures(connection, scorecard_id, month_end, area_code, current_only=True).with_columns(
             sparkline=pl.col("trend").list.eval(pl.element().struct.field("value"))
         )
-    header = replace(header, as_at=figures.filter(pl.col("value").is_not_null())["as_at"].max())
+    as_at = figures.filter(pl.col("value").is_not_null())["as_at"].max()  # None when no measure has a figure
+    if as_at is not None and not isinstance(as_at, date):
+        raise TypeError(f"the figures' as_at is a {type(as_at).__name__}, not a date")
+    header = replace(header, as_at=as_at)
     return pack_file_name(scorecard_id, area_code, period), render_page(header, figures)
 
 
@@ -337,7 +350,7 @@ def _note_html(row: dict, period: str) -> str:
     )
 
 
-PAGE_CSS = """
+PAGE_CSS = Template("""
 @page { size: A4 landscape; margin: 10mm; }
 body { font-family: -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif; color: #222; margin: 16px;
        -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -354,16 +367,16 @@ sup a { color: #1d4f91; text-decoration: none; font-size: 10px; margin-left: 2px
 .value.suppressed, .value.not_available, .marker { color: #6b4e00; font-weight: 600; }
 .muted { color: #777; }
 .arrow { font-size: 12px; }
-.arrow.improving { color: %(green)s; }
-.arrow.worsening { color: %(red)s; }
+.arrow.improving { color: $green; }
+.arrow.worsening { color: $red; }
 .arrow.stable, .arrow.neutral { color: #777; }
 .rag { display: inline-block; padding: 1px 6px; border-radius: 3px; font-weight: 600; }
-%(rag)s
+$rag
 .notes { font-size: 10px; color: #333; break-before: page; }
 .notes h2 { font-size: 14px; color: #1d4f91; }
 .notes li { margin-bottom: 3px; }
-""" % {
-    "green": RAG["green"].fill,
-    "red": RAG["red"].fill,
-    "rag": "\n".join(f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()),
-}
+""").substitute(
+    green=RAG["green"].fill,
+    red=RAG["red"].fill,
+    rag="\n".join(f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()),
+)

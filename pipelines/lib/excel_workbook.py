@@ -24,7 +24,15 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from pipelines.lib.figure_presentation import (
-    NO_TARGET, RAG, STATUS_MARKERS, TREND_MONTHS, UNITS, direction_arrow, figure_marker, headline_figures, shown_status,
+    NO_TARGET,
+    RAG,
+    STATUS_MARKERS,
+    TREND_MONTHS,
+    UNITS,
+    direction_arrow,
+    figure_marker,
+    headline_figures,
+    shown_status,
     unit_format,
 )
 
@@ -102,9 +110,10 @@ def write_workbooks(source_db: Path, folder: Path, suffix: str) -> list[tuple[Pa
     (pipelines/lib/publication_files.py), so a workbook is never of another publication than the file beside it."""
     written = []
     with duckdb.connect(str(source_db), read_only=True) as connection:
-        publication_id, published_at = connection.execute(
-            "select publication_id, published_at from scorecard.publication"
-        ).fetchone()
+        publication = connection.execute("select publication_id, published_at from scorecard.publication").fetchone()
+        if publication is None:
+            raise ValueError(f"{source_db} has no publication record (scorecard.publication is empty)")
+        publication_id, published_at = publication
         scorecards = connection.execute(
             "select distinct scorecard_id, scorecard_title from scorecard.measures order by scorecard_id"
         ).fetchall()
@@ -128,12 +137,12 @@ def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard
         formats = _Formats(workbook)
         contents = workbook.add_worksheet("Contents")
         sheet_names = _sheet_names([s.title for s in sections])
-        for section, name in zip(sections, sheet_names):
+        for section, name in zip(sections, sheet_names, strict=True):
             _write_section(workbook.add_worksheet(name), formats, section, reporting_month, notes)
         _write_notes(workbook.add_worksheet("Notes"), formats, notes)
         _write_definitions(workbook.add_worksheet("Definitions"), formats, connection, scorecard_id)
         _write_contents(contents, formats, scorecard_title, publication_id, published_at, reporting_month, as_at,
-                        list(zip(sheet_names, sections)))
+                        list(zip(sheet_names, sections, strict=True)))
     finally:
         workbook.close()
 

@@ -12,7 +12,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -203,7 +203,7 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
     published_db.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_staging(published_db)
     publication_id = str(uuid.uuid4())
-    published_at = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     staging_file = published_db.with_name(f".{published_db.name}.{publication_id}.tmp")
     row_counts: dict[str, int] = {}
     connection = duckdb.connect(config=duckdb_config())
@@ -261,7 +261,7 @@ def _keep_version(new_file: Path, published_db: Path, publication_id: str) -> No
     the file system allows: the published file is never written in place, so the link stays the same bytes."""
     folder = versions_dir(published_db)
     folder.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")  # sorts in publication order
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")  # sorts in publication order
     kept = folder / f"{stamp}_{publication_id}.duckdb"
     try:
         os.link(new_file, kept)

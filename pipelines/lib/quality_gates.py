@@ -12,7 +12,7 @@ import math
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +57,7 @@ PERSONAL_VALUE_REGEXES = {
 }
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     BLOCKING = "blocking"
     WARNING = "warning"
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from datetime import UTC
 from pathlib import Path
 
 import duckdb
@@ -122,12 +123,12 @@ def changed_inputs(paths: WarehousePaths, current: dict[str, str]) -> list[str] 
 
 def record(paths: WarehousePaths, current: dict[str, str]) -> None:
     """After a refresh that ran to its end over every month: what it depended on and what it published."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     state = {
         "fingerprint": current,
         "publication_id": _publication_id(paths.published_db),
-        "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     state_path = _state_path(paths)
     temporary = state_path.with_suffix(".tmp")

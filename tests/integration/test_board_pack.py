@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -23,6 +24,9 @@ from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.board_pack import write_board_pack
 from pipelines.lib.errors import ConfigurationError
 from tests.conftest import SIMULATED_LAST_MONTH
+
+if TYPE_CHECKING:  # for the annotations; the browser fixture imports selenium itself, when it runs
+    from selenium import webdriver
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 WILTSHIRE = "E23000038"
@@ -51,7 +55,7 @@ def pack(simulated_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["webdriver.Chrome"]:
+def browser() -> Iterator[webdriver.Chrome]:
     """Headless Chromium through the installed chromedriver (never a downloaded one). CI must have it."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         reason = f"{CHROMEDRIVER} or {CHROMIUM} missing: `make browser` (Debian packages chromium, chromium-driver)"
@@ -72,12 +76,12 @@ def browser() -> Iterator["webdriver.Chrome"]:
 
 
 @pytest.fixture(scope="module")
-def loaded(browser: "webdriver.Chrome", pack: Path) -> "webdriver.Chrome":
+def loaded(browser: webdriver.Chrome, pack: Path) -> webdriver.Chrome:
     browser.get(pack.as_uri())
     return browser
 
 
-def _value_text(browser: "webdriver.Chrome", measure_id: str) -> str:
+def _value_text(browser: webdriver.Chrome, measure_id: str) -> str:
     row = browser.find_element("xpath", f"//tr[.//*[@data-measure-id='{measure_id}']]")
     return row.find_element("css selector", ".value").text
 
@@ -88,7 +92,7 @@ def test_page_is_self_contained_and_prints_a4_landscape(pack: Path) -> None:
     assert "@page { size: A4 landscape;" in page
 
 
-def test_browser_finds_every_measure_without_errors(loaded: "webdriver.Chrome", published_db: Path, tmp_path: Path) -> None:
+def test_browser_finds_every_measure_without_errors(loaded: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(published_db), read_only=True) as connection:
         catalogue = {r[0] for r in connection.execute("select measure_id from scorecard.measures where scorecard_id = 'wcjb'").fetchall()}
     found = [element.get_attribute("data-measure-id") for element in loaded.find_elements("css selector", "[data-measure-id]")]
@@ -101,7 +105,7 @@ def test_browser_finds_every_measure_without_errors(loaded: "webdriver.Chrome", 
     assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and screenshot.stat().st_size > 20_000
 
 
-def test_print_to_pdf_is_a4_landscape(loaded: "webdriver.Chrome", tmp_path: Path) -> None:
+def test_print_to_pdf_is_a4_landscape(loaded: webdriver.Chrome, tmp_path: Path) -> None:
     from selenium.webdriver.common.print_page_options import PrintOptions
 
     options = PrintOptions()
@@ -116,7 +120,7 @@ def test_print_to_pdf_is_a4_landscape(loaded: "webdriver.Chrome", tmp_path: Path
         assert (float(width), float(height)) == pytest.approx(A4_LANDSCAPE_POINTS, abs=1.0)
 
 
-def test_figures_read_as_the_truth_says(loaded: "webdriver.Chrome", simulated_landing: Path) -> None:
+def test_figures_read_as_the_truth_says(loaded: webdriver.Chrome, simulated_landing: Path) -> None:
     """A count and a percentage as the simulator's truth has them for the pack's month, formatted by hand."""
     truth = pl.read_parquet(simulated_landing / "_truth" / "measure_values.parquet").filter(
         pl.col("area_code") == WILTSHIRE, pl.col("period_type") == "month", pl.col("period_start") == date(2024, 12, 1)
@@ -128,7 +132,7 @@ def test_figures_read_as_the_truth_says(loaded: "webdriver.Chrome", simulated_la
     assert "no target" in loaded.find_element("xpath", "//tr[.//*[@data-measure-id='people_convicted']]").text
 
 
-def test_withheld_figure_shows_its_marker_not_a_number(browser: "webdriver.Chrome", published_db: Path, tmp_path: Path) -> None:
+def test_withheld_figure_shows_its_marker_not_a_number(browser: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(published_db), read_only=True) as connection:
         measure_id, period_start = connection.execute(
             """
@@ -144,7 +148,7 @@ def test_withheld_figure_shows_its_marker_not_a_number(browser: "webdriver.Chrom
     ).get_attribute("data-status") == "suppressed"
 
 
-def test_rag_rating_reads_in_words_on_govuk_colours(browser: "webdriver.Chrome", published_db: Path, tmp_path: Path) -> None:
+def test_rag_rating_reads_in_words_on_govuk_colours(browser: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
     """A planted red rating (the demo's boards set no targets) reads "Red" on GOV.UK's red, as in the workbook."""
     planted = tmp_path / published_db.name
     shutil.copy(published_db, planted)

@@ -15,8 +15,7 @@ import yaml
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.lib.publication_files import stage_publication_files
-from pipelines.lib.publish import PUBLISHED_NAMES
-from pipelines.lib.publish import rollback
+from pipelines.lib.publish import PUBLISHED_NAMES, rollback
 
 DEFINITIONS_DIR = Path(__file__).resolve().parents[2] / "scorecard_definitions"
 WILTSHIRE = "E23000038"
@@ -37,7 +36,7 @@ def _rows(sheet: Worksheet) -> list[dict]:
     rows = list(sheet.iter_rows())
     header_index = next(i for i, row in enumerate(rows) if row[0].value in ("Measure", "Section"))
     header = [cell.value for cell in rows[header_index]]
-    return [dict(zip(header, row)) for row in rows[header_index + 1:] if row[0].value is not None]
+    return [dict(zip(header, row, strict=True)) for row in rows[header_index + 1:] if row[0].value is not None]
 
 
 def _section_sheets(workbook: openpyxl.Workbook, board: dict) -> list[Worksheet]:
@@ -54,7 +53,7 @@ def test_every_section_and_measure_of_every_board(small_warehouse: Path) -> None
         assert names[0] == "Contents" and names[-2:] == ["Notes", "Definitions"]
         assert len(names) == len(board["sections"]) + 3
         assert all(len(name) <= 31 for name in names) and len({n.lower() for n in names}) == len(names)
-        for sheet, section in zip(_section_sheets(workbook, board), board["sections"]):
+        for sheet, section in zip(_section_sheets(workbook, board), board["sections"], strict=True):
             measure_ids = [row["Measure id"].value for row in _rows(sheet)]
             assert list(dict.fromkeys(measure_ids)) == [m["id"] for m in section["measures"]], sheet.title
             assert sheet.freeze_panes == "C5" and sheet.auto_filter.ref.startswith("A4:")

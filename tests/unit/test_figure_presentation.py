@@ -12,7 +12,14 @@ import pytest
 
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.figure_presentation import (
-    RAG, STATUS_MARKERS, UNITS, direction_arrow, figure_marker, format_figure, headline_figures, shown_status,
+    RAG,
+    STATUS_MARKERS,
+    UNITS,
+    direction_arrow,
+    figure_marker,
+    format_figure,
+    headline_figures,
+    shown_status,
     unit_format,
 )
 from pipelines.lib.markers import MARKERS
