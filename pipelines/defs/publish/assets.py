@@ -7,7 +7,14 @@ import dagster as dg
 
 from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.publish import PUBLISHED_TABLES, publish
-from pipelines.lib.quality_gates import CHECKS, GATE_BUILD_TABLES, CheckOutcome, GateReport, PublicationBlocked, Severity
+from pipelines.lib.quality_gates import (
+    CHECKS,
+    GATE_BUILD_TABLES,
+    CheckOutcome,
+    GateReport,
+    PublicationBlocked,
+    Severity,
+)
 
 PUBLISHED_KEY = dg.AssetKey(["published", "cjs_scorecard"])
 
