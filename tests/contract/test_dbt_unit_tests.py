@@ -3,8 +3,9 @@
 They cover the scorecard engine (counts, distinct people, min events, sums, means, medians, rates per 1,000 residents,
 snapshots, cohorts), the figures and their availability, the periods, area resolution, the incremental models and
 disclosure control as published. A unit test needs no data, only its inputs' relations (for their column types):
-one `dbt build --empty` over a throwaway DuckDB file builds every model the unit tests read, empty, and runs the unit
-tests. The raw and definitions tables the staging models read are created empty first, as the pipeline would.
+`dbt build --empty` over a throwaway DuckDB file builds every model the unit tests read, empty; then dbt runs the unit
+tests (`dbt test --select test_type:unit`). The raw and definitions tables the staging models read are created empty
+first, as the pipeline would.
 """
 
 from __future__ import annotations
@@ -65,14 +66,22 @@ def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:
     env = {**os.environ, BUILD_DB_ENV: str(build_db), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}
     env.setdefault(THREADS_ENV, "1")
     env.pop("DBT_EXCLUDE_RESOURCE_TYPES", None)  # the one variable that could leave the unit tests out
-    target = tmp_path / "target"
-    completed = subprocess.run(
-        [str(dbt_executable()), "build", "--empty", "--select", "+test_type:unit",
-         "--resource-type", "seed", "--resource-type", "model", "--resource-type", "unit_test",
-         "--project-dir", str(DBT_PROJECT_DIR), "--target-path", str(target), "--log-path", str(tmp_path / "logs")],
+    dbt = [str(dbt_executable())]
+    where = ["--project-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
+             "--log-path", str(tmp_path / "logs")]
+    # every seed and model the unit tests read, empty; then the unit tests, each reported on its own (in one `dbt
+    # build` a failing unit test would skip its model and every unit test downstream of it)
+    built = subprocess.run(
+        [*dbt, "build", "--empty", "--select", "+test_type:unit", "--resource-type", "seed", "--resource-type", "model",
+         *where],
         env=env, capture_output=True, text=True, check=False,
     )
-    results = json.loads((target / "run_results.json").read_text()) if (target / "run_results.json").exists() else {}
+    assert built.returncode == 0, f"dbt build --empty failed:\n{built.stdout[-6000:]}{built.stderr[-2000:]}"
+    completed = subprocess.run(
+        [*dbt, "test", "--select", "test_type:unit", *where], env=env, capture_output=True, text=True, check=False,
+    )
+    run_results = tmp_path / "target" / "run_results.json"
+    results = json.loads(run_results.read_text()) if run_results.exists() else {}
     unit_results = {
         result["unique_id"].rsplit(".", 1)[-1]: result["status"]
         for result in results.get("results", [])
