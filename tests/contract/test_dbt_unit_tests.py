@@ -73,7 +73,7 @@ def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:
     # build` a failing unit test would skip its model and every unit test downstream of it)
     built = subprocess.run(
         [*dbt, "build", "--empty", "--select", "+test_type:unit", "--resource-type", "seed", "--resource-type", "model",
-         *where],
+         "--no-write-json", *where],
         env=env, capture_output=True, text=True, check=False,
     )
     assert built.returncode == 0, f"dbt build --empty failed:\n{built.stdout[-6000:]}{built.stderr[-2000:]}"
