@@ -25,7 +25,7 @@ from pipelines.lib.source_spec import load_specs
 from pipelines.settings import BUILD_DB_ENV, DBT_PROJECT_DIR, THREADS_ENV, definitions_dir
 
 # The unit tests written so far: a YAML file dropped, or a test dbt no longer finds, fails the count.
-AT_LEAST = 20
+AT_LEAST = 21
 
 
 def _declared_unit_tests() -> set[str]:
