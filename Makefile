@@ -18,10 +18,11 @@ browser:  ## headless Chromium and its driver (Debian packages) for the board pa
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
 		|| echo "browser: chromium-driver missing and cannot be installed here (sudo apt-get install chromium chromium-driver)"
 
-lint: install  ## ruff (lint and format) and mypy, configured in pyproject.toml (also a pre-commit hook)
+lint: install  ## ruff (lint and format) and mypy (pyproject.toml), sqlfluff over the dbt SQL (.sqlfluff); also pre-commit hooks
 	$(UV) run --frozen ruff check
 	$(UV) run --frozen ruff format --check
 	$(UV) run --frozen mypy
+	$(UV) run --frozen sqlfluff lint dbt_project/models dbt_project/macros --processes 2
 
 test: install browser lint  ## lint, then every test (real DuckDB files, real dbt runs, real Dagster materialisations, headless Chromium), the end-to-end safety tests included
 	$(UV) run --frozen pytest
