@@ -16,6 +16,7 @@ import pytest
 
 from pipelines.lib.measure_definitions import load_definitions
 from pipelines.settings import SCORECARD_DEFINITIONS_DIR
+from tests.integration.test_linkage import _norm, _read_csvs, _true_urns
 
 AREA = "E23000038"
 DATA_SECTION = "data_behind_these_figures"
@@ -149,6 +150,47 @@ def test_rows_and_files_refused_equal_the_truth(health_run: tuple[Path, Path]) -
     assert (published.filter(pl.col("measure_id") == "rows_refused_pct")["denominator"] > 0).all()
 
 
+def _truly_linked_by_urn(landing: Path, folder: str, extract: str, key_column: str) -> pl.DataFrame:
+    """Per month a record of the CPS or court side first arrived: how many records the URN can link to a police charge
+    by the simulator's truth. A record links when its true URN is a police charge's true URN and neither side's URN was
+    spoiled: the record's own was written as true, and at least one police record of that URN was (the simulator lists
+    every URN it blanked or mistyped in _truth/urn_errors.parquet)."""
+    errors = pl.read_parquet(landing / "_truth" / "urn_errors.parquet")
+    precharge = _read_csvs(landing / "police" / "precharge").filter(pl.col("Decision") == "Charge")
+    live = _read_csvs(landing / "police" / "live_caseload").filter(pl.col("Status") == "Charged - awaiting court")
+    police = pl.concat([
+        _true_urns(precharge.select("Crime Reference", "URN", "_month"), "precharge", "Crime Reference", errors),
+        _true_urns(live.select("Crime Reference", "URN", "_month"), "live_caseload", "Crime Reference", errors),
+    ]).filter(_norm("URN") == pl.col("true_urn"))
+    records = _true_urns(_read_csvs(landing / folder), extract, key_column, errors)
+    linked = records.group_by(key_column).agg(
+        pl.col("_month").min().alias("reporting_month"),
+        (pl.col("true_urn").is_in(police["true_urn"].implode()) & (_norm("URN") == pl.col("true_urn"))).any().alias("linked"),
+    )
+    return linked.group_by("reporting_month").agg(pl.col("linked").sum().cast(pl.Float64).alias("truth"))
+
+
+@pytest.mark.parametrize(("measure_id", "folder", "extract", "key_column"), [
+    ("cps_finalisations_linked_to_police_pct", "cps/finalisations", "finalisations", "DEFENDANT_ID"),
+    ("court_cases_linked_to_police_pct", "hmcts/mc_cases", "mc_cases", "Case No"),
+])
+def test_records_linked_to_a_police_charge_equal_the_truth(health_run: tuple[Path, Path], measure_id: str, folder: str,
+                                                           extract: str, key_column: str) -> None:
+    """The records linked each month equal the truth; the share divides them by those whose police record could be in
+    the data (the linkage's own judgement of the data's edges: not compared here)."""
+    landing, warehouse = health_run
+    published = _published(warehouse, f"""
+        select strftime(period_start, '%Y-%m') as reporting_month, value, numerator, denominator
+        from scorecard.measure_values
+        where scorecard_id = 'wcjb' and area_code = '{AREA}' and period_type = 'month' and measure_id = '{measure_id}'
+    """)
+    compared = _truly_linked_by_urn(landing, folder, extract, key_column).join(published, on="reporting_month", how="full",
+                                                                               coalesce=True).sort("reporting_month")
+    assert compared["reporting_month"].to_list() == ["2024-01", "2024-02", "2024-03"]
+    assert compared["numerator"].to_list() == compared["truth"].to_list()
+    assert (compared["denominator"] >= compared["numerator"]).all() and (compared["truth"] > 0).all()
+
+
 def test_every_board_publishes_the_section(health_run: tuple[Path, Path]) -> None:
     _, warehouse = health_run
     catalogue = _published(warehouse, f"""
@@ -159,7 +201,8 @@ def test_every_board_publishes_the_section(health_run: tuple[Path, Path]) -> Non
     assert set(catalogue["scorecard_id"]) == boards
     assert {tuple(measures) for measures in catalogue["measures"]} == {(
         "deliveries_on_time_pct", "deliveries_late", "deliveries_missing", "files_refused", "rows_refused_pct",
-        "deliveries_revised_r12m", "stop_search_ethnicity_not_stated_pct")}
+        "deliveries_revised_r12m", "cps_finalisations_linked_to_police_pct", "court_cases_linked_to_police_pct",
+        "stop_search_ethnicity_not_stated_pct")}
     assert {tuple(polarities) for polarities in catalogue["polarities"]} == {(
         "higher_is_better", "lower_is_better", "lower_is_better", "lower_is_better", "lower_is_better",
-        "lower_is_better", "lower_is_better")}
+        "lower_is_better", "higher_is_better", "higher_is_better", "lower_is_better")}
