@@ -1,13 +1,18 @@
 """The "Data behind these figures" section against the simulator's truth: which agency's files arrived on time, late or
 not at all, and how whole they were, per agency and month, as the published scorecard shows them.
 
-One small refresh of its own: the shared simulated warehouse has every file (the truth of every other measure
+A small warehouse of its own: the shared simulated warehouse has every file (the truth of every other measure
 assumes it), and the hand-made landing zone has no truth. Three months of Wiltshire at a tenth of the volumes, seed
-11: five files late (CPS, PCC, police), the police crimes file of 2024-02 never sent.
+11: five files late (CPS, PCC, police), the police crimes file of 2024-02 never sent, and the two re-sends the
+simulator plans (CPS finalisations and police stop and search of 2024-02, corrected in 2024-03): a first refresh loads
+their first deliveries, a second their corrections, so the warehouse ends holding what the truth describes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,6 +20,7 @@ import polars as pl
 import pytest
 
 from pipelines.lib.measure_definitions import load_definitions
+from pipelines.lib.simulator.resends import write_resend
 from pipelines.settings import SCORECARD_DEFINITIONS_DIR
 from tests.integration.test_linkage import _norm, _read_csvs, _true_urns
 
@@ -29,9 +35,23 @@ def health_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     from pipelines.lib.simulator.run import simulate
 
     root = tmp_path_factory.mktemp("data_health")
-    simulate(["wiltshire"], "2024-01", "2024-03", root / "landing", seed=11, scale=0.1, missing_deliveries=1)
-    run_refresh(root / "landing", root / "warehouse")
-    return root / "landing", root / "warehouse"
+    landing, warehouse = root / "landing", root / "warehouse"
+    simulate(["wiltshire"], "2024-01", "2024-03", landing, seed=11, scale=0.1, missing_deliveries=1)
+    arrivals = dict(pl.read_parquet(landing / "_truth" / "deliveries.parquet").select("file", "arrival_date").iter_rows())
+    corrected = []
+    for number, resend in enumerate(pl.read_parquet(landing / "_truth" / "resends.parquet").iter_rows(named=True)):
+        files = write_resend(landing, resend["extract"], resend["reporting_month"], root / f"resend_{number}", seed=11)
+        delivered = landing / files["after"].relative_to(root / f"resend_{number}" / "after")
+        shutil.copyfile(files["before"], delivered)  # the first delivery, arrived on its scheduled day
+        arrived = arrivals[delivered.relative_to(landing).as_posix()]
+        stamp = dt.datetime(arrived.year, arrived.month, arrived.day, 9, tzinfo=dt.timezone.utc).timestamp()
+        os.utime(delivered, (stamp, stamp))
+        corrected.append((files["after"], delivered))
+    run_refresh(landing, warehouse)
+    for after, delivered in corrected:  # the corrected re-sends arrive
+        shutil.copyfile(after, delivered)
+    run_refresh(landing, warehouse)
+    return landing, warehouse
 
 
 def _published(warehouse: Path, sql: str) -> pl.DataFrame:
@@ -189,6 +209,33 @@ def test_records_linked_to_a_police_charge_equal_the_truth(health_run: tuple[Pat
     assert compared["reporting_month"].to_list() == ["2024-01", "2024-02", "2024-03"]
     assert compared["numerator"].to_list() == compared["truth"].to_list()
     assert (compared["denominator"] >= compared["numerator"]).all() and (compared["truth"] > 0).all()
+
+
+def test_revisions_in_the_last_12_months_equal_the_truth_per_agency(health_run: tuple[Path, Path]) -> None:
+    """Each re-send the simulator planned replaced its month's first delivery: counted in the rolling year of every
+    month from its reporting month on, under its agency."""
+    landing, warehouse = health_run
+    resends = pl.read_parquet(landing / "_truth" / "resends.parquet")
+    assert resends.height == 2
+    months = ["2024-01", "2024-02", "2024-03"]
+    truth = pl.DataFrame([
+        {"agency": extract.split("/")[0], "reporting_month": month,
+         "value": float(resends.filter(pl.col("extract") == extract, pl.col("reporting_month") <= month).height)}
+        for extract in resends["extract"].unique().sort() for month in months
+    ])
+    published = _published(warehouse, f"""
+        select category as agency, strftime(period_end, '%Y-%m') as reporting_month, value
+        from scorecard.measure_breakdowns
+        where scorecard_id = 'wcjb' and area_code = '{AREA}' and measure_id = 'deliveries_revised_r12m'
+            and period_type = 'r12m' and breakdown = 'agency' and category in ('cps', 'police')
+    """)
+    assert sorted(published.rows()) == sorted(truth.rows())
+    totals = _published(warehouse, f"""
+        select strftime(period_end, '%Y-%m') as reporting_month, value from scorecard.measure_values
+        where scorecard_id = 'wcjb' and area_code = '{AREA}' and measure_id = 'deliveries_revised_r12m'
+            and period_type = 'r12m'
+    """)
+    assert sorted(totals.rows()) == [("2024-01", 0.0), ("2024-02", 2.0), ("2024-03", 2.0)]
 
 
 def test_every_board_publishes_the_section(health_run: tuple[Path, Path]) -> None:
