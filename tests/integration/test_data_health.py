@@ -112,8 +112,9 @@ def test_area_totals_equal_the_truth_every_month(health_run: tuple[Path, Path]) 
         where scorecard_id = 'wcjb' and area_code = '{AREA}' and period_type = 'month' and section_id = '{DATA_SECTION}'
     """)
     compared = truth.join(published, on=["measure_id", "period_start"], how="left")
-    assert sorted(set(compared["measure_id"])) == sorted(DELIVERY_MEASURES | {"stop_search_ethnicity_not_stated_pct"})
-    assert compared.height == 4 * 3
+    assert sorted(set(compared["measure_id"])) == sorted(
+        DELIVERY_MEASURES | {"stop_search_ethnicity_not_stated_pct", "arrests_ethnicity_not_stated_pct"})
+    assert compared.height == 5 * 3
     assert compared.filter((pl.col("value") - pl.col("published")).abs() > 1e-9).height == 0
     assert compared["published"].null_count() == 0
 
@@ -249,7 +250,7 @@ def test_every_board_publishes_the_section(health_run: tuple[Path, Path]) -> Non
     assert {tuple(measures) for measures in catalogue["measures"]} == {(
         "deliveries_on_time_pct", "deliveries_late", "deliveries_missing", "files_refused", "rows_refused_pct",
         "deliveries_revised_r12m", "cps_finalisations_linked_to_police_pct", "court_cases_linked_to_police_pct",
-        "stop_search_ethnicity_not_stated_pct")}
+        "stop_search_ethnicity_not_stated_pct", "arrests_ethnicity_not_stated_pct")}
     assert {tuple(polarities) for polarities in catalogue["polarities"]} == {(
         "higher_is_better", "lower_is_better", "lower_is_better", "lower_is_better", "lower_is_better",
-        "lower_is_better", "higher_is_better", "higher_is_better", "lower_is_better")}
+        "lower_is_better", "higher_is_better", "higher_is_better", "lower_is_better", "lower_is_better")}

@@ -550,6 +550,7 @@ HEALTH_MEASURES = [
     Measure("deliveries_on_time_pct", "month", "percent", "Monthly agency extract files of the reporting month that arrived by the day their spec expects them (expected_delivery_day of the next month), % of the files due for the area."),
     Measure("deliveries_late", "month", "count", "Monthly agency extract files of the reporting month that arrived after their expected day."),
     Measure("deliveries_missing", "month", "count", "Monthly agency extract files of the reporting month never delivered."),
+    Measure("arrests_ethnicity_not_stated_pct", "month", "percent", "Arrests in the month whose suspect's self-defined ethnicity is not stated (NS, blank, or no 18+1 code), % of arrests in the month."),
     Measure("stop_search_ethnicity_not_stated_pct", "month", "percent", "Stop and searches in the month whose self-defined ethnicity is not stated (NS, or left blank), % of searches in the month: the share the stop and search disproportionality figures cannot place."),
 ]
 HEALTH_SCHEMA = {"measure_id": pl.String, "area_code": pl.String, "period_type": pl.String, "period_start": pl.Date,
@@ -557,17 +558,28 @@ HEALTH_SCHEMA = {"measure_id": pl.String, "area_code": pl.String, "period_type":
 
 
 def ethnicity_not_stated(world: AreaWorld) -> pl.DataFrame:
-    """stop_search_ethnicity_not_stated_pct per month for one area, from the simulated searches (not the extract)."""
+    """The ethnicity-not-stated shares per month for one area, from the simulated searches and arrested suspects (not
+    from the extracts): stop_search_ethnicity_not_stated_pct and arrests_ethnicity_not_stated_pct."""
     acc = _Acc(world)
     searches = world.stop_search
-    days = _np(searches, "search_date")
-    not_stated = searches["self_defined_ethnicity"].fill_null("NS").eq("NS").to_numpy()
-    numerator, denominator = acc.counts(days, not_stated), acc.counts(days)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1) * 100, np.nan)
-    rows = [("stop_search_ethnicity_not_stated_pct", world.area.code, "month", day_to_date(month_start_day(month)),
-             day_to_date(month_end_day(month)), _clean(value[i]), float(numerator[i]), float(denominator[i]))
-            for i, month in enumerate(acc.months)]
+    arrests = world.suspects.filter(pl.col("arrested")).join(world.pool.select("person_id", "ethnicity_code"),
+                                                             on="person_id", how="left")
+    stated = ("W", "B", "A", "M", "O")  # the 18+1 codes' first letters; NS is not stated
+    shares = {
+        "stop_search_ethnicity_not_stated_pct": (
+            _np(searches, "search_date"), searches["self_defined_ethnicity"].fill_null("NS").eq("NS").to_numpy()),
+        "arrests_ethnicity_not_stated_pct": (
+            _np(arrests, "arrest_date"),
+            ~arrests["ethnicity_code"].fill_null("").str.slice(0, 1).is_in(stated).to_numpy()),
+    }
+    rows = []
+    for measure_id, (days, not_stated) in shares.items():
+        numerator, denominator = acc.counts(days, not_stated), acc.counts(days)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1) * 100, np.nan)
+        rows += [(measure_id, world.area.code, "month", day_to_date(month_start_day(month)),
+                  day_to_date(month_end_day(month)), _clean(value[i]), float(numerator[i]), float(denominator[i]))
+                 for i, month in enumerate(acc.months)]
     return pl.DataFrame(rows, schema=HEALTH_SCHEMA, orient="row")
 
 
