@@ -20,7 +20,9 @@ loads as (
     select
         *,
         row_number() over (partition by extract, reporting_month order by loaded_at, source_file) as load_order,
-        row_number() over (partition by extract, reporting_month order by loaded_at desc, source_file) as recency
+        row_number() over (partition by extract, reporting_month order by loaded_at desc, source_file) as recency,
+        lag(file_sha256) over (partition by extract, reporting_month order by loaded_at, source_file)
+            as previous_sha256
     from load_log
     where outcome in ('loaded', 'replaced')
 
@@ -47,9 +49,10 @@ in_force as (
 
 revisions as (
 
+    -- a replacement with other bytes: a file read again unchanged (its spec gained a column) revises nothing
     select extract, reporting_month, count(*) as revisions
     from loads
-    where outcome = 'replaced'
+    where outcome = 'replaced' and file_sha256 is distinct from previous_sha256
     group by all
 
 ),
