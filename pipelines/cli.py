@@ -241,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     simulate.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same bytes")
     simulate.add_argument("--scale", type=float, default=1.0, help="multiplies every volume (1.0 = realistic)")
     simulate.add_argument("--out", required=True, help="landing-zone folder to write (truth goes to OUT/_truth)")
+    simulate.add_argument("--missing-deliveries", type=int, default=0,
+                          help="agency files (months inside the range) never sent, to see them missing on the scorecard")
 
     commands.add_parser("dbt-sources", help="rewrite the dbt sources of the raw layer from the extract specs")
 
@@ -272,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             from pipelines.lib.simulator.run import simulate as run_simulation
 
             areas = "all" if args.areas == "all" else [a.strip() for a in args.areas.split(",") if a.strip()]
-            summary = run_simulation(areas, args.start, args.end, Path(args.out), seed=args.seed, scale=args.scale)
+            summary = run_simulation(areas, args.start, args.end, Path(args.out), seed=args.seed, scale=args.scale,
+                                     missing_deliveries=args.missing_deliveries)
             print(json.dumps(summary.to_dict(), indent=2))
             return 0
         if args.command == "rollback":

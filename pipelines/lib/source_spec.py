@@ -164,6 +164,12 @@ class SourceSpec(BaseModel):
     # as that force delivers and waits for the others. Without it one body (a CPS Area, HMCTS, MoJ) sends every area's
     # rows at once, and a delivered month is delivered for every area.
     sender_column: str | None = None
+    # The day of the month after its reporting month by which the board expects a monthly extract's file (the
+    # data-sharing agreement's date); a file arriving later is late on the scorecard's "Data behind these figures"
+    # section. The 10th by default: about the eighth working day, when most agencies' month-end systems have closed the
+    # month and still in time for a board pack in the month's second half. Per extract, since an agency whose month
+    # closes later (HMCTS's court data) may be agreed a later day.
+    expected_delivery_day: int = Field(default=10, ge=1, le=28)
     # A file replaces its month only if whole and plausible (pipelines/lib/delivery_checks.py); otherwise it is refused
     # and the delivery in force stays. More than this share of its rows failing their checks is a fault of the file (a
     # column shifted, another date format), not a few bad rows.

@@ -1,6 +1,7 @@
 """The Lancashire scorecard is the joint performance framework of the Lancashire CJB Strategy 2012-15: one section per
 aim, every activity covered in the section of every aim it serves, every measure with a status, and no targets (the
-strategy sets none)."""
+strategy sets none). After the aims, the section every board has, "Data behind these figures" (issue 22), whose
+measures serve the joint performance framework activity."""
 
 from __future__ import annotations
 
@@ -66,6 +67,9 @@ def _catalogue() -> pl.DataFrame:
     return load_measure_catalogue(SCORECARD_DEFINITIONS_DIR).filter(pl.col("scorecard_id") == "lancashire")
 
 
+DATA_SECTION = ("data_behind_these_figures", "Data behind these figures")
+
+
 def _activity(title: str) -> str:
     return title.split(" - ", 1)[0]
 
@@ -78,11 +82,16 @@ def test_the_document_as_typed() -> None:
 
 def test_one_section_per_aim_in_the_documents_order() -> None:
     sections = _catalogue().select("section_order", "section_id", "section_title").unique().sort("section_order")
-    assert list(sections.iter_rows()) == [(order, section, title) for order, (section, title) in enumerate(AIMS.items(), start=1)]
+    assert list(sections.iter_rows()) == [
+        (order, section, title) for order, (section, title) in enumerate([*AIMS.items(), DATA_SECTION], start=1)
+    ]
 
 
 def test_every_activity_is_covered_in_the_section_of_every_aim_it_serves() -> None:
-    rows = _catalogue().select("section_id", "measure_id", "title").rows()
+    catalogue = _catalogue().select("section_id", "measure_id", "title")
+    data_titles = catalogue.filter(pl.col("section_id") == DATA_SECTION[0])["title"].to_list()
+    assert data_titles and {_activity(title) for title in data_titles} == {"Joint performance framework"}
+    rows = catalogue.filter(pl.col("section_id") != DATA_SECTION[0]).rows()
     covered = {(section, _activity(title)) for section, _, title in rows}
     missing = [(aim, short) for _, short, aims in ACTIVITIES for aim in aims if (aim, short) not in covered]
     assert missing == []

@@ -288,6 +288,15 @@ RESEND_CHANGE_SHARE = Param(0.01, "ASSUMED: share of rows corrected in a re-send
                             "missing from the first delivery (late entries)")
 
 # ---------------------------------------------------------------------------------------------------------------
+# Delivery schedule: the day each agency file arrives (deliveries.py)
+# ---------------------------------------------------------------------------------------------------------------
+LATE_DELIVERY_RATE = Param(0.05, "ASSUMED: probability per agency extract and reporting month that the file arrives "
+                           "after the day its spec expects it (the 2015 inspection's partnerships struggled for data "
+                           "on time; no published rate)")
+EARLY_DAYS_MAX = Param(8, "ASSUMED: a file on time arrives 0 to this many days before its expected day")
+LATE_DAYS_MAX = Param(20, "ASSUMED: a late file arrives 1 to this many days after its expected day")
+
+# ---------------------------------------------------------------------------------------------------------------
 # Data quality injected into the extracts (recorded in _truth/urn_errors.parquet)
 # ---------------------------------------------------------------------------------------------------------------
 URN_MISSING_RATE = Param({"police": 0.002, "cps": 0.004, "hmcts": 0.008}, "ASSUMED: small known rate per agency")

@@ -553,3 +553,70 @@ def events(world: AreaWorld, first_month: int | None = None, last_month: int | N
 
 
 __all__ = ["MEASURES", "events", "measure_values", "reconciliation", "day_to_date", "dt"]
+
+
+# The "Data behind these figures" measures: how whole and timely the data is, not what it says. Kept apart from
+# MEASURES (_truth/data_health.parquet) since their truth comes from the delivery schedule as well as the world.
+HEALTH_MEASURES = [
+    Measure("deliveries_on_time_pct", "month", "percent", "Monthly agency extract files of the reporting month that arrived by the day their spec expects them (expected_delivery_day of the next month), % of the files due for the area."),
+    Measure("deliveries_late", "month", "count", "Monthly agency extract files of the reporting month that arrived after their expected day."),
+    Measure("deliveries_missing", "month", "count", "Monthly agency extract files of the reporting month never delivered."),
+    Measure("arrests_ethnicity_not_stated_pct", "month", "percent", "Arrests in the month whose suspect's self-defined ethnicity is not stated (NS, blank, or no 18+1 code), % of arrests in the month."),
+    Measure("stop_search_ethnicity_not_stated_pct", "month", "percent", "Stop and searches in the month whose self-defined ethnicity is not stated (NS, or left blank), % of searches in the month: the share the stop and search disproportionality figures cannot place."),
+]
+HEALTH_SCHEMA = {"measure_id": pl.String, "area_code": pl.String, "period_type": pl.String, "period_start": pl.Date,
+                 "period_end": pl.Date, "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64}
+
+
+def ethnicity_not_stated(world: AreaWorld) -> pl.DataFrame:
+    """The ethnicity-not-stated shares per month for one area, from the simulated searches and arrested suspects (not
+    from the extracts): stop_search_ethnicity_not_stated_pct and arrests_ethnicity_not_stated_pct."""
+    acc = _Acc(world)
+    searches = world.stop_search
+    arrests = world.suspects.filter(pl.col("arrested")).join(world.pool.select("person_id", "ethnicity_code"),
+                                                             on="person_id", how="left")
+    stated = ("W", "B", "A", "M", "O")  # the 18+1 codes' first letters; NS is not stated
+    shares = {
+        "stop_search_ethnicity_not_stated_pct": (
+            _np(searches, "search_date"), searches["self_defined_ethnicity"].fill_null("NS").eq("NS").to_numpy()),
+        "arrests_ethnicity_not_stated_pct": (
+            _np(arrests, "arrest_date"),
+            ~arrests["ethnicity_code"].fill_null("").str.slice(0, 1).is_in(stated).to_numpy()),
+    }
+    rows = []
+    for measure_id, (days, not_stated) in shares.items():
+        numerator, denominator = acc.counts(days, not_stated), acc.counts(days)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1) * 100, np.nan)
+        rows += [(measure_id, world.area.code, "month", day_to_date(month_start_day(month)),
+                  day_to_date(month_end_day(month)), _clean(value[i]), float(numerator[i]), float(denominator[i]))
+                 for i, month in enumerate(acc.months)]
+    return pl.DataFrame(rows, schema=HEALTH_SCHEMA, orient="row")
+
+
+def data_health(deliveries: pl.DataFrame, area_codes: list[str]) -> pl.DataFrame:
+    """The delivery measures per area and reporting month, from the schedule (deliveries.py). Every simulated area is
+    in every file (each force's rows are in its police file; CPS and HMCTS send every area's rows at once), so each
+    area is due every file of the month."""
+    per_month = (
+        deliveries.group_by("reporting_month")
+        .agg(due=pl.len(), on_time=(pl.col("status") == "on_time").sum(), late=(pl.col("status") == "late").sum(),
+             missing=(pl.col("status") == "missing").sum())
+        .with_columns(period_start=(pl.col("reporting_month") + "-01").str.to_date())
+        .with_columns(period_end=pl.col("period_start").dt.month_end())
+    )
+    frames = []
+    for area_code in area_codes:
+        base = per_month.with_columns(area_code=pl.lit(area_code), period_type=pl.lit("month"))
+        frames += [
+            base.with_columns(measure_id=pl.lit("deliveries_on_time_pct"), value=pl.col("on_time") / pl.col("due") * 100,
+                              numerator=pl.col("on_time").cast(pl.Float64), denominator=pl.col("due").cast(pl.Float64)),
+            base.with_columns(measure_id=pl.lit("deliveries_late"), value=pl.col("late").cast(pl.Float64),
+                              numerator=pl.lit(None, pl.Float64), denominator=pl.lit(None, pl.Float64)),
+            base.with_columns(measure_id=pl.lit("deliveries_missing"), value=pl.col("missing").cast(pl.Float64),
+                              numerator=pl.lit(None, pl.Float64), denominator=pl.lit(None, pl.Float64)),
+        ]
+    if not frames:
+        return pl.DataFrame(schema=HEALTH_SCHEMA)
+    return pl.concat([frame.select(list(HEALTH_SCHEMA)).cast(HEALTH_SCHEMA) for frame in frames]).sort(
+        "measure_id", "area_code", "period_start")
