@@ -44,7 +44,7 @@ def health_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         delivered = landing / files["after"].relative_to(root / f"resend_{number}" / "after")
         shutil.copyfile(files["before"], delivered)  # the first delivery, arrived on its scheduled day
         arrived = arrivals[delivered.relative_to(landing).as_posix()]
-        stamp = dt.datetime(arrived.year, arrived.month, arrived.day, 9, tzinfo=dt.timezone.utc).timestamp()
+        stamp = dt.datetime(arrived.year, arrived.month, arrived.day, 9, tzinfo=dt.UTC).timestamp()
         os.utime(delivered, (stamp, stamp))
         corrected.append((files["after"], delivered))
     run_refresh(landing, warehouse)

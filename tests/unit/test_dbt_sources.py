@@ -1,7 +1,12 @@
 """The dbt sources of the raw layer are derived from the extract specs, and the committed file is up to date."""
 
 from pipelines.lib.dbt_sources import (
-    RAW_SOURCES_FILE, SCHEDULE_MACRO_FILE, SENDERS_MACRO_FILE, render_raw_sources, render_schedule_macro, render_senders_macro,
+    RAW_SOURCES_FILE,
+    SCHEDULE_MACRO_FILE,
+    SENDERS_MACRO_FILE,
+    render_raw_sources,
+    render_schedule_macro,
+    render_senders_macro,
 )
 
 

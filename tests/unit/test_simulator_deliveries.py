@@ -23,7 +23,7 @@ def test_every_delivered_file_carries_its_arrival_date(landing: Path) -> None:
     schedule = pl.read_parquet(landing / "_truth" / "deliveries.parquet").filter(pl.col("status") != "missing")
     assert schedule.height > 0
     for row in schedule.iter_rows(named=True):
-        modified = dt.datetime.fromtimestamp((landing / row["file"]).stat().st_mtime, dt.timezone.utc)
+        modified = dt.datetime.fromtimestamp((landing / row["file"]).stat().st_mtime, dt.UTC)
         assert modified.date() == row["arrival_date"], row["file"]
 
 

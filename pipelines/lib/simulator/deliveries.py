@@ -73,7 +73,7 @@ def schedule_deliveries(out: Path, first_month: int, last_month: int, seed: int,
             if path is None:  # an extract the simulator does not write for this run
                 continue
             arrival = arrival_date(spec, month, seed)
-            stamp = dt.datetime(arrival.year, arrival.month, arrival.day, ARRIVAL_HOUR, tzinfo=dt.timezone.utc).timestamp()
+            stamp = dt.datetime(arrival.year, arrival.month, arrival.day, ARRIVAL_HOUR, tzinfo=dt.UTC).timestamp()
             os.utime(path, (stamp, stamp))
             expected = expected_date(spec, month)
             rows.append({"extract": spec.extract, "agency": spec.agency, "reporting_month": month_label(month),

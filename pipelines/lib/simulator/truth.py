@@ -564,8 +564,9 @@ HEALTH_MEASURES = [
     Measure("arrests_ethnicity_not_stated_pct", "month", "percent", "Arrests in the month whose suspect's self-defined ethnicity is not stated (NS, blank, or no 18+1 code), % of arrests in the month."),
     Measure("stop_search_ethnicity_not_stated_pct", "month", "percent", "Stop and searches in the month whose self-defined ethnicity is not stated (NS, or left blank), % of searches in the month: the share the stop and search disproportionality figures cannot place."),
 ]
-HEALTH_SCHEMA = {"measure_id": pl.String, "area_code": pl.String, "period_type": pl.String, "period_start": pl.Date,
-                 "period_end": pl.Date, "value": pl.Float64, "numerator": pl.Float64, "denominator": pl.Float64}
+HEALTH_SCHEMA = pl.Schema({"measure_id": pl.String, "area_code": pl.String, "period_type": pl.String,
+                           "period_start": pl.Date, "period_end": pl.Date, "value": pl.Float64,
+                           "numerator": pl.Float64, "denominator": pl.Float64})
 
 
 def ethnicity_not_stated(world: AreaWorld) -> pl.DataFrame:
@@ -588,8 +589,8 @@ def ethnicity_not_stated(world: AreaWorld) -> pl.DataFrame:
         numerator, denominator = acc.counts(days, not_stated), acc.counts(days)
         with np.errstate(invalid="ignore", divide="ignore"):
             value = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1) * 100, np.nan)
-        rows += [(measure_id, world.area.code, "month", day_to_date(month_start_day(month)),
-                  day_to_date(month_end_day(month)), _clean(value[i]), float(numerator[i]), float(denominator[i]))
+        rows += [(measure_id, world.area.code, "month", day_to_date(int(month_start_day(month))),
+                  day_to_date(int(month_end_day(month))), _clean(value[i]), float(numerator[i]), float(denominator[i]))
                  for i, month in enumerate(acc.months)]
     return pl.DataFrame(rows, schema=HEALTH_SCHEMA, orient="row")
 
