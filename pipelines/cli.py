@@ -71,7 +71,9 @@ def run_refresh(
         raise ConfigurationError(f"landing zone {paths.sources_dir} does not exist")
     present = months_present(paths.sources_dir)
     if not present:
-        raise ConfigurationError(f"no agency extract files in the landing zone {paths.sources_dir} (see sources/README.md)")
+        raise ConfigurationError(
+            f"no agency extract files in the landing zone {paths.sources_dir} (see sources/README.md)"
+        )
     months = present
     if first_month or last_month:
         wanted = months_between(first_month or present[0], last_month or present[-1])
@@ -86,15 +88,24 @@ def run_refresh(
     inputs = None if first_month or last_month else fingerprint(paths)
     last = unchanged_since(paths, inputs) if inputs else None
     if last:
-        print(f"refresh: nothing changed since the last refresh ({last['recorded_at']}): the landing zone, definitions, "
-              f"specs, dbt project, code and settings are as they were; publication {last['publication_id']} stands "
-              f"({paths.published_db})", file=sys.stderr)
+        print(
+            f"refresh: nothing changed since the last refresh ({last['recorded_at']}): the landing zone, definitions, "
+            f"specs, dbt project, code and settings are as they were; publication {last['publication_id']} stands "
+            f"({paths.published_db})",
+            file=sys.stderr,
+        )
     else:
         if inputs:
             changed = changed_inputs(paths, inputs)
-            print("refresh: " + (f"changed since the last refresh: {', '.join(changed) or 'the published file'}"
-                                 if changed is not None else "no earlier refresh recorded in this warehouse"),
-                  file=sys.stderr)
+            print(
+                "refresh: "
+                + (
+                    f"changed since the last refresh: {', '.join(changed) or 'the published file'}"
+                    if changed is not None
+                    else "no earlier refresh recorded in this warehouse"
+                ),
+                file=sys.stderr,
+            )
         tags = {
             "dagster/asset_partition_range_start": partition_key(months[0]),
             "dagster/asset_partition_range_end": partition_key(months[-1]),
@@ -125,7 +136,10 @@ def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: Dagst
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     assets = list(defs.assets or [])
     job = dg.Definitions(
-        assets=assets, asset_checks=defs.asset_checks, jobs=[refresh_job], resources=resources_for(paths),
+        assets=assets,
+        asset_checks=defs.asset_checks,
+        jobs=[refresh_job],
+        resources=resources_for(paths),
         loggers={"progress": progress_logger},
     ).resolve_job_def(refresh_job.name)
     first, last = (reporting_month(tags[f"dagster/asset_partition_range_{end}"]) for end in ("start", "end"))
@@ -164,7 +178,9 @@ def ensure_sample(folder: Path = SAMPLE_SOURCES_DIR, simulation: dict[str, Any] 
 def _use_demo_key() -> None:
     if not os.environ.get(KEY_ENV):
         os.environ[KEY_ENV] = DEMO_KEY
-        print(f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)")
+        print(
+            f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)"
+        )
 
 
 def _print_summary(published: Path, board: str | None = None) -> None:
@@ -210,7 +226,7 @@ def _print_summary(published: Path, board: str | None = None) -> None:
     for title, area, period, value, unit, status in rows:
         flag = "" if status == "ok" else f" ({status})"
         print(f"  {title} | {area} | {period:%Y-%m} | {format_figure(value, unit)}{flag}")
-    print(f"\nQuery it: duckdb -readonly {published} \"select * from scorecard.measure_values\"")
+    print(f'\nQuery it: duckdb -readonly {published} "select * from scorecard.measure_values"')
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,29 +236,42 @@ def main(argv: list[str] | None = None) -> int:
     refresh = commands.add_parser("refresh", help="ingest the landing zone, build, test and publish the warehouse")
     refresh.add_argument("--sources", help=f"landing zone (default ${SOURCES_ENV} or ./sources)")
     refresh.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
-    refresh.add_argument("--from", dest="first_month", metavar="YYYY-MM", help="first month to load or reload (a backfill)")
+    refresh.add_argument(
+        "--from", dest="first_month", metavar="YYYY-MM", help="first month to load or reload (a backfill)"
+    )
     refresh.add_argument("--to", dest="last_month", metavar="YYYY-MM", help="last month to load or reload (a backfill)")
 
     demo = commands.add_parser("demo", help="run the whole pipeline on the shipped sample extracts")
     demo.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
-    demo.add_argument("--board", help="a board of scorecard_definitions/ (e.g. durham_cleveland): simulate its forces into "
-                      "sources/sample_<board>/ and publish to warehouse_<board>/ (default: the Wiltshire sample)")
+    demo.add_argument(
+        "--board",
+        help="a board of scorecard_definitions/ (e.g. durham_cleveland): simulate its forces into "
+        "sources/sample_<board>/ and publish to warehouse_<board>/ (default: the Wiltshire sample)",
+    )
     demo.add_argument("--scale", type=float, default=1.0, help="with --board: multiplies every simulated volume")
 
-    ui = commands.add_parser("ui", help="the Dagster UI over the sample extracts (loopback only unless --host says otherwise)")
+    ui = commands.add_parser(
+        "ui", help="the Dagster UI over the sample extracts (loopback only unless --host says otherwise)"
+    )
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     ui.add_argument("--sources", help="landing zone (default: the shipped sample, simulated on first use)")
 
     simulate = commands.add_parser("simulate", help="write realistic fake agency extracts and their ground truth")
-    simulate.add_argument("--areas", required=True, help="force slugs or ONS codes, comma separated (e.g. wiltshire,durham), or 'all'")
+    simulate.add_argument(
+        "--areas", required=True, help="force slugs or ONS codes, comma separated (e.g. wiltshire,durham), or 'all'"
+    )
     simulate.add_argument("--start", required=True, help="first reporting month, YYYY-MM")
     simulate.add_argument("--end", required=True, help="last reporting month, YYYY-MM")
     simulate.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same bytes")
     simulate.add_argument("--scale", type=float, default=1.0, help="multiplies every volume (1.0 = realistic)")
     simulate.add_argument("--out", required=True, help="landing-zone folder to write (truth goes to OUT/_truth)")
-    simulate.add_argument("--missing-deliveries", type=int, default=0,
-                          help="agency files (months inside the range) never sent, to see them missing on the scorecard")
+    simulate.add_argument(
+        "--missing-deliveries",
+        type=int,
+        default=0,
+        help="agency files (months inside the range) never sent, to see them missing on the scorecard",
+    )
 
     commands.add_parser("dbt-sources", help="rewrite the dbt sources of the raw layer from the extract specs")
 
@@ -250,7 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     rollback.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
     rollback.add_argument("--to", help="publication id to restore (see warehouse/versions/)")
 
-    report = commands.add_parser("report", help="write a board pack: the scorecard of one area and month as an HTML page")
+    report = commands.add_parser(
+        "report", help="write a board pack: the scorecard of one area and month as an HTML page"
+    )
     report.add_argument("--scorecard", required=True, help="scorecard id, e.g. wcjb")
     report.add_argument("--area", help="area code (default: the board's own area)")
     report.add_argument("--period", help="month, YYYY-MM (default: the latest month with figures)")
@@ -274,8 +305,15 @@ def main(argv: list[str] | None = None) -> int:
             from pipelines.lib.simulator.run import simulate as run_simulation
 
             areas = "all" if args.areas == "all" else [a.strip() for a in args.areas.split(",") if a.strip()]
-            summary = run_simulation(areas, args.start, args.end, Path(args.out), seed=args.seed, scale=args.scale,
-                                     missing_deliveries=args.missing_deliveries)
+            summary = run_simulation(
+                areas,
+                args.start,
+                args.end,
+                Path(args.out),
+                seed=args.seed,
+                scale=args.scale,
+                missing_deliveries=args.missing_deliveries,
+            )
             print(json.dumps(summary.to_dict(), indent=2))
             return 0
         if args.command == "rollback":
@@ -285,7 +323,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"restored {restore(published_db, args.to).name} as {published_db}")
             return 0
         if args.command == "refresh":
-            refreshed = run_refresh(args.sources, args.warehouse, first_month=args.first_month, last_month=args.last_month)
+            refreshed = run_refresh(
+                args.sources, args.warehouse, first_month=args.first_month, last_month=args.last_month
+            )
         elif args.command == "ui":
             _use_demo_key()
             os.environ[SOURCES_ENV] = str(Path(args.sources).resolve() if args.sources else ensure_sample())
@@ -293,11 +333,16 @@ def main(argv: list[str] | None = None) -> int:
 
             prepare()
             dagster = Path(sys.executable).parent / "dagster"
-            os.execv(dagster, [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)])
+            os.execv(
+                dagster,
+                [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)],
+            )
         elif args.board:
             _use_demo_key()
             sample, warehouse = board_folders(args.board)
-            refreshed = run_refresh(ensure_sample(sample, board_simulation(args.board, args.scale)), args.warehouse or warehouse)
+            refreshed = run_refresh(
+                ensure_sample(sample, board_simulation(args.board, args.scale)), args.warehouse or warehouse
+            )
         else:
             _use_demo_key()
             refreshed = run_refresh(ensure_sample(), args.warehouse)
@@ -306,8 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cjs-scorecard: {exc}", file=sys.stderr)
         return EXIT_CONFIGURATION
     if any(u.awaited for u in refreshed.unloaded):
-        print("cjs-scorecard: a monthly extract the schedule waits for was refused (see above): its month's figures "
-              "stand on the delivery in force, if any", file=sys.stderr)
+        print(
+            "cjs-scorecard: a monthly extract the schedule waits for was refused (see above): its month's figures "
+            "stand on the delivery in force, if any",
+            file=sys.stderr,
+        )
         return EXIT_AWAITED_DELIVERY_REFUSED
     return 0
 

@@ -53,8 +53,9 @@ class PackHeader:
     as_at: date | None
 
 
-def board_pack_page(published_db: str | Path, scorecard_id: str, area_code: str | None = None,
-                    period: str | None = None) -> tuple[str, str]:
+def board_pack_page(
+    published_db: str | Path, scorecard_id: str, area_code: str | None = None, period: str | None = None
+) -> tuple[str, str]:
     """The pack's file name (`<scorecard>_<area>_<YYYY-MM>.html`) and its page, read from `published_db`.
 
     The area defaults to the board's own (`board_area`), the period to the latest month with a figure.
@@ -105,7 +106,9 @@ def write_board_pack(
 
 def every_board_pack(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """The packs a publication has: every scorecard, for each area of its board (the board first)."""
-    scorecards = [r[0] for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()]
+    scorecards = [
+        r[0] for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()
+    ]
     return [(scorecard, area) for scorecard in scorecards for area in board_areas(connection, scorecard)]
 
 
@@ -119,7 +122,10 @@ def board_areas(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -> lis
         {"scorecard_id": scorecard_id},
     ).fetchall()
     if not rows:
-        known = [r[0] for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()]
+        known = [
+            r[0]
+            for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()
+        ]
         raise ConfigurationError(f"unknown scorecard {scorecard_id!r}; the published file holds: {', '.join(known)}")
     return [code for code, _ in rows]
 
@@ -142,7 +148,9 @@ def latest_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_
     ).fetchall()[0]
     if row[0] is None:
         areas = board_areas(connection, scorecard_id)
-        raise ConfigurationError(f"no figures for area {area_code!r} in scorecard {scorecard_id!r}; its areas: {', '.join(areas)}")
+        raise ConfigurationError(
+            f"no figures for area {area_code!r} in scorecard {scorecard_id!r}; its areas: {', '.join(areas)}"
+        )
     return f"{row[0]:%Y-%m}"
 
 
@@ -211,7 +219,9 @@ def _header(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_code:
     ).fetchall()[0]
     if first is None or not first <= month_end <= last:
         span = f"{first:%Y-%m} to {last:%Y-%m}" if first else "none"
-        raise ConfigurationError(f"no figures for {period} in scorecard {scorecard_id!r}, area {area_code!r}; months published: {span}")
+        raise ConfigurationError(
+            f"no figures for {period} in scorecard {scorecard_id!r}, area {area_code!r}; months published: {span}"
+        )
     scorecard_title, area_name = connection.execute(
         """
         select m.scorecard_title, v.area_name
@@ -224,7 +234,14 @@ def _header(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_code:
         "select publication_id, published_at from scorecard.publication"
     ).fetchall()[0]
     return PackHeader(
-        scorecard_id, scorecard_title, area_code, area_name, period, publication_id, f"{published_at:%d %B %Y %H:%M}", None
+        scorecard_id,
+        scorecard_title,
+        area_code,
+        area_name,
+        period,
+        publication_id,
+        f"{published_at:%d %B %Y %H:%M}",
+        None,
     )
 
 
@@ -263,17 +280,36 @@ def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
         GT(rows, id=f"{scorecard_id}-section-{index + 1}")
         .tab_header(title=section["section_title"][0])
         .cols_label(
-            measure="Measure", value="Value", trend=f"Trend ({TREND_MONTHS} months)", change="Since last period",
-            last_year="Same period last year", national="England and Wales", peers="Peer forces", rag="RAG",
+            measure="Measure",
+            value="Value",
+            trend=f"Trend ({TREND_MONTHS} months)",
+            change="Since last period",
+            last_year="Same period last year",
+            national="England and Wales",
+            peers="Peer forces",
+            rag="RAG",
         )
         .fmt(columns=html_columns, fns=lambda cell: cell)  # cells are HTML built (and escaped) here
         .fmt_nanoplot(
-            columns="trend", missing_vals="gap",
-            options=nanoplot_options(data_line_stroke_color="#1d4f91", data_point_radius=4, data_area_fill_color="#dbe6f4"),
+            columns="trend",
+            missing_vals="gap",
+            options=nanoplot_options(
+                data_line_stroke_color="#1d4f91", data_point_radius=4, data_area_fill_color="#dbe6f4"
+            ),
         )
         .sub_missing(columns="trend", missing_text="")
-        .cols_width({"measure": "30%", "value": "10%", "trend": "14%", "change": "10%", "last_year": "10%", "national": "10%",
-                     "peers": "9%", "rag": "7%"})
+        .cols_width(
+            {
+                "measure": "30%",
+                "value": "10%",
+                "trend": "14%",
+                "change": "10%",
+                "last_year": "10%",
+                "national": "10%",
+                "peers": "9%",
+                "rag": "7%",
+            }
+        )
         .tab_options(table_width="100%", table_font_size="13px", heading_align="left", data_row_padding="3px")
     )
     return f'<section class="pack-section" data-section-id="{html.escape(section["section_id"][0])}">{table.as_raw_html()}</section>\n'
@@ -378,5 +414,7 @@ $rag
 """).substitute(
     green=RAG["green"].fill,
     red=RAG["red"].fill,
-    rag="\n".join(f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()),
+    rag="\n".join(
+        f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()
+    ),
 )

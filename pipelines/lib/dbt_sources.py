@@ -38,7 +38,9 @@ def _column_description(spec: SourceSpec, column) -> str:
     if column.header in spec.header_groups:
         text += f"Carried by the headers (the `{column.header}` group of their header_pattern)"
     elif column.header_pattern:
-        text += f"Delivered as '{column.header}', or its name in another vintage (header_pattern `{column.header_pattern}`)"
+        text += (
+            f"Delivered as '{column.header}', or its name in another vintage (header_pattern `{column.header_pattern}`)"
+        )
     else:
         text += f"Delivered as '{column.header}'"
     if column.personal:
@@ -61,7 +63,13 @@ def _table(spec: SourceSpec) -> dict:
         "description": f"{spec.title}. Counting basis: {spec.counting_basis}. {' '.join(spec.description.split())}",
         "meta": {"dagster": {"asset_key": ["raw", spec.extract]}},
         "columns": [{"name": c.name, "description": _column_description(spec, c)} for c in spec.kept_columns]
-        + [{"name": name, "description": f"Why {name.removesuffix(MARKER_SUFFIX)} is empty: suppressed, not_available, not_applicable or missing (the publisher's marker, read by pipelines/lib/markers.py); empty when it holds a value."} for name in spec.marker_columns]
+        + [
+            {
+                "name": name,
+                "description": f"Why {name.removesuffix(MARKER_SUFFIX)} is empty: suppressed, not_available, not_applicable or missing (the publisher's marker, read by pipelines/lib/markers.py); empty when it holds a value.",
+            }
+            for name in spec.marker_columns
+        ]
         + [{"name": k.name, "description": _person_key_description(spec, k)} for k in spec.person_keys]
         + [{"name": name, "description": text} for name, text in LINEAGE_COLUMNS.items()],
     }
@@ -105,7 +113,8 @@ def render_schedule_macro(specs: dict[str, SourceSpec] | None = None) -> str:
     """A dbt macro returning {extract: {agency, expected_delivery_day}} for the extracts a board waits for every month
     (agency extracts of cadence monthly): dbt judges each delivery on time, late or missing against the spec's day."""
     monthly = [
-        spec for spec in sorted((specs or load_specs()).values(), key=lambda s: s.extract)
+        spec
+        for spec in sorted((specs or load_specs()).values(), key=lambda s: s.extract)
         if spec.publisher == "agency" and spec.cadence == "monthly"
     ]
     entries = "".join(
@@ -122,8 +131,9 @@ def render_schedule_macro(specs: dict[str, SourceSpec] | None = None) -> str:
     )
 
 
-def write_raw_sources(path: Path = RAW_SOURCES_FILE, senders_path: Path = SENDERS_MACRO_FILE,
-                      schedule_path: Path = SCHEDULE_MACRO_FILE) -> Path:
+def write_raw_sources(
+    path: Path = RAW_SOURCES_FILE, senders_path: Path = SENDERS_MACRO_FILE, schedule_path: Path = SCHEDULE_MACRO_FILE
+) -> Path:
     path.write_text(render_raw_sources(), encoding="utf-8")
     senders_path.parent.mkdir(parents=True, exist_ok=True)
     senders_path.write_text(render_senders_macro(), encoding="utf-8")

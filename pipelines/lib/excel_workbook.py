@@ -45,21 +45,44 @@ MARKER_LEGEND = [
 ]
 
 SECTION_COLUMNS = [
-    ("Measure", 48), ("Area", 22), ("Period", 22), ("Value", 11), ("Unit", 9), ("Status", 16),
-    ("Previous period", 11), ("Change", 10), ("Same period last year", 12), ("Direction of travel", 16),
-    ("England and Wales", 12), ("RAG", 11), ("Target", 9), ("Notes", 10), ("Measure id", 30),
+    ("Measure", 48),
+    ("Area", 22),
+    ("Period", 22),
+    ("Value", 11),
+    ("Unit", 9),
+    ("Status", 16),
+    ("Previous period", 11),
+    ("Change", 10),
+    ("Same period last year", 12),
+    ("Direction of travel", 16),
+    ("England and Wales", 12),
+    ("RAG", 11),
+    ("Target", 9),
+    ("Notes", 10),
+    ("Measure id", 30),
 ]
 TREND_WIDTH = 9
 HEADER_ROW = 3  # title, subtitle, trend caption above the column headers
 
 DEFINITION_COLUMNS = [
-    ("section_title", "Section", 30), ("measure_id", "Measure id", 30), ("title", "Title", 40),
-    ("description", "Description", 70), ("counting_basis", "Counting basis", 16), ("unit", "Unit", 11),
-    ("period_types", "Period types", 16), ("source_agencies", "Source agencies", 16),
-    ("source_extracts", "Source extracts", 30), ("owner_agency", "Owner", 12), ("computation", "Computation", 70),
-    ("polarity", "Polarity", 16), ("target", "Target", 9), ("availability", "Availability", 14),
-    ("availability_reason", "Availability reason", 50), ("estimate_reason", "Estimate reason", 50),
-    ("disclosure", "Disclosure", 12), ("definition_file", "Definition file", 36),
+    ("section_title", "Section", 30),
+    ("measure_id", "Measure id", 30),
+    ("title", "Title", 40),
+    ("description", "Description", 70),
+    ("counting_basis", "Counting basis", 16),
+    ("unit", "Unit", 11),
+    ("period_types", "Period types", 16),
+    ("source_agencies", "Source agencies", 16),
+    ("source_extracts", "Source extracts", 30),
+    ("owner_agency", "Owner", 12),
+    ("computation", "Computation", 70),
+    ("polarity", "Polarity", 16),
+    ("target", "Target", 9),
+    ("availability", "Availability", 14),
+    ("availability_reason", "Availability reason", 50),
+    ("estimate_reason", "Estimate reason", 50),
+    ("disclosure", "Disclosure", 12),
+    ("definition_file", "Definition file", 36),
 ]
 
 
@@ -124,8 +147,14 @@ def write_workbooks(source_db: Path, folder: Path, suffix: str) -> list[tuple[Pa
     return written
 
 
-def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard_id: str, scorecard_title: str,
-                    publication_id: str, published_at: datetime) -> None:
+def _write_workbook(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    scorecard_id: str,
+    scorecard_title: str,
+    publication_id: str,
+    published_at: datetime,
+) -> None:
     reporting_month, as_at = _reporting_month(connection, scorecard_id)
     sections = _sections(connection, scorecard_id, reporting_month)
     notes = _numbered_notes(sections)
@@ -141,8 +170,16 @@ def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard
             _write_section(workbook.add_worksheet(name), formats, section, reporting_month, notes)
         _write_notes(workbook.add_worksheet("Notes"), formats, notes)
         _write_definitions(workbook.add_worksheet("Definitions"), formats, connection, scorecard_id)
-        _write_contents(contents, formats, scorecard_title, publication_id, published_at, reporting_month, as_at,
-                        list(zip(sheet_names, sections, strict=True)))
+        _write_contents(
+            contents,
+            formats,
+            scorecard_title,
+            publication_id,
+            published_at,
+            reporting_month,
+            as_at,
+            list(zip(sheet_names, sections, strict=True)),
+        )
     finally:
         workbook.close()
 
@@ -183,13 +220,38 @@ def _sections(connection: duckdb.DuckDBPyConnection, scorecard_id: str, reportin
 def _section_row(row: dict[str, Any]) -> SectionRow:
     """An area's latest figure is the headline (however old); those ending in the trend window are its trend."""
     if row["area_code"] is None:
-        return SectionRow(row["measure_id"], row["title"], row["unit"], None, None, None,
-                          Figure(None, "not_available", "no published figure for this measure"),
-                          None, None, None, None, None, None, row["target"], {})
+        return SectionRow(
+            row["measure_id"],
+            row["title"],
+            row["unit"],
+            None,
+            None,
+            None,
+            Figure(None, "not_available", "no published figure for this measure"),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            row["target"],
+            {},
+        )
     return SectionRow(
-        row["measure_id"], row["title"], row["unit"], row["area_name"], row["period_type"], row["period_start"],
-        _figure(row), row["previous_value"], row["change"], row["same_period_last_year"], row["direction_of_travel"],
-        row["national_value"], row["rag"], row["target"],
+        row["measure_id"],
+        row["title"],
+        row["unit"],
+        row["area_name"],
+        row["period_type"],
+        row["period_start"],
+        _figure(row),
+        row["previous_value"],
+        row["change"],
+        row["same_period_last_year"],
+        row["direction_of_travel"],
+        row["national_value"],
+        row["rag"],
+        row["target"],
         {point["end_month"]: _figure(point) for point in row["trend"] or []},
     )
 
@@ -248,8 +310,9 @@ class _Formats:
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.bold = workbook.add_format({"bold": True})
-        self.header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1,
-                                           "bg_color": "#F3F2F1"})
+        self.header = workbook.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#F3F2F1"}
+        )
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self.marker = workbook.add_format({"align": "right"})
         self.link = workbook.add_format({"font_color": "#1D70B8", "underline": 1})
@@ -257,10 +320,13 @@ class _Formats:
         self.day = workbook.add_format({"num_format": "d mmmm yyyy", "align": "left"})
         self.numbers = {unit: workbook.add_format({"num_format": f.excel}) for unit, f in UNITS.items()}
         # estimates and provisional figures in italics: still numbers (they can be charted), visibly different
-        self.estimates = {unit: workbook.add_format({"num_format": f.excel, "italic": True})
-                          for unit, f in UNITS.items()}
-        self.rag = {colour: workbook.add_format({"bg_color": style.fill, "font_color": style.text, "bold": True})
-                    for colour, style in RAG.items()}
+        self.estimates = {
+            unit: workbook.add_format({"num_format": f.excel, "italic": True}) for unit, f in UNITS.items()
+        }
+        self.rag = {
+            colour: workbook.add_format({"bg_color": style.fill, "font_color": style.text, "bold": True})
+            for colour, style in RAG.items()
+        }
 
     def number(self, unit: str, status: str = "ok") -> Any:
         chosen = self.estimates if status in ("estimate", "provisional") else self.numbers
@@ -275,8 +341,9 @@ def _write_figure(sheet: Worksheet, row: int, column: int, figure: Figure, unit:
         sheet.write_number(row, column, figure.value, formats.number(unit, figure.status))
 
 
-def _write_optional_number(sheet: Worksheet, row: int, column: int, value: float | None, unit: str,
-                           formats: _Formats) -> None:
+def _write_optional_number(
+    sheet: Worksheet, row: int, column: int, value: float | None, unit: str, formats: _Formats
+) -> None:
     if value is not None:
         sheet.write_number(row, column, value, formats.number(unit))
 
@@ -286,13 +353,18 @@ def _direction(change: float | None, direction: str | None) -> str:
     return f"{direction_arrow(change, direction)} {direction or ''}".strip()
 
 
-def _write_section(sheet: Worksheet, formats: _Formats, section: Section, reporting_month: date,
-                   notes: dict[str, int]) -> None:
+def _write_section(
+    sheet: Worksheet, formats: _Formats, section: Section, reporting_month: date, notes: dict[str, int]
+) -> None:
     trend_months = [_add_months(reporting_month, offset) for offset in range(1 - TREND_MONTHS, 1)]
     first_trend_column = len(SECTION_COLUMNS)
     sheet.write_string(0, 0, section.title, formats.title)
-    sheet.write_string(1, 0, f"Latest period ending in or before {reporting_month:%B %Y}. Markers, colours and "
-                             "arrows are explained on the Contents sheet.")
+    sheet.write_string(
+        1,
+        0,
+        f"Latest period ending in or before {reporting_month:%B %Y}. Markers, colours and "
+        "arrows are explained on the Contents sheet.",
+    )
     sheet.write_string(2, first_trend_column, "Trend: the figure for the period ending in each month", formats.bold)
     for column, (heading, width) in enumerate(SECTION_COLUMNS):
         sheet.write_string(HEADER_ROW, column, heading, formats.header)
@@ -348,8 +420,9 @@ def _write_notes(sheet: Worksheet, formats: _Formats, notes: dict[str, int]) -> 
     sheet.freeze_panes(4, 0)
 
 
-def _write_definitions(sheet: Worksheet, formats: _Formats, connection: duckdb.DuckDBPyConnection,
-                       scorecard_id: str) -> None:
+def _write_definitions(
+    sheet: Worksheet, formats: _Formats, connection: duckdb.DuckDBPyConnection, scorecard_id: str
+) -> None:
     """Every measure of the scorecard with its definition, from scorecard.measures (the published catalogue)."""
     columns = ", ".join(name for name, _, _ in DEFINITION_COLUMNS)
     rows = connection.execute(
@@ -371,14 +444,25 @@ def _write_definitions(sheet: Worksheet, formats: _Formats, connection: duckdb.D
     sheet.autofilter(3, 0, 3 + max(len(rows), 1), len(DEFINITION_COLUMNS) - 1)
 
 
-def _write_contents(sheet: Worksheet, formats: _Formats, scorecard_title: str, publication_id: str,
-                    published_at: datetime, reporting_month: date, as_at: date | None,
-                    sections: list[tuple[str, Section]]) -> None:
+def _write_contents(
+    sheet: Worksheet,
+    formats: _Formats,
+    scorecard_title: str,
+    publication_id: str,
+    published_at: datetime,
+    reporting_month: date,
+    as_at: date | None,
+    sections: list[tuple[str, Section]],
+) -> None:
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 100)
     sheet.write_string(0, 0, scorecard_title, formats.title)
-    facts = [("Publication", publication_id), ("Published at (UTC)", published_at),
-             ("Reporting month", reporting_month), ("Data as at", as_at)]
+    facts = [
+        ("Publication", publication_id),
+        ("Published at (UTC)", published_at),
+        ("Reporting month", reporting_month),
+        ("Data as at", as_at),
+    ]
     for row, (label, value) in enumerate(facts, start=2):
         sheet.write_string(row, 0, label, formats.bold)
         if isinstance(value, datetime):
@@ -393,23 +477,39 @@ def _write_contents(sheet: Worksheet, formats: _Formats, scorecard_title: str, p
         row += 1
         sheet.write_url(row, 0, f"internal:'{name}'!A1", formats.link, string=name)
         sheet.write_string(row, 1, f"{section.title} ({len({r.measure_id for r in section.rows})} measures)")
-    for name, text in [("Notes", "why figures are withheld, not available or estimates"),
-                       ("Definitions", "every measure's definition, computation and sources")]:
+    for name, text in [
+        ("Notes", "why figures are withheld, not available or estimates"),
+        ("Definitions", "every measure's definition, computation and sources"),
+    ]:
         row += 1
         sheet.write_url(row, 0, f"internal:'{name}'!A1", formats.link, string=name)
         sheet.write_string(row, 1, text)
     row += 2
     sheet.write_string(row, 0, "How to read it", formats.bold)
     guide: list[tuple[str, str, Any]] = [
-        ("Rows", "One per measure (and per area where the board covers several, the board first), at its latest "
-                 "period: the month, else the quarter or rolling 12 months ending in the reporting month.", None),
-        ("Trend columns", f"The last {TREND_MONTHS} months: the figure for the period ending in each month, to chart "
-                          "from. Marked cells hold text, not numbers; italics are estimates or provisional.", None),
-        *[(style.label, f"{style.label} against the board's target thresholds.", formats.rag[colour])
-          for colour, style in RAG.items()],
+        (
+            "Rows",
+            "One per measure (and per area where the board covers several, the board first), at its latest "
+            "period: the month, else the quarter or rolling 12 months ending in the reporting month.",
+            None,
+        ),
+        (
+            "Trend columns",
+            f"The last {TREND_MONTHS} months: the figure for the period ending in each month, to chart "
+            "from. Marked cells hold text, not numbers; italics are estimates or provisional.",
+            None,
+        ),
+        *[
+            (style.label, f"{style.label} against the board's target thresholds.", formats.rag[colour])
+            for colour, style in RAG.items()
+        ],
         (NO_TARGET, "The board has set no target for the measure: no colour.", None),
-        ("↑ ↓ →", "The figure rose, fell or stayed within 1% of the previous period; the word says whether that is "
-                  "an improvement or a worsening for the measure.", None),
+        (
+            "↑ ↓ →",
+            "The figure rose, fell or stayed within 1% of the previous period; the word says whether that is "
+            "an improvement or a worsening for the measure.",
+            None,
+        ),
         *[(marker, text, None) for marker, text in MARKER_LEGEND],
     ]
     for label, text, label_format in guide:

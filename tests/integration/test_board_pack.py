@@ -34,10 +34,13 @@ WILTSHIRE = "E23000038"
 A4_LANDSCAPE_POINTS = (841.9, 595.3)
 # The packs of the five scorecards for every area their boards have (Durham and Cleveland: the board and its 2 forces).
 EXPECTED_PACKS = {
-    f"cheshire_E23000006_{SIMULATED_LAST_MONTH}.html", f"inspection_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html",
+    f"cheshire_E23000006_{SIMULATED_LAST_MONTH}.html",
+    f"inspection_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html",
     f"lancashire_E23000003_{SIMULATED_LAST_MONTH}.html",
-    f"wcjb_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html", f"durham_cleveland_durham_cleveland_{SIMULATED_LAST_MONTH}.html",
-    f"durham_cleveland_E23000008_{SIMULATED_LAST_MONTH}.html", f"durham_cleveland_E23000013_{SIMULATED_LAST_MONTH}.html",
+    f"wcjb_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html",
+    f"durham_cleveland_durham_cleveland_{SIMULATED_LAST_MONTH}.html",
+    f"durham_cleveland_E23000008_{SIMULATED_LAST_MONTH}.html",
+    f"durham_cleveland_E23000013_{SIMULATED_LAST_MONTH}.html",
 }
 
 
@@ -67,7 +70,13 @@ def browser() -> Iterator[webdriver.Chrome]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1100"]:
+    for argument in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1100",
+    ]:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
@@ -92,10 +101,20 @@ def test_page_is_self_contained_and_prints_a4_landscape(pack: Path) -> None:
     assert "@page { size: A4 landscape;" in page
 
 
-def test_browser_finds_every_measure_without_errors(loaded: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
+def test_browser_finds_every_measure_without_errors(
+    loaded: webdriver.Chrome, published_db: Path, tmp_path: Path
+) -> None:
     with duckdb.connect(str(published_db), read_only=True) as connection:
-        catalogue = {r[0] for r in connection.execute("select measure_id from scorecard.measures where scorecard_id = 'wcjb'").fetchall()}
-    found = [element.get_attribute("data-measure-id") for element in loaded.find_elements("css selector", "[data-measure-id]")]
+        catalogue = {
+            r[0]
+            for r in connection.execute(
+                "select measure_id from scorecard.measures where scorecard_id = 'wcjb'"
+            ).fetchall()
+        }
+    found = [
+        element.get_attribute("data-measure-id")
+        for element in loaded.find_elements("css selector", "[data-measure-id]")
+    ]
     assert len(found) == len(set(found)) and set(found) == catalogue
     assert len(loaded.find_elements("css selector", "section.pack-section")) == 4  # WCJB's four priorities
     assert [entry for entry in loaded.get_log("browser") if entry["level"] == "SEVERE"] == []
@@ -132,7 +151,9 @@ def test_figures_read_as_the_truth_says(loaded: webdriver.Chrome, simulated_land
     assert "no target" in loaded.find_element("xpath", "//tr[.//*[@data-measure-id='people_convicted']]").text
 
 
-def test_withheld_figure_shows_its_marker_not_a_number(browser: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
+def test_withheld_figure_shows_its_marker_not_a_number(
+    browser: webdriver.Chrome, published_db: Path, tmp_path: Path
+) -> None:
     with duckdb.connect(str(published_db), read_only=True) as connection:
         measure_id, period_start = connection.execute(
             """
@@ -143,12 +164,17 @@ def test_withheld_figure_shows_its_marker_not_a_number(browser: webdriver.Chrome
         ).fetchall()[0]
     browser.get(write_board_pack(published_db, "wcjb", WILTSHIRE, f"{period_start:%Y-%m}", tmp_path).as_uri())
     assert _value_text(browser, measure_id) == "[c]"
-    assert browser.find_element("css selector", f"[data-measure-id='{measure_id}']").find_element(
-        "xpath", "ancestor::tr//*[@data-status]"
-    ).get_attribute("data-status") == "suppressed"
+    assert (
+        browser.find_element("css selector", f"[data-measure-id='{measure_id}']")
+        .find_element("xpath", "ancestor::tr//*[@data-status]")
+        .get_attribute("data-status")
+        == "suppressed"
+    )
 
 
-def test_rag_rating_reads_in_words_on_govuk_colours(browser: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
+def test_rag_rating_reads_in_words_on_govuk_colours(
+    browser: webdriver.Chrome, published_db: Path, tmp_path: Path
+) -> None:
     """A planted red rating (the demo's boards set no targets) reads "Red" on GOV.UK's red, as in the workbook."""
     planted = tmp_path / published_db.name
     shutil.copy(published_db, planted)
@@ -163,7 +189,9 @@ def test_rag_rating_reads_in_words_on_govuk_colours(browser: webdriver.Chrome, p
         ).fetchone()[0]
     assert updated == 1
     browser.get(write_board_pack(planted, "wcjb", WILTSHIRE, SIMULATED_LAST_MONTH, tmp_path / "packs").as_uri())
-    rag = browser.find_element("xpath", "//tr[.//*[@data-measure-id='people_convicted']]").find_element("css selector", ".rag")
+    rag = browser.find_element("xpath", "//tr[.//*[@data-measure-id='people_convicted']]").find_element(
+        "css selector", ".rag"
+    )
     assert rag.text == "Red"
     assert rag.value_of_css_property("background-color") == "rgba(212, 53, 28, 1)"  # GOV.UK red #d4351c
     assert rag.value_of_css_property("color") == "rgba(255, 255, 255, 1)"
@@ -178,7 +206,9 @@ def test_rag_rating_reads_in_words_on_govuk_colours(browser: webdriver.Chrome, p
         ("wcjb", WILTSHIRE, "2024-13", "YYYY-MM"),
     ],
 )
-def test_unknown_selection_names_what_exists(published_db: Path, tmp_path: Path, scorecard: str, area: str | None, period: str | None, names: str) -> None:
+def test_unknown_selection_names_what_exists(
+    published_db: Path, tmp_path: Path, scorecard: str, area: str | None, period: str | None, names: str
+) -> None:
     with pytest.raises(ConfigurationError, match=re.escape(names)):
         write_board_pack(published_db, scorecard, area, period, tmp_path)
     assert list(tmp_path.iterdir()) == []

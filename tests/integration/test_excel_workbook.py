@@ -36,7 +36,7 @@ def _rows(sheet: Worksheet) -> list[dict]:
     rows = list(sheet.iter_rows())
     header_index = next(i for i, row in enumerate(rows) if row[0].value in ("Measure", "Section"))
     header = [cell.value for cell in rows[header_index]]
-    return [dict(zip(header, row, strict=True)) for row in rows[header_index + 1:] if row[0].value is not None]
+    return [dict(zip(header, row, strict=True)) for row in rows[header_index + 1 :] if row[0].value is not None]
 
 
 def _section_sheets(workbook: openpyxl.Workbook, board: dict) -> list[Worksheet]:
@@ -84,11 +84,33 @@ def planted(small_warehouse: Path, tmp_path: Path) -> Path:
         # measure, month, value, status, reason, rag, previous, change, same period last year, direction, national
         ("total_victims", "2024-02-01", 1234, "ok", None, "red", 1200, 34, 1100, "worsening", 56789),
         ("total_victims", "2024-01-01", 1200, "ok", None, None, None, None, None, None, None),
-        ("overall_conviction_rate", "2024-02-01", 85.25, "estimate", "provisional: planted reason", "amber", 80, 5.25,
-         None, "improving", None),
+        (
+            "overall_conviction_rate",
+            "2024-02-01",
+            85.25,
+            "estimate",
+            "provisional: planted reason",
+            "amber",
+            80,
+            5.25,
+            None,
+            "improving",
+            None,
+        ),
         ("rui_avg_days", "2024-02-01", 12.5, "ok", None, "green", 14, -1.5, None, "improving", None),
-        ("mc_receipts_per_finalisation", "2024-02-01", None, "suppressed", "withheld: planted", None, None, None,
-         None, None, None),
+        (
+            "mc_receipts_per_finalisation",
+            "2024-02-01",
+            None,
+            "suppressed",
+            "withheld: planted",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
     ]
     with duckdb.connect(str(published)) as connection:
         for measure, month, *values in plants:
@@ -111,12 +133,26 @@ def _fill(cell: openpyxl.cell.Cell) -> str | None:
 def test_planted_figures_markers_and_rag_colours(planted: Path) -> None:
     stage_publication_files(planted, planted, PUBLISHED_NAMES, "planted").install()
     workbook = openpyxl.load_workbook(planted.parent / "excel" / "wcjb.xlsx")
-    rows = {row["Measure id"].value: row for sheet in _section_sheets(workbook, _boards()["wcjb"]) for row in _rows(sheet)}
+    rows = {
+        row["Measure id"].value: row for sheet in _section_sheets(workbook, _boards()["wcjb"]) for row in _rows(sheet)
+    }
 
     victims = rows["total_victims"]
-    assert [victims[c].value for c in ["Period", "Value", "Unit", "Status", "Previous period", "Change",
-                                       "Same period last year", "Direction of travel", "England and Wales", "RAG"]] == [
-        "Feb 2024", 1234, "count", "", 1200, 34, 1100, "↑ worsening", 56789, "Red"]
+    assert [
+        victims[c].value
+        for c in [
+            "Period",
+            "Value",
+            "Unit",
+            "Status",
+            "Previous period",
+            "Change",
+            "Same period last year",
+            "Direction of travel",
+            "England and Wales",
+            "RAG",
+        ]
+    ] == ["Feb 2024", 1234, "count", "", 1200, 34, 1100, "↑ worsening", 56789, "Red"]
     assert victims["Value"].number_format == "#,##0" and _fill(victims["RAG"]) == "FFD4351C"
     assert victims["Jan 2024"].value == 1200 and victims["Feb 2024"].value == 1234
 
@@ -134,7 +170,12 @@ def test_planted_figures_markers_and_rag_colours(planted: Path) -> None:
     assert days["Direction of travel"].value == "↓ improving"
 
     withheld = rows["mc_receipts_per_finalisation"]
-    assert [withheld[c].value for c in ["Value", "Status", "RAG", "Feb 2024"]] == ["[c]", "[c] withheld", "no target", "[c]"]
+    assert [withheld[c].value for c in ["Value", "Status", "RAG", "Feb 2024"]] == [
+        "[c]",
+        "[c] withheld",
+        "no target",
+        "[c]",
+    ]
     assert _fill(withheld["RAG"]) is None and notes[withheld["Notes"].value] == "withheld: planted"
 
 

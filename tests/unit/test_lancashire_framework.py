@@ -28,37 +28,44 @@ ACTIVITIES = [
     (
         "Maximising effective decision making and promoting the most appropriate disposal decisions when offences "
         "have been committed",
-        "Decisions and disposals", ["reducing_crime_reoffending", "delivery_of_justice"],
+        "Decisions and disposals",
+        ["reducing_crime_reoffending", "delivery_of_justice"],
     ),
     (
         "Promoting and ensuring effective case management and progression by working together to deliver compliance "
         "with the Criminal Procedure Rules and focusing on quality and timeliness at all parts of the process",
-        "Case management", ["delivery_of_justice"],
+        "Case management",
+        ["delivery_of_justice"],
     ),
     (
         "Supporting the most vulnerable victims, witnesses and offenders through the prosecution process",
-        "Vulnerable victims, witnesses and offenders", ["delivery_of_justice", "community_confidence"],
+        "Vulnerable victims, witnesses and offenders",
+        ["delivery_of_justice", "community_confidence"],
     ),
     (
         "Delivering a communication plan that ensures the public and all parties in the criminal justice system "
         "understand how justice is being delivered in Lancashire giving credence to the accountability and "
         "transparency of criminal justice services to the public",
-        "Communication", ["community_confidence"],
+        "Communication",
+        ["community_confidence"],
     ),
     (
         "Continually seeking to improve on all existing processes to reduce bureaucracy and deliver efficiencies and "
         "timeliness taking full advantage of available technology and digitisation",
-        "Efficiency and timeliness", ["delivery_of_justice", "reducing_crime_reoffending"],
+        "Efficiency and timeliness",
+        ["delivery_of_justice", "reducing_crime_reoffending"],
     ),
     (
         "Create, analyse and understand a joint performance framework to determine changes required to criminal "
         "justice agency activity",
-        "Joint performance framework", ["reducing_crime_reoffending", "delivery_of_justice"],
+        "Joint performance framework",
+        ["reducing_crime_reoffending", "delivery_of_justice"],
     ),
     (
         "Manage the interdependencies between activities undertaken within and between agencies such as Integrated "
         "Offender Management and Safeguarding",
-        "IOM and safeguarding", ["reducing_crime_reoffending"],
+        "IOM and safeguarding",
+        ["reducing_crime_reoffending"],
     ),
 ]
 

@@ -30,10 +30,14 @@ def test_every_delivered_file_carries_its_arrival_date(landing: Path) -> None:
 def test_late_means_after_the_expected_day_of_the_next_month(landing: Path) -> None:
     schedule = pl.read_parquet(landing / "_truth" / "deliveries.parquet")
     delivered = schedule.filter(pl.col("status") != "missing")
-    assert (delivered["status"] == "late").to_list() == (delivered["arrival_date"] > delivered["expected_date"]).to_list()
+    assert (delivered["status"] == "late").to_list() == (
+        delivered["arrival_date"] > delivered["expected_date"]
+    ).to_list()
     assert delivered.filter(pl.col("status") == "late").height >= 1
-    months = schedule.select(pl.col("expected_date").dt.strftime("%Y-%m").alias("due"),
-                             (pl.col("reporting_month") + "-01").str.to_date().dt.offset_by("1mo").dt.strftime("%Y-%m").alias("next"))
+    months = schedule.select(
+        pl.col("expected_date").dt.strftime("%Y-%m").alias("due"),
+        (pl.col("reporting_month") + "-01").str.to_date().dt.offset_by("1mo").dt.strftime("%Y-%m").alias("next"),
+    )
     assert months["due"].to_list() == months["next"].to_list()
 
 
@@ -46,7 +50,8 @@ def test_a_missing_delivery_is_not_written_and_lies_inside_the_range(landing: Pa
     agency, name = row["extract"].split("_", 1)
     assert not list((landing / agency / name).glob(f"*{row['reporting_month']}*"))
     health = pl.read_parquet(landing / "_truth" / "data_health.parquet").filter(
-        pl.col("measure_id") == "deliveries_missing", pl.col("value") > 0)
+        pl.col("measure_id") == "deliveries_missing", pl.col("value") > 0
+    )
     assert health["period_start"].dt.strftime("%Y-%m").to_list() == [row["reporting_month"]]
 
 

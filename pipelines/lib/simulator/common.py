@@ -56,7 +56,9 @@ def day_to_date(day: int) -> dt.date:
 def lognormal_days(rng: np.random.Generator, median, sigma, n: int) -> np.ndarray:
     """Skewed, long-tailed durations in whole days (>= 0)."""
     z = rng.standard_normal(n)
-    return np.floor(np.asarray(median, dtype="float64") * np.exp(np.asarray(sigma, dtype="float64") * z)).astype("int64")
+    return np.floor(np.asarray(median, dtype="float64") * np.exp(np.asarray(sigma, dtype="float64") * z)).astype(
+        "int64"
+    )
 
 
 def categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:

@@ -28,8 +28,15 @@ from pipelines.lib.simulator.common import STREAM_DELIVERY, month_label
 from pipelines.lib.source_spec import SourceSpec, load_specs
 
 ARRIVAL_HOUR = 9  # files arrive in the morning (UTC): the date is what counts, the hour only keeps it off midnight
-DELIVERY_SCHEMA = {"extract": pl.String, "agency": pl.String, "reporting_month": pl.String,
-                   "expected_date": pl.Date, "arrival_date": pl.Date, "status": pl.String, "file": pl.String}
+DELIVERY_SCHEMA = {
+    "extract": pl.String,
+    "agency": pl.String,
+    "reporting_month": pl.String,
+    "expected_date": pl.Date,
+    "arrival_date": pl.Date,
+    "status": pl.String,
+    "file": pl.String,
+}
 
 
 def _extract_no(extract: str) -> int:
@@ -39,8 +46,11 @@ def _extract_no(extract: str) -> int:
 def monthly_agency_specs() -> list[SourceSpec]:
     """The extracts a board waits for every month: agency extracts of cadence monthly (not published statistics, not
     irregular inputs such as a lagged reoffending cohort or manual values)."""
-    return [spec for spec in sorted(load_specs().values(), key=lambda s: s.extract)
-            if spec.publisher == "agency" and spec.cadence == "monthly"]
+    return [
+        spec
+        for spec in sorted(load_specs().values(), key=lambda s: s.extract)
+        if spec.publisher == "agency" and spec.cadence == "monthly"
+    ]
 
 
 def expected_date(spec: SourceSpec, month: int) -> dt.date:
@@ -76,13 +86,21 @@ def schedule_deliveries(out: Path, first_month: int, last_month: int, seed: int,
             stamp = dt.datetime(arrival.year, arrival.month, arrival.day, ARRIVAL_HOUR, tzinfo=dt.UTC).timestamp()
             os.utime(path, (stamp, stamp))
             expected = expected_date(spec, month)
-            rows.append({"extract": spec.extract, "agency": spec.agency, "reporting_month": month_label(month),
-                         "expected_date": expected, "arrival_date": arrival,
-                         "status": "on_time" if arrival <= expected else "late",
-                         "file": path.relative_to(out).as_posix()})
+            rows.append(
+                {
+                    "extract": spec.extract,
+                    "agency": spec.agency,
+                    "reporting_month": month_label(month),
+                    "expected_date": expected,
+                    "arrival_date": arrival,
+                    "status": "on_time" if arrival <= expected else "late",
+                    "file": path.relative_to(out).as_posix(),
+                }
+            )
     schedule = pl.DataFrame(rows, schema=DELIVERY_SCHEMA) if rows else pl.DataFrame(schema=DELIVERY_SCHEMA)
-    inside = schedule.filter(pl.col("reporting_month") > month_label(first_month),
-                             pl.col("reporting_month") < month_label(last_month))
+    inside = schedule.filter(
+        pl.col("reporting_month") > month_label(first_month), pl.col("reporting_month") < month_label(last_month)
+    )
     if missing > inside.height:
         raise ValueError(f"{missing} missing deliveries asked for, but only {inside.height} files lie inside the range")
     if missing:

@@ -75,9 +75,16 @@ class _ParquetAppender:
             self.writer.close()
 
 
-def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, seed: int = 42,
-             scale: float = 1.0, public_disagreement: PublicDisagreement | None = None,
-             missing_deliveries: int = 0) -> SimulationSummary:
+def simulate(
+    areas: list[str] | str,
+    start: str,
+    end: str,
+    out: pathlib.Path,
+    seed: int = 42,
+    scale: float = 1.0,
+    public_disagreement: PublicDisagreement | None = None,
+    missing_deliveries: int = 0,
+) -> SimulationSummary:
     """Simulate `areas` (force slugs, ONS codes or 'all') for reporting months `start`..`end` (YYYY-MM, inclusive).
 
     Writes out/<agency>/<extract>/<agency>_<extract>_<YYYY-MM>.<csv|xlsx>, lookalikes of the public releases in
@@ -95,12 +102,20 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
     if scale <= 0:
         raise ValueError("scale must be positive")
     chosen = resolve_areas(areas)
-    summary = SimulationSummary(out=str(out), areas=[a.slug for a in chosen], start=month_label(first),
-                                end=month_label(last), seed=int(seed), scale=float(scale))
+    summary = SimulationSummary(
+        out=str(out),
+        areas=[a.slug for a in chosen],
+        start=month_label(first),
+        end=month_label(last),
+        seed=int(seed),
+        scale=float(scale),
+    )
     truth = out / "_truth"
     truth.mkdir(parents=True, exist_ok=True)
-    writers = {name: _ParquetAppender(truth / f"{name}.parquet")
-               for name in ("events", "measure_values", "reconciliation", "urn_errors", "data_health")}
+    writers = {
+        name: _ParquetAppender(truth / f"{name}.parquet")
+        for name in ("events", "measure_values", "reconciliation", "urn_errors", "data_health")
+    }
     rows: dict[str, int] = {}
     log = UrnErrors()
     public = PublicReleases()
@@ -118,11 +133,17 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
             writers["measure_values"].write(measure_values(world))
             writers["data_health"].write(ethnicity_not_stated(world))
             writers["reconciliation"].write(reconciliation(world))
-            writers["urn_errors"].write(pl.DataFrame(log.rows[n_err:], schema=log.frame().schema, orient="row")
-                                        if len(log.rows) > n_err else log.frame().clear())
+            writers["urn_errors"].write(
+                pl.DataFrame(log.rows[n_err:], schema=log.frame().schema, orient="row")
+                if len(log.rows) > n_err
+                else log.frame().clear()
+            )
             summary.crimes_simulated += world.crimes.height
-            summary.crimes_in_period += int(world.crimes.filter(
-                pl.col("recorded_date").cast(pl.Date).dt.strftime("%Y-%m") >= month_label(first)).height)
+            summary.crimes_in_period += int(
+                world.crimes.filter(
+                    pl.col("recorded_date").cast(pl.Date).dt.strftime("%Y-%m") >= month_label(first)
+                ).height
+            )
             del world
         log.flush()
         rows.update(public.finish(out, first, last, seed, scale, public_disagreement, log))
@@ -140,13 +161,22 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
     summary.late_deliveries = deliveries.filter(pl.col("status") == "late").height
     summary.missing_deliveries = missing_deliveries
     manifest = {
-        "simulator_version": SIMULATOR_VERSION, "areas": summary.areas, "start": summary.start, "end": summary.end,
-        "seed": summary.seed, "scale": summary.scale, "warmup_months": P.WARMUP_MONTHS,
-        "rows_per_extract": summary.rows_per_extract, "crimes_simulated": summary.crimes_simulated,
-        "crimes_in_period": summary.crimes_in_period, "urn_errors": summary.urn_errors,
+        "simulator_version": SIMULATOR_VERSION,
+        "areas": summary.areas,
+        "start": summary.start,
+        "end": summary.end,
+        "seed": summary.seed,
+        "scale": summary.scale,
+        "warmup_months": P.WARMUP_MONTHS,
+        "rows_per_extract": summary.rows_per_extract,
+        "crimes_simulated": summary.crimes_simulated,
+        "crimes_in_period": summary.crimes_in_period,
+        "urn_errors": summary.urn_errors,
         "urn_error_rates": {"missing": P.URN_MISSING_RATE.value, "mistyped": P.URN_MISTYPED_RATE.value},
-        "resends": resends.height, "resend_rate": P.RESEND_RATE.value,
-        "late_deliveries": summary.late_deliveries, "late_delivery_rate": P.LATE_DELIVERY_RATE.value,
+        "resends": resends.height,
+        "resend_rate": P.RESEND_RATE.value,
+        "late_deliveries": summary.late_deliveries,
+        "late_delivery_rate": P.LATE_DELIVERY_RATE.value,
         "missing_deliveries": missing_deliveries,
     }
     (truth / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
