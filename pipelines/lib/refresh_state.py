@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.lib.private_files import owner_only
 from pipelines.lib.source_spec import SPECS_DIR
 from pipelines.settings import DBT_PROJECT_DIR, REPO_ROOT, WarehousePaths, definitions_dir
 
@@ -141,4 +142,5 @@ def record(paths: WarehousePaths, current: dict[str, str]) -> None:
     state_path = _state_path(paths)
     temporary = state_path.with_suffix(".tmp")
     temporary.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    owner_only(temporary)
     temporary.replace(state_path)

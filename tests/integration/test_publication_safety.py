@@ -176,10 +176,15 @@ def test_key_never_written_to_output_instance_warehouse_or_dbt_files(first_refre
         "output": [first_refresh.output.encode()],
         "dagster instance": [_readable_content(p) for p in _files(first_refresh.dagster_home)],
         "warehouse": [_readable_content(p) for p in _files(first_refresh.warehouse)],
-        "dbt target and logs": [
+        # dbt's run artefacts are in the warehouse's build folder (build/dbt/<dbt asset>/); its parse, in the project
+        "dbt artefacts and logs": [
             _readable_content(p)
-            for folder in ["target", "logs"]
-            for p in _files(DBT_PROJECT_DIR / folder, since=first_refresh.started - 1)
+            for folder in [
+                first_refresh.warehouse / "build" / "dbt",
+                DBT_PROJECT_DIR / "target",
+                DBT_PROJECT_DIR / "logs",
+            ]
+            for p in _files(folder, since=first_refresh.started - 1)
         ],
     }
     for where, contents in scanned.items():
@@ -188,7 +193,7 @@ def test_key_never_written_to_output_instance_warehouse_or_dbt_files(first_refre
     # the scan sees what the run wrote: the publication id is in the run's stored metadata and in the dbt run results
     publication_id = _read_publication(first_refresh.warehouse / "cjs_scorecard.duckdb")[0]
     assert any(publication_id.encode() in content for content in scanned["dagster instance"])
-    assert any(b'"unique_id": "model.' in content for content in scanned["dbt target and logs"])
+    assert any(b'"unique_id": "model.' in content for content in scanned["dbt artefacts and logs"])
 
 
 # --- access rights -------------------------------------------------------------------------------------------------

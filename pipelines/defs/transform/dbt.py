@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.dbt_manifest import dbt_executable
+from pipelines.lib.private_files import owner_only
 from pipelines.settings import BUILD_DB_ENV, DBT_PROJECT_DIR
 
 # The manifest is prepared before the definitions load (pipelines/lib/dbt_manifest.py: `make install`, the CLI, the
@@ -91,9 +92,12 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
     os.environ[BUILD_DB_ENV] = str(build_db)
     os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
     target_path = build_db.parent / "dbt" / context.op_def.name
-    yield from dbt.cli(
-        ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=target_path
-    ).stream()
+    try:
+        yield from dbt.cli(
+            ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=target_path
+        ).stream()
+    finally:
+        owner_only(target_path)
 
 
 @dbt_assets(
