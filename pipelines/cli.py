@@ -28,13 +28,15 @@ from pipelines.lib.landing_report import UnloadedFile, summary_lines, unloaded_f
 from pipelines.lib.landing_zone import months_between, months_present
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
 from pipelines.settings import (
-    REPO_ROOT, SAMPLE_SIMULATION, SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, WarehousePaths, resolve_paths,
+    CONTACT_ENV, REPO_ROOT, SAMPLE_SIMULATION, SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, WarehousePaths, resolve_paths,
 )
 
 
 # Exit codes: 2 the refresh could not start (configuration, landing zone); 3 it published, but a delivery the monthly
 # schedule waits for was refused (the month's figures stand on the delivery in force, if any).
 EXIT_CONFIGURATION, EXIT_AWAITED_DELIVERY_REFUSED = 2, 3
+# The demo's contact (CJS_CONTACT unless set): its figures are simulated, so no real team answers for them.
+DEMO_CONTACT = "cjs-scorecard demo (simulated data): performance-team@example.org"
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,11 @@ def ensure_sample(folder: Path = SAMPLE_SOURCES_DIR, simulation: dict[str, Any] 
 
 
 def _use_demo_key() -> None:
+    """The demo's fake data needs no secret key, and its pack and workbook a contact that says it is a demo."""
     if not os.environ.get(KEY_ENV):
         os.environ[KEY_ENV] = DEMO_KEY
         print(f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)")
+    os.environ.setdefault(CONTACT_ENV, DEMO_CONTACT)
 
 
 def _print_summary(published: Path, board: str | None = None) -> None:

@@ -12,7 +12,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -20,7 +20,7 @@ import duckdb
 from pipelines.lib.errors import ConfigurationError, PublicationBlocked
 from pipelines.lib.publication_files import discard, stage_publication_files
 from pipelines.lib.quality_gates import GateReport, run_quality_gates
-from pipelines.settings import PUBLISHED_STORAGE_VERSION, duckdb_config
+from pipelines.settings import PUBLISHED_STORAGE_VERSION, contact, duckdb_config, schedule_day
 
 # Published table -> the build database table it is copied from. The published figures are the disclosure-controlled
 # copy; the unsuppressed scorecard.measure_values stays in the build database.
@@ -227,11 +227,13 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
         _create_section_views(connection)
         if has_previous:
             connection.execute("detach previous")
-        # the row counts let a reader check it sees one whole publication (its counts match its own record)
+        # the row counts let a reader check it sees one whole publication (its counts match its own record); the
+        # contact and next update are what the board pack's first page and the workbook's cover print
         connection.execute(
             "create table published.scorecard.publication as "
-            "select ? as publication_id, ? as published_at, ? as row_counts",
-            [publication_id, published_at, json.dumps(row_counts, sort_keys=True)],
+            "select ? as publication_id, ? as published_at, ? as row_counts, ? as contact, ? as next_update",
+            [publication_id, published_at, json.dumps(row_counts, sort_keys=True), contact(),
+             next_update(published_at.date())],
         )
         connection.execute("checkpoint published")
         connection.execute("detach published")
@@ -250,6 +252,14 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
     return Publication(publication_id, published_at, published_db, row_counts, gate_report)
+
+
+def next_update(published_on: date) -> date:
+    """The next publication's date: the monthly refresh's next day (CJS_SCHEDULE_DAY) after this one's."""
+    this_month = published_on.replace(day=schedule_day())
+    if this_month > published_on:
+        return this_month
+    return (this_month.replace(day=28) + timedelta(days=4)).replace(day=schedule_day())
 
 
 def versions_dir(published_db: Path) -> Path:
