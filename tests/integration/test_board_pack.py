@@ -296,6 +296,35 @@ def test_cohort_measure_shows_its_cohort(loaded: "webdriver.Chrome", published_d
     assert _value_text(loaded, "proven_reoffending_rate_adult") == f"{cohort['value']:.1f}%"
 
 
+def test_pack_and_workbook_never_disagree(loaded: "webdriver.Chrome", simulated_warehouse: Path, published_db: Path) -> None:
+    """The refresh's workbook and the pack of the same month show every measure alike: the figure (or its marker),
+    its period and the word for its change; the cohort measure included."""
+    import openpyxl
+
+    from pipelines.lib.figure_presentation import format_figure
+
+    with duckdb.connect(str(published_db), read_only=True) as connection:
+        units = dict(connection.execute("select measure_id, unit from scorecard.measures where scorecard_id = 'wcjb'").fetchall())
+    workbook = openpyxl.load_workbook(simulated_warehouse / "excel" / "wcjb.xlsx")
+    compared = 0
+    for sheet in workbook.worksheets[2:-3]:  # the section sheets, between Contents and Trends
+        table = next(iter(sheet.tables.values()))
+        rows = list(sheet[table.ref])
+        header = [cell.value for cell in rows[0]]
+        for cells in rows[1:]:
+            row = dict(zip(header, (cell.value for cell in cells)))
+            measure_id, value = row["Measure id"], row["Value"]
+            pack_row = _row(loaded, measure_id)
+            assert _value_text(loaded, measure_id) == (value if isinstance(value, str) else format_figure(value, units[measure_id]))
+            periods = pack_row.find_elements("css selector", ".period")
+            if periods:
+                assert periods[0].text == row["Period"], measure_id
+            words = pack_row.find_elements("css selector", "td")[3].find_elements("css selector", ".judgement")
+            assert (words[0].text if words else "[x]") == row["Since last period"], measure_id
+            compared += 1
+    assert compared == len(units)
+
+
 def test_missing_comparators_say_why(loaded: "webdriver.Chrome") -> None:
     """Where no England and Wales or peer figure exists, the cell says so (and why, on hover), never a bare dash."""
     cells = loaded.find_elements("css selector", "section.pack-section .no-comparator")
