@@ -40,7 +40,9 @@ class Formats:
         self.title = workbook.add_format({"bold": True, "font_size": 14, "valign": "top"})
         self.bold = workbook.add_format({"bold": True, "valign": "top"})
         self.plain = workbook.add_format({})
-        self.text = workbook.add_format({"valign": "top", "indent": 1})  # apart from a right-aligned number before it
+        # indented from a right-aligned number or marker in the cell before it ("2,843 ok" read as one phrase in
+        # LibreOffice's render); an indent without "left" is ignored by Excel and LibreOffice alike
+        self.text = workbook.add_format({"align": "left", "indent": 1, "valign": "top"})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self.header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         self.marker = workbook.add_format({"align": "right", "valign": "top"})

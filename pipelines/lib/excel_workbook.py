@@ -42,16 +42,25 @@ SHEET_NAME_LIMIT = 31  # Excel's limit
 NOT_AVAILABLE, NOT_APPLICABLE = GSS_SYMBOLS["not_available"], GSS_SYMBOLS["not_applicable"]
 TEXT_WIDTH = 110  # the cover's and descriptions' text column
 
+# Widths in characters: a judgement column fits its longest word ("no real change") after the text indent.
 SECTION_COLUMNS = [
     Column("Measure", 32), Column("Area", 16), Column("Period", 13), Column("Value", 9), Column("Status", 18),
     Column("Unit", 9), Column(f"{CONFIDENCE} CI lower", 9), Column(f"{CONFIDENCE} CI upper", 9),
-    Column("Base (n)", 9), Column("Previous period", 9), Column("Change", 9), Column("Since last period", 12),
-    Column("Same period last year", 10), Column("Since a year before", 12), Column("England and Wales", 10),
-    Column("Against England and Wales", 12), Column("Peer forces", 9), Column("Against peer forces", 11),
+    Column("Base (n)", 9), Column("Previous period", 9), Column("Change", 9), Column("Since last period", 16),
+    Column("Same period last year", 10), Column("Since a year before", 16), Column("England and Wales", 10),
+    Column("Against England and Wales", 12), Column("Peer forces", 9), Column("Against peer forces", 12),
     Column("RAG", 10), Column("Target", 8), Column("Note", 10), Column("Measure id", 30),
 ]
 PRINTED_SECTION_COLUMNS = len(SECTION_COLUMNS) - 1  # the measure id is for machines: not printed
 WRAPPED_SECTION_COLUMNS = (0, 1, 2)  # measure, area and period: text that may not fit one line
+# Columns of numbers: a marker there is right-aligned with the numbers it stands for. In a column of words it is
+# left-aligned like them, so that "[x]" right-aligned in one cell never reads as one phrase with the next cell's word
+# (seen in the LibreOffice render: "[x] no target" across the peer judgement and RAG columns).
+NUMBER_SECTION_COLUMNS = frozenset(
+    index for index, column in enumerate(SECTION_COLUMNS)
+    if column.header in {"Value", f"{CONFIDENCE} CI lower", f"{CONFIDENCE} CI upper", "Base (n)", "Previous period",
+                         "Change", "Same period last year", "England and Wales", "Peer forces", "Target"}
+)
 
 # (catalogue column, header, width): the printed definition first, the machine-readable detail after it.
 DEFINITION_COLUMNS = [
@@ -245,7 +254,7 @@ def _write_section(sheet: Worksheet, formats: Formats, section: Section, number:
                 cell_format = formats.rag[row["rag"]]
             elif isinstance(value, (int, float)):
                 cell_format = formats.whole if column == base_column else formats.numbers[row["unit"]]
-            elif isinstance(value, str) and value.startswith("["):
+            elif column in NUMBER_SECTION_COLUMNS:
                 cell_format = formats.marker
             else:
                 cell_format = formats.wrap if column in WRAPPED_SECTION_COLUMNS else formats.text

@@ -88,6 +88,10 @@ def test_withheld_small_numbers_stay_withheld(small_warehouse: Path) -> None:
     (rui_live,) = [row for row in _rows(sheet) if row["Measure id"].value == "rui_live"]
     assert rui_live["Value"].value == "[c]" and rui_live["Status"].value == "[c] withheld"
     assert rui_live["95% CI lower"].value == "[x]" and rui_live["Base (n)"].value == "[x]"  # nothing around it
+    # a marker aligns as its column does: right with numbers, left with words (never reading on into the next cell)
+    assert rui_live["Value"].alignment.horizontal == "right"
+    assert [(rui_live[c].alignment.horizontal, rui_live[c].alignment.indent) for c in ["Status", "Against peer forces"]
+            ] == [("left", 1), ("left", 1)]
     (trend,) = [row for row in _rows(workbook["Trends"]) if row["Measure id"].value == "rui_live"]
     assert trend["Jan 2024"].value == "[c]" and trend["Feb 2024"].value == "[c]"
     assert not [cell.value for cell in [*rui_live.values(), *trend.values()] if isinstance(cell.value, (int, float))]
