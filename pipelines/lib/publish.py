@@ -290,14 +290,14 @@ def publication_versions(published_db: Path) -> list[Path]:
 def rollback(published_db: Path, publication_id: str | None = None) -> Path:
     """Put a kept publication back in place, atomically (default: the one before the current)."""
     versions = publication_versions(published_db)
+    current = _publication_id(published_db) if published_db.exists() else None
     if publication_id:
-        chosen = [v for v in versions if v.stem.endswith(publication_id)]
+        chosen = [v for v in versions if kept_publication_id(v) == publication_id.strip()]
     else:
-        current = _publication_id(published_db) if published_db.exists() else None
-        position = next((i for i, v in enumerate(versions) if current and v.stem.endswith(current)), 0)
+        position = next((i for i, v in enumerate(versions) if kept_publication_id(v) == current), 0)
         chosen = versions[position - 1 : position] if position > 0 else []
     if not chosen:
-        raise ConfigurationError(f"no kept publication to roll back to in {versions_dir(published_db)}")
+        raise ConfigurationError(_nothing_to_roll_back_to(published_db, versions, publication_id, current))
     staging_file = published_db.with_name(f".{published_db.name}.rollback.tmp")
     shutil.copyfile(chosen[0], staging_file)
     _fsync(staging_file)
@@ -310,6 +310,27 @@ def rollback(published_db: Path, publication_id: str | None = None) -> Path:
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
     return chosen[0]
+
+
+def kept_publication_id(kept: Path) -> str:
+    """The publication id of a kept file, `<time>_<publication id>.duckdb` (`_keep_version`)."""
+    return kept.stem.split("_", 1)[-1]
+
+
+def _nothing_to_roll_back_to(published_db: Path, versions: list[Path], wanted: str | None, current: str | None) -> str:
+    """Why a rollback cannot go ahead, with what it could go to: the kept publications, each with when it was
+    published and which is current, so the user can copy the id they meant."""
+    folder = versions_dir(published_db)
+    if not versions:
+        return f"no kept publication in {folder}: nothing to roll back to (a refresh keeps each publication there)"
+    kept = "; ".join(
+        f"{kept_publication_id(v)} (published {datetime.strptime(v.stem.split('_', 1)[0], '%Y%m%dT%H%M%S%f'):%Y-%m-%d %H:%M} UTC"
+        f"{', current' if kept_publication_id(v) == current else ''})"
+        for v in versions
+    )
+    if wanted:
+        return f"no kept publication '{wanted}' in {folder}; kept, oldest first: {kept}"
+    return f"no kept publication before the current one ({current or 'none'}) in {folder}; kept, oldest first: {kept}"
 
 
 def _publication_id(path: Path) -> str:
