@@ -185,6 +185,43 @@ def _create_section_views(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return views
 
 
+LATEST_FIGURES_COMMENT = (
+    "The latest figure of every scorecard, measure, area and period type, one row each, for the common question "
+    "(what is the latest figure?): the latest period with a figure or a withheld one, else (a measure no extract yet "
+    "holds) the latest period, not available. status and reason sit beside value, so a withheld figure (status "
+    "suppressed), a missing one (not_available) and a zero never look alike; period names the period as the board "
+    "pack does; period_end selects a period of any type."
+)
+
+
+def _create_latest_figures_view(connection: duckdb.DuckDBPyConnection) -> None:
+    """scorecard.latest_figures: a long view (one figure per row) over scorecard.measure_values and the catalogue."""
+    connection.execute("use published")  # as the section views: no catalog name in the view's SQL
+    connection.execute(
+        """create view scorecard.latest_figures as
+           select
+               figures.scorecard_id, measures.scorecard_title, measures.section_title, figures.measure_id,
+               measures.title, figures.area_code, figures.area_name, figures.period_type,
+               case figures.period_type
+                   when 'month' then strftime(figures.period_start, '%b %Y')
+                   when 'quarter' then (case when figures.counting_basis = 'cohort' then 'cohort of ' else '' end)
+                       || strftime(figures.period_start, '%b') || '-' || strftime(figures.period_end, '%b %Y')
+                   else '12 months to ' || strftime(figures.period_end, '%b %Y')
+               end as period,
+               figures.period_start, figures.period_end, figures.value, figures.unit, figures.status,
+               figures.status_reason as reason, figures.ci_lower, figures.ci_upper, figures.base, figures.as_at,
+               figures.revision
+           from scorecard.measure_values as figures
+           join scorecard.measures as measures using (scorecard_id, measure_id)
+           qualify row_number() over (
+               partition by figures.scorecard_id, figures.measure_id, figures.area_code, figures.period_type
+               order by figures.status <> 'not_available' desc, figures.period_end desc
+           ) = 1"""
+    )
+    connection.execute(f"comment on view scorecard.latest_figures is {_sql_text(LATEST_FIGURES_COMMENT)}")
+    connection.execute("use memory")
+
+
 def _remove_abandoned_staging(published_db: Path) -> None:
     """A publication killed before its rename leaves its staging file (and perhaps a WAL, the copy kept in versions/
     under its id, and its Parquet, workbooks and packs under temporary names) behind; none of it was ever published,
@@ -225,6 +262,7 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
         # history rows are published figures: they share measure_values' documentation
         _copy_comments(connection, {**tables, "scorecard.measure_value_history": tables["scorecard.measure_values"]})
         _create_section_views(connection)
+        _create_latest_figures_view(connection)
         if has_previous:
             connection.execute("detach previous")
         # the row counts let a reader check it sees one whole publication (its counts match its own record); the
