@@ -46,6 +46,13 @@ PUBLICATION_COLUMN_COMMENTS = {
     "superseded_by": "The publication (scorecard.publication) that replaced this value.",
     "superseded_at": "When it was replaced.",
 }
+# The history shares measure_values' columns and their comments, but not its table comment (which calls it "the
+# figures BI users see": the history holds the values they no longer see).
+HISTORY_COMMENT = (
+    "Every published figure that a later delivery revised, with the value it had: the row of scorecard.measure_values "
+    "as it was, the publication that replaced it (superseded_by) and when (superseded_at). Carried from publication "
+    "to publication; scorecard.measure_values holds each figure's current value and its revision number."
+)
 VERSIONS_FOLDER = "versions"
 KEEP_ENV = "CJS_KEEP_PUBLICATIONS"
 DEFAULT_KEEP = 5
@@ -261,6 +268,7 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
             row_counts[name] = connection.execute(f"select count(*) from published.{name}").fetchall()[0][0]
         # history rows are published figures: they share measure_values' documentation
         _copy_comments(connection, {**tables, "scorecard.measure_value_history": tables["scorecard.measure_values"]})
+        connection.execute(f"comment on table published.scorecard.measure_value_history is {_sql_text(HISTORY_COMMENT)}")
         _create_section_views(connection)
         _create_latest_figures_view(connection)
         if has_previous:

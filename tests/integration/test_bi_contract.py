@@ -25,10 +25,15 @@ columns = connection.execute(
     "select schema_name, table_name, column_name, data_type from duckdb_columns() "
     "where database_name = current_database() and schema_name in ('scorecard', 'reconcile') order by all"
 ).fetchall()
+comments = dict(connection.execute(
+    "select table_name, comment from duckdb_tables() where database_name = current_database() and schema_name = 'scorecard' "
+    "union all select view_name, comment from duckdb_views() where database_name = current_database() "
+    "and view_name = 'latest_figures'"
+).fetchall())
 cursor = connection.execute("select * from scorecard.latest_figures")
 names = [d[0] for d in cursor.description]
 rows = [dict(zip(names, row)) for row in cursor.fetchall()]
-print(json.dumps({"version": duckdb.__version__, "columns": columns, "latest": rows}, default=str))
+print(json.dumps({"version": duckdb.__version__, "columns": columns, "comments": comments, "latest": rows}, default=str))
 """
 
 
@@ -95,3 +100,13 @@ def test_latest_figures_view_keeps_status_and_reason_beside_each_value(seen_by_d
     # a measure no extract holds: there, not available, and why
     missing = seen[("wcjb", "public_perception_of_safety", "E23000038", "month")]
     assert (missing["value"], missing["status"]) == (None, "not_available") and missing["reason"]
+
+
+def test_history_and_the_view_say_what_they_hold(seen_by_duckdb_1_4: dict) -> None:
+    """The history table used to carry measure_values' comment ("the figures BI users see"): it holds the values
+    they no longer see."""
+    comments = seen_by_duckdb_1_4["comments"]
+    assert comments["measure_value_history"].startswith("Every published figure that a later delivery revised")
+    assert "figures BI users see" not in comments["measure_value_history"]
+    assert comments["measure_values"].startswith("The figures BI users see")
+    assert "status and reason sit beside value" in comments["latest_figures"]
