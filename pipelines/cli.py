@@ -11,6 +11,7 @@ import contextlib
 import difflib
 import json
 import os
+import shlex
 import shutil
 import sys
 from dataclasses import dataclass
@@ -246,7 +247,16 @@ def _print_summary(published: Path, board: str | None = None) -> None:
     for title, area, period, value, unit, status in rows:
         flag = "" if status == "ok" else f" ({status})"
         print(f"  {title} | {area} | {period:%Y-%m} | {format_figure(value, unit)}{flag}")
-    print(f"\nQuery it: duckdb -readonly {published} \"select * from scorecard.measure_values\"")
+    print(f"\nQuery it: {query_command(published, board)}")
+
+
+def query_command(published: Path, board: str) -> str:
+    """A shell command that shows the board's latest monthly figures on any machine this project is installed on:
+    through the project's own DuckDB (no duckdb CLI is installed), from any folder, read-only."""
+    sql = ("select title, area_name, period, value, unit, status, reason from scorecard.latest_figures "
+           f"where scorecard_id = '{board}' and period_type = 'month'")
+    code = f"import duckdb; duckdb.connect({str(published)!r}, read_only=True).sql({sql!r}).show(max_rows=200, max_width=250)"
+    return f"uv run --project {shlex.quote(str(REPO_ROOT))} python -c {shlex.quote(code)}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -110,3 +110,16 @@ def test_history_and_the_view_say_what_they_hold(seen_by_duckdb_1_4: dict) -> No
     assert "figures BI users see" not in comments["measure_value_history"]
     assert comments["measure_values"].startswith("The figures BI users see")
     assert "status and reason sit beside value" in comments["latest_figures"]
+
+
+def test_the_query_command_the_demo_prints_works_from_any_folder(small_warehouse: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo ends with a command to query the file: it must run on a machine with no duckdb CLI, from any folder."""
+    from pipelines.cli import _print_summary
+
+    _print_summary(small_warehouse / "cjs_scorecard.duckdb", "wcjb")
+    (command,) = [line.removeprefix("Query it: ") for line in capsys.readouterr().out.splitlines()
+                  if line.startswith("Query it: ")]
+    completed = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "Wiltshire" in completed.stdout and "suppressed" in completed.stdout  # rui_live, withheld, says so
