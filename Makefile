@@ -3,11 +3,12 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 UV_VERSION := 0.13.8
 
-.PHONY: install browser demo test test-all ui
+.PHONY: install browser demo lint test test-fast test-all ui
 
-install:  ## the locked environment in .venv (installs uv itself if it is missing)
+install:  ## the locked environment in .venv (installs uv itself if it is missing) and the dbt manifest the code location loads
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
 	$(UV) sync --frozen
+	$(UV) run --frozen python -m pipelines.lib.dbt_manifest
 
 demo: install  ## the whole pipeline on the shipped sample extracts -> warehouse/cjs_scorecard.duckdb
 	$(UV) run --frozen cjs-scorecard demo
@@ -17,8 +18,17 @@ browser:  ## headless Chromium and its driver (Debian packages) for the board pa
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
 		|| echo "browser: chromium-driver missing and cannot be installed here (sudo apt-get install chromium chromium-driver)"
 
-test: install browser  ## the test suite (real DuckDB files, real dbt runs, real Dagster materialisations, headless Chromium)
+lint: install  ## ruff (lint and format) and mypy, configured in pyproject.toml (also a pre-commit hook)
+	$(UV) run --frozen ruff check
+	$(UV) run --frozen ruff format --check
+	$(UV) run --frozen mypy
+
+test: install browser lint  ## lint, then the test suite (real DuckDB files, real dbt runs, real Dagster materialisations, headless Chromium)
 	$(UV) run --frozen pytest
+
+test-fast: install  ## the inner loop: lint and the unit tests (no refresh, no simulation of a whole warehouse)
+	$(UV) run --frozen ruff check
+	$(UV) run --frozen pytest tests/unit
 
 test-all: install browser  ## the test suite with the slow end-to-end runs too (UI-launched run, SIGKILL, reader, schedule)
 	$(UV) run --frozen pytest -m "slow or not slow"

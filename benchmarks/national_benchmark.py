@@ -9,8 +9,10 @@ Steps, each timed with the peak resident memory of its whole process tree (bench
 1. simulate the landing zone (cjs-scorecard simulate) into WORK/landing, unless --skip-simulate;
 2. full refresh (`cjs-scorecard refresh`, ingest to publication) of every month but the last, from WORK/staged (hard
    links to WORK/landing) into a new warehouse WORK/warehouse;
-3. one-month incremental refresh: the last month's files arrive, `refresh --from M --to M` (the monthly run);
-4. the floor: benchmarks/floor.sql in DuckDB over the landing CSVs, nothing around it;
+3. one-month incremental refresh: the last month's files arrive, `refresh --from M --to M` (the monthly run); then a
+   whole refresh (it records what the publication depended on) and a no-op refresh (nothing changed: starts no run);
+4. the floor: benchmarks/floor.sql in DuckDB over the landing CSVs, nothing around it; the I/O floor: every landing
+   file read once as text (DuckDB for CSVs, calamine for workbooks);
 5. the pandas baseline: benchmarks/pandas_baseline.py over the same files, chunked;
 6. the cross-check: the floor's and pandas' figures against the pipeline's unsuppressed figures in the build database
    (scorecard.measure_values for the scorecards' areas, intermediate.int_scorecard__measure_values for the others),
@@ -103,10 +105,10 @@ def refresh_command(args: argparse.Namespace, *month_range: str) -> list[str]:
     return command + (["--from", month_range[0], "--to", month_range[1]] if month_range else [])
 
 
-def profile(log: Path, measured: Measured, started: float) -> dict:
+def profile(log: Path, measured: Measured, started: float, dbt_artefacts: Path) -> dict:
     """Where a refresh's time went: start-up (imports, Dagster definitions, dbt manifest) before the run, seconds per
     asset group and per ingest extract (the progress lines), and dbt's own timing (run_results.json of the dbt
-    invocations the refresh made: per model, tests, and dbt's overhead around them)."""
+    invocations the refresh made, in `dbt_artefacts`: per model, tests, and dbt's overhead around them)."""
     by_group: dict[str, float] = {}
     by_extract: dict[str, float] = {}
     run_seconds = measured.seconds
@@ -122,7 +124,7 @@ def profile(log: Path, measured: Measured, started: float) -> dict:
             by_extract[name] = by_extract.get(name, 0.0) + float(match["seconds"])
     models: dict[str, float] = {}
     tests = dbt_elapsed = 0.0
-    for results_file in (DBT_PROJECT_DIR / "target").glob("*/run_results.json"):
+    for results_file in dbt_artefacts.glob("*/run_results.json"):
         if results_file.stat().st_mtime < started:
             continue
         results = json.loads(results_file.read_text())
@@ -154,6 +156,25 @@ def run_floor(landing: Path, out: Path) -> None:
         connection.execute("set variable seeds = ?", [str(SEEDS)])
         connection.execute(FLOOR_SQL.read_text())
         connection.execute(f"copy floor_measures to '{out}' (format parquet)")
+
+
+def run_io_floor(landing: Path) -> None:
+    """The I/O floor: every file of the landing zone read once, as text, by DuckDB (workbooks by calamine, as the
+    pipeline reads them), one after another as the pipeline does: what any refresh must pay at least."""
+    import duckdb
+    import fastexcel
+
+    rows = 0
+    with duckdb.connect(config=duckdb_config()) as connection:
+        for path in sorted(p for p in landing.rglob("*") if p.is_file() and "_truth" not in p.parts):
+            if path.suffix == ".csv":
+                rows += connection.execute(
+                    "select count(*) from read_csv(?, all_varchar = true, header = false, null_padding = true, "
+                    "strict_mode = false, ignore_errors = true)", [str(path)]).fetchone()[0]
+            elif path.suffix == ".xlsx":
+                reader = fastexcel.read_excel(str(path))
+                rows += sum(reader.load_sheet(name, header_row=None).height for name in reader.sheet_names)
+    print(f"io floor: {rows:,} lines read")
 
 
 def cross_check(build_db: Path, baselines: dict[str, Path]) -> dict:
@@ -253,13 +274,16 @@ def main() -> int:
     parser.add_argument("--skip-simulate", action="store_true", help="reuse the landing zone in WORK/landing")
     parser.add_argument("--memory-limit", default=duckdb_config()["memory_limit"], help="DuckDB memory_limit")
     parser.add_argument("--threads", default=duckdb_config()["threads"], help="DuckDB threads")
-    parser.add_argument("--side", choices=["floor"], help=argparse.SUPPRESS)
+    parser.add_argument("--side", choices=["floor", "io-floor"], help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.work = args.work.resolve()
     landing, staged, warehouse = args.work / "landing", args.work / "staged", args.work / "warehouse"
     if args.side == "floor":
         run_floor(landing, args.out)
+        return 0
+    if args.side == "io-floor":
+        run_io_floor(landing)
         return 0
 
     figures: dict[str, Measured] = {}
@@ -276,16 +300,23 @@ def main() -> int:
     files = stage(landing, staged, last, arriving=False)
     started = time.time()
     figures["full refresh"] = step("full refresh", refresh_command(args), args, echo=True)
-    profiles = {"full refresh": profile(args.work / "logs" / "full_refresh.log", figures["full refresh"], started)}
+    artefacts = args.work / "warehouse" / "build" / "dbt"
+    profiles = {"full refresh": profile(args.work / "logs" / "full_refresh.log", figures["full refresh"], started,
+                                        artefacts)}
     files += stage(landing, staged, last, arriving=True)
     started = time.time()
     figures["incremental refresh"] = step("incremental refresh", refresh_command(args, last, last), args, echo=True)
     profiles["incremental refresh"] = profile(args.work / "logs" / "incremental_refresh.log",
-                                              figures["incremental refresh"], started)
+                                              figures["incremental refresh"], started, artefacts)
+    # a whole refresh once the month has arrived (it records what it depended on), then one with nothing changed
+    figures["whole refresh, month loaded"] = step("whole refresh, month loaded", refresh_command(args), args, echo=True)
+    figures["no-op refresh"] = step("no-op refresh", refresh_command(args), args, echo=True)
 
     baselines = {"floor": args.work / "floor_measures.parquet", "pandas": args.work / "pandas_measures.parquet"}
     figures["floor"] = step("floor", [sys.executable, __file__, "--side", "floor", "--work", str(args.work),
                                       "--out", str(baselines["floor"])], args)
+    figures["I/O floor"] = step("I/O floor", [sys.executable, __file__, "--side", "io-floor", "--work", str(args.work)],
+                                args)
     figures["pandas"] = step("pandas", [sys.executable, str(ROOT / "benchmarks" / "pandas_baseline.py"),
                                         "--landing", str(landing), "--out", str(baselines["pandas"])], args)
     checks = cross_check(warehouse / "build" / "cjs_build.duckdb", baselines)
@@ -301,6 +332,8 @@ def main() -> int:
         "figures": {name: {"seconds": m.seconds, "peak_rss_mb": m.peak_rss_mb} for name, m in figures.items()},
         "ratios": {
             "pipeline / floor (time)": ratio(full, figures["floor"].seconds),
+            "pipeline / I/O floor (time)": ratio(full, figures["I/O floor"].seconds),
+            "no-op / full (time)": ratio(figures["no-op refresh"].seconds, full),
             "incremental / full (time)": ratio(incremental, full),
             "pandas / pipeline (time)": ratio(figures["pandas"].seconds, full),
             "pipeline / floor (peak memory)": ratio(figures["full refresh"].peak_rss_mb, figures["floor"].peak_rss_mb),

@@ -49,7 +49,7 @@ class Places:
         by_number = force_number.map(self.by_number)
         return pd.Series([
             None if not isinstance(areas, list) else number if number in areas else areas[0]
-            for areas, number in zip(named, by_number)
+            for areas, number in zip(named, by_number, strict=True)
         ], index=force_name.index, dtype=object)
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from pipelines.lib.errors import ConfigurationError, ExtractError
+
 if TYPE_CHECKING:
     from dagster import DagsterInstance
 
@@ -29,10 +30,17 @@ from pipelines.lib.board_demo import board_folders, board_simulation
 from pipelines.lib.landing_report import UnloadedFile, summary_lines, unloaded_files
 from pipelines.lib.landing_zone import months_between, months_present
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
+from pipelines.lib.refresh_state import changed_inputs, fingerprint, record, unchanged_since
 from pipelines.settings import (
-    CONTACT_ENV, REPO_ROOT, SAMPLE_SIMULATION, SAMPLE_SOURCES_DIR, SOURCES_ENV, WAREHOUSE_ENV, WarehousePaths, resolve_paths,
+    CONTACT_ENV,
+    REPO_ROOT,
+    SAMPLE_SIMULATION,
+    SAMPLE_SOURCES_DIR,
+    SOURCES_ENV,
+    WAREHOUSE_ENV,
+    WarehousePaths,
+    resolve_paths,
 )
-
 
 # Exit codes: 2 the refresh could not start (configuration, landing zone); 3 it published, but a delivery the monthly
 # schedule waits for was refused (the month's figures stand on the delivery in force, if any).
@@ -76,13 +84,14 @@ class Refresh:
 def run_refresh(
     sources_dir: str | Path | None = None,
     warehouse_dir: str | Path | None = None,
-    instance: "DagsterInstance | None" = None,
+    instance: DagsterInstance | None = None,
     first_month: str | None = None,
     last_month: str | None = None,
 ) -> Refresh:
     """Materialise every asset of the code location to the published file, loading (or reloading) the months of the
     landing zone from `first_month` to `last_month` (YYYY-MM; default: every month of agency extracts it holds), and
-    say which files it did not load and why (also printed at the end).
+    say which files it did not load and why (also printed at the end). A whole refresh with nothing changed since the
+    last one (pipelines/lib/refresh_state.py) does nothing and says so.
 
     The run is recorded in `instance` when given, else in $DAGSTER_HOME's instance (so the UI shows it), else nowhere.
     """
@@ -104,11 +113,26 @@ def run_refresh(
                 f"(it holds {present[0]}..{present[-1]})"
             )
     pseudonym_key()  # fail before any work when the key is missing
-    tags = {
-        "dagster/asset_partition_range_start": partition_key(months[0]),
-        "dagster/asset_partition_range_end": partition_key(months[-1]),
-    }
-    execute_refresh(paths, tags, instance)
+    # nothing changed since the last whole refresh (a backfill reloads its months whatever): nothing to do
+    inputs = None if first_month or last_month else fingerprint(paths)
+    last = unchanged_since(paths, inputs) if inputs else None
+    if last:
+        print(f"refresh: nothing changed since the last refresh ({last['recorded_at']}): the landing zone, definitions, "
+              f"specs, dbt project, code and settings are as they were; publication {last['publication_id']} stands "
+              f"({paths.published_db})", file=sys.stderr)
+    else:
+        if inputs:
+            changed = changed_inputs(paths, inputs)
+            print("refresh: " + (f"changed since the last refresh: {', '.join(changed) or 'the published file'}"
+                                 if changed is not None else "no earlier refresh recorded in this warehouse"),
+                  file=sys.stderr)
+        tags = {
+            "dagster/asset_partition_range_start": partition_key(months[0]),
+            "dagster/asset_partition_range_end": partition_key(months[-1]),
+        }
+        execute_refresh(paths, tags, instance)
+        if inputs:
+            record(paths, inputs)
     with duckdb.connect(str(paths.build_db), read_only=True) as connection:
         unloaded = unloaded_files(connection, paths.sources_dir, set(months_between(months[0], months[-1])))
     for line in summary_lines(unloaded):
@@ -116,13 +140,16 @@ def run_refresh(
     return Refresh(paths.published_db, unloaded)
 
 
-def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: "DagsterInstance | None" = None) -> None:
+def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: DagsterInstance | None = None) -> None:
     """Run the `refresh` job in process with `tags` (a partition range: the CLI's, a schedule's or a sensor's request),
     printing a line per asset and month; dbt's own output goes to <warehouse>/logs/refresh.log."""
     import dagster as dg
 
-    # Importing the definitions (re)builds the dbt manifest first when it is missing or older than the dbt project.
-    from pipelines.definitions import defs, refresh_job, resources_for
+    from pipelines.lib.dbt_manifest import prepare
+
+    prepare()  # the definitions are built from the dbt manifest: parsed first if missing or older than the project
+    from pipelines.definitions import defs
+    from pipelines.defs.code_location import refresh_job, resources_for
     from pipelines.defs.progress import expected_materialisations, progress_logger
 
     if instance is None:
@@ -136,7 +163,9 @@ def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: "Dags
     log_path = paths.warehouse_dir / "logs" / "refresh.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"refresh: {first}..{last} of {paths.sources_dir}; dbt's log: {log_path}", file=sys.stderr)
-    total = expected_materialisations(assets, len(months_between(first, last)))
+    # an asset spec or source asset (the code location has none) would be observed, never materialised by the job
+    materialisable = [asset for asset in assets if isinstance(asset, dg.AssetsDefinition)]
+    total = expected_materialisations(materialisable, len(months_between(first, last)))
     with log_path.open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
             run_config={"loggers": {"progress": {"config": {"total": total}}}},
@@ -340,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "ui":
             _use_demo_key()
             os.environ[SOURCES_ENV] = str(Path(args.sources).resolve() if args.sources else ensure_sample())
+            from pipelines.lib.dbt_manifest import prepare
+
+            prepare()
             dagster = Path(sys.executable).parent / "dagster"
             os.execv(dagster, [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)])
         elif args.board:

@@ -18,7 +18,8 @@ SCORECARD_DEFINITIONS_DIR = REPO_ROOT / "scorecard_definitions"
 DEFINITIONS_ENV = "CJS_DEFINITIONS_DIR"
 SAMPLE_SOURCES_DIR = REPO_ROOT / "sources" / "sample"
 # The demo's sample: Wiltshire over 24 reporting months, simulated on first use (about 50 MB; not committed).
-SAMPLE_SIMULATION = {"areas": ["wiltshire"], "start": "2023-04", "end": "2025-03", "seed": 42, "scale": 1.0}
+SAMPLE_SCALE = 1.0
+SAMPLE_SIMULATION = {"areas": ["wiltshire"], "start": "2023-04", "end": "2025-03", "seed": 42, "scale": SAMPLE_SCALE}
 
 SOURCES_ENV = "CJS_SOURCES_DIR"
 WAREHOUSE_ENV = "CJS_WAREHOUSE_DIR"
@@ -98,7 +99,11 @@ def contact() -> str:
     return (os.environ.get(CONTACT_ENV) or "").strip()
 
 
-def duckdb_config() -> dict[str, str]:
+# The value types duckdb.connect(config=...) accepts; its parameter is a dict, so the value type must be spelled out.
+DuckDBConfig = dict[str, str | bool | int | float | list[str]]
+
+
+def duckdb_config() -> DuckDBConfig:
     """Settings for every DuckDB connection the pipeline opens: without a memory limit DuckDB takes 80% of the
     machine's memory and a thread per core, which a national refresh on a shared 2-core machine must not."""
     return {

@@ -21,6 +21,13 @@ SIMULATED_FIRST_MONTH, SIMULATED_LAST_MONTH, SIMULATED_MONTHS = "2023-01", "2024
 os.environ.setdefault("CJS_PSEUDONYM_KEY", TEST_KEY)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The dbt manifest the Dagster definitions are built from, parsed once if missing or stale (as `make install`)."""
+    from pipelines.lib.dbt_manifest import prepare
+
+    prepare()
+
+
 @pytest.fixture
 def key() -> bytes:
     return TEST_KEY.encode()

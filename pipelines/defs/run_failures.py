@@ -44,8 +44,8 @@ def failed_run(context: dg.RunFailureSensorContext) -> FailedRun:
         event = record.event_log_entry.dagster_event
         if event is not None and event.asset_key is not None:
             assets_by_step.setdefault(event.step_key or "", set()).add(event.asset_key.to_user_string())
-    record = instance.get_run_record_by_id(run.run_id)
-    ended = record.end_time if record is not None and record.end_time else None
+    run_record = instance.get_run_record_by_id(run.run_id)
+    ended = run_record.end_time if run_record is not None and run_record.end_time else None
     first, last = (run.tags.get(f"dagster/asset_partition_range_{end}") for end in ("start", "end"))
     return FailedRun(
         job=run.job_name,

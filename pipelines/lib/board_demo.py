@@ -7,7 +7,7 @@ from typing import Any
 
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.measure_definitions import load_definitions
-from pipelines.settings import REPO_ROOT, SAMPLE_SIMULATION, definitions_dir
+from pipelines.settings import REPO_ROOT, SAMPLE_SCALE, SAMPLE_SIMULATION, definitions_dir
 
 
 def board_areas(board: str, root: Path | None = None) -> list[str]:
@@ -18,7 +18,7 @@ def board_areas(board: str, root: Path | None = None) -> list[str]:
     return scorecards[board].areas
 
 
-def board_simulation(board: str, scale: float = SAMPLE_SIMULATION["scale"]) -> dict[str, Any]:
+def board_simulation(board: str, scale: float = SAMPLE_SCALE) -> dict[str, Any]:
     """The simulator's arguments for a board's demo: the plain demo's months and seed over the board's forces (as
     the simulator names them, so a sample already simulated is recognised and reused)."""
     from pipelines.lib.simulator.geography import resolve_areas

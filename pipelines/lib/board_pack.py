@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from string import Template
 from typing import Any
 
 import duckdb
@@ -30,9 +31,26 @@ from great_tables import GT, nanoplot_options
 from pipelines.lib.board_pack_summary import summary_html
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.figure_presentation import (
-    CONFIDENCE, INTERVAL_METHODS, INTERVAL_NAMES, NO_TARGET, RAG, TREND_MONTHS, board_area, board_areas, direction_arrow,
-    format_figure, headline_figures, latest_month, long_date, missing_comparator_reason, month_end, period_label,
-    previous_period_label, unit_format, untested_change_reason, why_untested,
+    CONFIDENCE,
+    INTERVAL_METHODS,
+    INTERVAL_NAMES,
+    NO_TARGET,
+    RAG,
+    TREND_MONTHS,
+    board_area,
+    board_areas,
+    direction_arrow,
+    format_figure,
+    headline_figures,
+    latest_month,
+    long_date,
+    missing_comparator_reason,
+    month_end,
+    period_label,
+    previous_period_label,
+    unit_format,
+    untested_change_reason,
+    why_untested,
 )
 from pipelines.lib.pack_html import figure_html, judgement_html
 from pipelines.lib.plain_english import Vocabulary, counting_basis, vocabulary
@@ -72,7 +90,10 @@ def board_pack_page(published_db: str | Path, scorecard_id: str, area_code: str 
             sparkline=pl.col("trend").list.eval(pl.element().struct.field("value"))
         )
         names = vocabulary(connection)
-    header = replace(header, as_at=figures.filter(pl.col("value").is_not_null())["as_at"].max())
+    as_at = figures.filter(pl.col("value").is_not_null())["as_at"].max()  # None when no measure has a figure
+    if as_at is not None and not isinstance(as_at, date):
+        raise TypeError(f"the figures' as_at is a {type(as_at).__name__}, not a date")
+    header = replace(header, as_at=as_at)
     return pack_file_name(scorecard_id, area_code, period), render_page(header, figures, names)
 
 
@@ -350,7 +371,7 @@ cover every force area); elsewhere the cell says none is published.</li></ul>
 {html.escape(header.publication_id)}); small numbers are withheld so that no person can be identified.</p>"""
 
 
-PAGE_CSS = """
+PAGE_CSS = Template("""
 @page { size: A4 landscape; margin: 9mm; }
 body { font-family: -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif; color: #222; margin: 16px;
        -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -360,9 +381,9 @@ header .subtitle { font-size: 14px; margin: 0 0 8px; }
 h2 { font-size: 15px; color: #1d4f91; margin: 8px 0 4px; }
 .summary { break-after: page; font-size: 12px; }
 .summary-grid { display: grid; grid-template-columns: 1.25fr 1fr; gap: 18px; }
-.summary table { border-collapse: collapse; width: 100%%; table-layout: fixed; }
+.summary table { border-collapse: collapse; width: 100%; table-layout: fixed; }
 .summary .interval { display: inline; margin-left: 4px; }
-.summary col.measure-column { width: 36%%; } .summary col.figure-column { width: 32%%; }
+.summary col.measure-column { width: 36%; } .summary col.figure-column { width: 32%; }
 .summary th, .summary td { text-align: left; padding: 2px 4px; border-bottom: 1px solid #ddd; vertical-align: top; }
 .summary th { font-size: 11px; color: #555; }
 .summary ul { margin: 0; padding-left: 16px; }
@@ -383,17 +404,17 @@ sup a { color: #1d4f91; text-decoration: none; font-size: 10px; margin-left: 2px
 .arrow { color: #444; }
 .judgement { display: inline-block; font-size: 10.5px; font-weight: 700; padding: 0 4px; border-radius: 3px;
              border: 1px solid currentColor; white-space: nowrap; }
-.judgement.better { color: %(green)s; }
-.judgement.worse { color: %(red)s; }
+.judgement.better { color: $green; }
+.judgement.worse { color: $red; }
 .judgement.neutral { color: #444; font-weight: 600; }
 .judgement.untested { color: #666; font-weight: 400; border-style: dotted; }
 .rag { display: inline-block; padding: 1px 6px; border-radius: 3px; font-weight: 600; }
-%(rag)s
+$rag
 .notes { font-size: 10px; color: #333; break-before: page; }
 .notes p, .notes ul { margin: 2px 0 6px; }
 .notes li { margin-bottom: 3px; }
-""" % {
-    "green": RAG["green"].fill,
-    "red": RAG["red"].fill,
-    "rag": "\n".join(f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()),
-}
+""").substitute(
+    green=RAG["green"].fill,
+    red=RAG["red"].fill,
+    rag="\n".join(f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()),
+)

@@ -14,8 +14,16 @@ from collections import defaultdict
 from datetime import date
 
 from pipelines.lib.figure_presentation import (
-    ARROWS, CONFIDENCE, SIGNIFICANT, STATUS_MARKERS, format_figure, long_date, month_end, period_label,
-    previous_period_label, shown_status,
+    ARROWS,
+    CONFIDENCE,
+    SIGNIFICANT,
+    STATUS_MARKERS,
+    format_figure,
+    long_date,
+    month_end,
+    period_label,
+    previous_period_label,
+    shown_status,
 )
 from pipelines.lib.pack_html import figure_html, judgement_html
 from pipelines.lib.plain_english import Vocabulary

@@ -10,6 +10,7 @@ columns, checks, months and counts, never a cell's value (it may be personal).
 from __future__ import annotations
 
 import math
+import statistics
 
 import duckdb
 import polars as pl
@@ -91,7 +92,7 @@ def row_count_problem(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, m
     ).fetchall()
     if len(around) < MIN_NEIGHBOURS:
         return None
-    median = float(pl.Series([count for _, count in around]).median())
+    median = float(statistics.median(count for _, count in around))
     chance = CHANCE_DEVIATIONS * math.sqrt(median)
     low = max(0.0, median * (1 - spec.row_count_tolerance) - chance)
     high = median * (1 + spec.row_count_tolerance) + chance

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -138,7 +139,7 @@ class _SeriesSystem:
         self.vectors: dict[tuple, list[int]] = {cell: self._variables(cell) for cell in cells}
         self.coordinates: list[tuple] = list(self.index)  # (area, time, categories) of each base cell, by index
 
-    def _times(self, period_type: str, period_start: date, period_end: date) -> list[object]:
+    def _times(self, period_type: str, period_start: date, period_end: date) -> Sequence[object]:
         if self.series.time == "sum":
             return _months(period_start, period_end)
         if self.series.time == "snapshot":
@@ -177,7 +178,7 @@ def _recoverable(published: np.ndarray, protected: np.ndarray) -> np.ndarray:
     return np.linalg.norm(residual, axis=1) < 1e-7
 
 
-def _perturbations(system: "_SeriesSystem", target: list[int]) -> np.ndarray:
+def _perturbations(system: _SeriesSystem, target: list[int]) -> np.ndarray:
     """Small ways to change the base cells that change the target cell: the target's first base cell alone, with one
     other cell moved the opposite way (another month, area or category), or a rectangle of four (two coordinates at
     once: what keeps a board's or a breakdown's totals unchanged). Withholding every published cell a perturbation
@@ -198,9 +199,10 @@ def _perturbations(system: "_SeriesSystem", target: list[int]) -> np.ndarray:
             for y in axes[second]:
                 if x == pivot[first] or y == pivot[second]:
                     continue
-                corners = [moved(pivot, {first: x}), moved(pivot, {second: y}), moved(pivot, {first: x, second: y})]
-                if None not in corners:
-                    candidates.append({target[0]: 1.0, corners[0]: -1.0, corners[1]: -1.0, corners[2]: 1.0})
+                along_x, along_y, diagonal = (moved(pivot, {first: x}), moved(pivot, {second: y}),
+                                              moved(pivot, {first: x, second: y}))
+                if along_x is not None and along_y is not None and diagonal is not None:
+                    candidates.append({target[0]: 1.0, along_x: -1.0, along_y: -1.0, diagonal: 1.0})
     vectors = np.zeros((len(system.index), len(candidates)))
     for j, candidate in enumerate(candidates):
         for variable, weight in candidate.items():
@@ -416,13 +418,13 @@ class _Search:
             perturbations = _perturbations(system, system.vectors[target[1:]])
             changes = np.abs(matrix @ perturbations) > 1e-9  # published cells x perturbations
             costs = [
-                (int(column.sum()), sum(self.values[c] for c, hit in zip(published, column) if hit))
+                (int(column.sum()), sum(self.values[c] for c, hit in zip(published, column, strict=True) if hit))
                 for column in changes.T
             ]
             best = changes[:, costs.index(min(costs))]
             if not best.any():  # cannot happen: a change moving no published cell means it was not recoverable
                 raise RuntimeError(f"disclosure control found no complement for {target}")
-            self.withhold({p for c, hit in zip(published, best) if hit for p in self.rows_of_cell[c]})
+            self.withhold({p for c, hit in zip(published, best, strict=True) if hit for p in self.rows_of_cell[c]})
 
     def _recomputable_rows(self) -> set[int]:
         """Withheld rows every cell of which can be worked out from the published cells."""
@@ -432,7 +434,7 @@ class _Search:
             system = self._system(key)
             cells = [c for c in self.cells_by_series[key] if c in withheld_cells]
             found = _recoverable(system.matrix([c[1:] for c in self._published(key)]), system.matrix([c[1:] for c in cells]))
-            determined.update(c for c, hit in zip(cells, found) if hit)
+            determined.update(c for c, hit in zip(cells, found, strict=True) if hit)
         return {p for p in self.withheld if self.rows[p].cells and all(c in determined for c in self.rows[p].cells)}
 
 

@@ -6,10 +6,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pipelines.lib.quality_gates import GateReport
 
 
 @dataclass(frozen=True)
@@ -38,13 +34,3 @@ class ExtractError(ValueError):
 
 class ConfigurationError(RuntimeError):
     """The product was started without something it needs (a key, a folder, a valid definition)."""
-
-
-class PublicationBlocked(RuntimeError):
-    """A candidate publication failed a blocking quality gate: the published file stays as it was."""
-
-    def __init__(self, report: GateReport) -> None:
-        self.report = report
-        failures = "\n".join(f"  - {outcome.summary()}" for outcome in report.blocking_failures)
-        super().__init__(f"publication blocked by {len(report.blocking_failures)} quality gate(s); "
-                         f"the published file is unchanged:\n{failures}")

@@ -48,12 +48,17 @@ class Formats:
         self.marker = workbook.add_format({"align": "right", "valign": "top"})
         self.link = workbook.add_format({"font_color": "#1D70B8", "underline": 1, "valign": "top"})
         self.day = workbook.add_format({"num_format": "d mmmm yyyy", "align": "left", "valign": "top"})
-        self.numbers = {unit: workbook.add_format({"num_format": f.excel, "valign": "top"}) for unit, f in UNITS.items()}
+        self.numbers = {
+            unit: workbook.add_format({"num_format": f.excel, "valign": "top"}) for unit, f in UNITS.items()
+        }
         self.whole = workbook.add_format({"num_format": "#,##0", "valign": "top"})
         # the colour repeats the word written in the cell ("Red"), never replaces it
-        self.rag = {colour: workbook.add_format({"bg_color": style.fill, "font_color": style.text, "bold": True,
-                                                 "valign": "top"})
-                    for colour, style in RAG.items()}
+        self.rag = {
+            colour: workbook.add_format(
+                {"bg_color": style.fill, "font_color": style.text, "bold": True, "valign": "top"}
+            )
+            for colour, style in RAG.items()
+        }
 
 
 def write_title(sheet: Worksheet, formats: Formats, title: str, description: str, width: int) -> int:
@@ -68,15 +73,29 @@ def write_title(sheet: Worksheet, formats: Formats, title: str, description: str
     return len(lines) + 2
 
 
-def add_table(sheet: Worksheet, name: str, first_row: int, columns: list[Column], rows: int,
-              formats: Formats, printed_columns: int | None = None) -> None:
+def add_table(
+    sheet: Worksheet,
+    name: str,
+    first_row: int,
+    columns: list[Column],
+    rows: int,
+    formats: Formats,
+    printed_columns: int | None = None,
+) -> None:
     """An Excel Table (with its own filter buttons) over `rows` data rows from `first_row` (its header row), with
     the sheet's print set-up repeating that header on every page and printing the first `printed_columns`."""
     last_row = first_row + max(rows, 1)
-    sheet.add_table(first_row, 0, last_row, len(columns) - 1, {
-        "name": name, "style": TABLE_STYLE,
-        "columns": [{"header": column.header, "header_format": formats.header} for column in columns],
-    })
+    sheet.add_table(
+        first_row,
+        0,
+        last_row,
+        len(columns) - 1,
+        {
+            "name": name,
+            "style": TABLE_STYLE,
+            "columns": [{"header": column.header, "header_format": formats.header} for column in columns],
+        },
+    )
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
     fit_row(sheet, first_row, [(column.header, column.width) for column in columns])

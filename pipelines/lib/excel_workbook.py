@@ -30,8 +30,22 @@ from xlsxwriter.worksheet import Worksheet
 
 from pipelines.lib.excel_layout import Column, Formats, add_table, fit_row, print_setup, write_cell, write_title
 from pipelines.lib.figure_presentation import (
-    CONFIDENCE, INTERVAL_METHODS, NO_TARGET, RAG, STATUS_MARKERS, TREND_MONTHS, add_months, board_area,
-    figure_marker, headline_figures, judgement_word, latest_month, long_date, month_end, period_label, shown_status,
+    CONFIDENCE,
+    INTERVAL_METHODS,
+    NO_TARGET,
+    RAG,
+    STATUS_MARKERS,
+    TREND_MONTHS,
+    add_months,
+    board_area,
+    figure_marker,
+    headline_figures,
+    judgement_word,
+    latest_month,
+    long_date,
+    month_end,
+    period_label,
+    shown_status,
     unit_format,
 )
 from pipelines.lib.markers import GSS_SYMBOLS
@@ -92,7 +106,10 @@ def write_workbooks(source_db: Path, folder: Path, suffix: str) -> list[tuple[Pa
     (pipelines/lib/publication_files.py), so a workbook is never of another publication than the file beside it."""
     written = []
     with duckdb.connect(str(source_db), read_only=True) as connection:
-        publication = connection.sql("select * from scorecard.publication").pl().row(0, named=True)
+        records = connection.sql("select * from scorecard.publication").pl()
+        if records.is_empty():
+            raise ValueError(f"{source_db} has no publication record (scorecard.publication is empty)")
+        publication = records.row(0, named=True)
         scorecards = connection.execute(
             "select distinct scorecard_id, scorecard_title from scorecard.measures order by scorecard_id"
         ).fetchall()
@@ -123,7 +140,7 @@ def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard
         formats = Formats(workbook)
         cover, contents = workbook.add_worksheet("Cover"), workbook.add_worksheet("Contents")
         sheet_names = _sheet_names([s.title for s in sections])
-        for number, (section, name) in enumerate(zip(sections, sheet_names), start=1):
+        for number, (section, name) in enumerate(zip(sections, sheet_names, strict=True), start=1):
             _write_section(workbook.add_worksheet(name), formats, section, number, notes, names)
         _write_trends(workbook.add_worksheet("Trends"), formats, sections, month)
         _write_notes(workbook.add_worksheet("Notes"), formats, notes)
@@ -131,7 +148,7 @@ def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard
         as_at = max((row["as_at"] for s in sections for row in s.rows if row["value"] is not None and row["as_at"]),
                     default=None)
         _write_cover(cover, formats, scorecard_title, publication, month, as_at, sections)
-        _write_contents(contents, formats, list(zip(sheet_names, sections)))
+        _write_contents(contents, formats, list(zip(sheet_names, sections, strict=True)))
         cover.activate()
     finally:
         workbook.close()
@@ -337,7 +354,7 @@ def _write_definitions(sheet: Worksheet, formats: Formats, connection: duckdb.Du
         cells = [_definition_cell(value) for value in values]
         for column, value in enumerate(cells):
             write_cell(sheet, line, column, value, formats.wrap)
-        fit_row(sheet, line, [(str(value), column.width) for value, column in zip(cells, columns)])
+        fit_row(sheet, line, [(str(value), column.width) for value, column in zip(cells, columns, strict=True)])
 
 
 def _definition_cell(value: Any) -> Any:

@@ -55,11 +55,14 @@ def series_accuracy(connection: duckdb.DuckDBPyConnection, series: str, worst_sh
     """Counts of one series' rows by outcome, and its worst disagreements (largest |difference| / tolerance first)."""
     if series not in SERIES:
         raise ValueError(f"unknown external accuracy series {series!r}; known: {', '.join(SERIES)}")
-    compared, not_compared, outside = connection.execute(
+    counts = connection.execute(
         f"""select count(within_tolerance), count(*) - count(within_tolerance), count(*) filter (where not within_tolerance)
             from {TABLE} where series = ?""",
         [series],
     ).fetchone()
+    if counts is None:  # an aggregate without group by always returns one row
+        raise RuntimeError(f"counting {TABLE} for {series!r} returned no row")
+    compared, not_compared, outside = counts
     rows = connection.execute(
         f"""select area_code, area_name, period_start, court_type, category, warehouse_value, published_value, tolerance
             from {TABLE} where series = ? and not within_tolerance

@@ -11,7 +11,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,21 +52,21 @@ def header_text(cell: str) -> str:
     return cell.replace("\ufeff", "").strip()
 
 
-def _missing_headers(row: list[str | None], wanted: set[str], patterns: HeaderPatterns) -> tuple[list[str], list[str]]:
+def _missing_headers(row: Sequence[str | None], wanted: set[str], patterns: HeaderPatterns) -> tuple[list[str], list[str]]:
     """The required headers (exact, normalised) and the labels of the required header patterns a row lacks."""
     cells = [header_text(cell) for cell in row if cell]
     return (sorted(wanted - {normalise_header(cell) for cell in cells}),
             [label for label, regex in patterns.items() if not any(regex.fullmatch(cell) for cell in cells)])
 
 
-def _header_index(rows: list[list[str | None]], wanted: set[str], patterns: HeaderPatterns) -> int | None:
+def _header_index(rows: Sequence[Sequence[str | None]], wanted: set[str], patterns: HeaderPatterns) -> int | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if _missing_headers(row, wanted, patterns) == ([], []):
             return index
     return None
 
 
-def _no_header_message(rows: list[list[str | None]], required: set[str], patterns: HeaderPatterns) -> str:
+def _no_header_message(rows: Sequence[Sequence[str | None]], required: set[str], patterns: HeaderPatterns) -> str:
     """Name the required headers that no row has (never echo the cells: without a header they may be personal data)."""
     exact, matching = min((_missing_headers(row, required, patterns) for row in rows), key=lambda m: len(m[0]) + len(m[1]),
                           default=(sorted(required), list(patterns)))
@@ -273,7 +273,7 @@ def read_xlsx_text(path: Path, raw: bytes, required_headers: set[str], sheet: st
     frame.columns = unique_names(headers)
     # A sheet often ends with empty formatted rows: drop those (only at the end, so row numbers stay true).
     filled = frame.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
-    last_filled = filled.arg_true().max() if filled.any() else -1
-    frame = frame.head(int(last_filled) + 1)
+    last_filled = max(filled.arg_true().to_list(), default=-1)
+    frame = frame.head(last_filled + 1)
     first_data_row = header_at + 2
     return TextTable(frame.with_row_index("_line_number", offset=first_data_row).with_columns(pl.col("_line_number").cast(pl.Int64)), headers)

@@ -20,7 +20,12 @@ import polars as pl
 
 from pipelines.lib.errors import CellProblem, ExtractError
 from pipelines.lib.extract_files import (
-    TextTable, header_text, normalise_header, read_csv_text, read_file_bytes, read_xlsx_text,
+    TextTable,
+    header_text,
+    normalise_header,
+    read_csv_text,
+    read_file_bytes,
+    read_xlsx_text,
 )
 from pipelines.lib.extract_schema import POLARS_TYPES, validate
 from pipelines.lib.markers import MARKER_SUFFIX, marker_expr
@@ -88,7 +93,7 @@ def _refuse_repeated_headers(headers: list[str], spec: SourceSpec, path: Path) -
     repeated = sorted({header_text(h) for h in read if counts[normalise_header(h)] > 1})
     if repeated:
         positions = [[i + 1 for i, h in enumerate(headers) if normalise_header(h) == normalise_header(r)] for r in repeated]
-        described = ", ".join(f"'{r}' (columns {', '.join(map(str, p))})" for r, p in zip(repeated, positions))
+        described = ", ".join(f"'{r}' (columns {', '.join(map(str, p))})" for r, p in zip(repeated, positions, strict=True))
         raise ExtractError(path, f"the header row repeats {described}: which one holds the values cannot be told")
 
 
@@ -126,13 +131,15 @@ def _pattern_headers(headers: list[str], spec: SourceSpec, path: Path) -> tuple[
     for column in spec.columns:
         if column.header_pattern is None:
             continue
-        hits = [h for h in headers if column.header_regex.fullmatch(header_text(h))]
+        hits = [(h, m) for h in headers if (m := column.header_regex.fullmatch(header_text(h))) is not None]
         if len(hits) > 1:
-            raise ExtractError(path, f"column {column.name}: several headers match '{column.header_pattern}': {hits}")
+            raise ExtractError(path, f"column {column.name}: several headers match '{column.header_pattern}': "
+                                     f"{[h for h, _ in hits]}")
         if hits:
-            matched[column.name] = hits[0]
-            for group, value in column.header_regex.fullmatch(header_text(hits[0])).groupdict().items():
-                carried.setdefault(group, {})[hits[0]] = value
+            header, header_match = hits[0]
+            matched[column.name] = header
+            for group, value in header_match.groupdict().items():
+                carried.setdefault(group, {})[header] = value
     for group, values in carried.items():
         if len(set(values.values())) > 1:
             raise ExtractError(path, f"the headers disagree on their {group}: " + ", ".join(f"{h} ({v})" for h, v in values.items()))
@@ -157,8 +164,9 @@ def _match_columns(frame: pl.DataFrame, spec: SourceSpec, path: Path) -> pl.Data
     missing = [c.header_pattern or c.header for c in spec.columns if c.required and sources[c.name] is None]
     if missing:
         raise ExtractError(path, f"missing required column(s) {missing} for extract '{spec.extract}'")
+    found = {name: expr if expr is not None else pl.lit(None, pl.String) for name, expr in sources.items()}
     return frame.select(
-        (sources[c.name] if sources[c.name] is not None else pl.lit(None, pl.String))
+        found[c.name]
         .cast(pl.String)
         .str.strip_chars()
         .replace("", None)
@@ -219,19 +227,19 @@ def latest_plausible_date(reporting_month: str | None, today: date) -> date:
 def _implausible_dates(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series, latest: date) -> list[CellProblem]:
     """Dates outside EARLIEST_PLAUSIBLE_DATE..latest, as problems of their column (the row is rejected; the value stays
     for the row's other checks, so a status date before it is still named)."""
-    problems = []
+    problems: list[CellProblem] = []
     for column in (c for c in spec.parsed_columns if c.dtype == "date"):
         values = typed[column.name]
         outside = (values < EARLIEST_PLAUSIBLE_DATE) | (values > latest)
         problems.extend(
             CellProblem(int(line), column.name, f"implausible date: outside {EARLIEST_PLAUSIBLE_DATE}..{latest}", value)
-            for line, value in zip(lines.filter(outside), text[column.name].filter(outside))
+            for line, value in zip(lines.filter(outside), text[column.name].filter(outside), strict=True)
         )
     return problems
 
 
 def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series) -> list[CellProblem]:
-    problems = []
+    problems: list[CellProblem] = []
     for column in spec.parsed_columns:
         if column.dtype == "str":
             continue
@@ -239,7 +247,7 @@ def _type_problems(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, li
         if failed.any():
             problems.extend(
                 CellProblem(int(line), column.name, _describe_type(column), value)
-                for line, value in zip(lines.filter(failed), text[column.name].filter(failed))
+                for line, value in zip(lines.filter(failed), text[column.name].filter(failed), strict=True)
             )
     return problems
 

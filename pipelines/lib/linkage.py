@@ -21,19 +21,24 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from pipelines.settings import duckdb_config
 
+if TYPE_CHECKING:
+    # what pl.DataFrame(...) accepts; polars publishes the alias only in its private typing module
+    from polars._typing import FrameInitTypes
+
 LINK_COLUMNS = ["record_key", "urn_key", "dob_key", "link_date", "area_code"]
-OUTPUT_SCHEMA = {
+OUTPUT_SCHEMA = pl.Schema({
     "left_record_key": pl.String,
     "right_record_key": pl.String,
     "match_probability": pl.Float64,
     "match_weight": pl.Float64,
-}
+})
 
 # Levels (first = closest): dob_key exact / else; urn_key exact / Levenshtein <= 1 / <= 2 / else;
 # link_date same day / <= 7 days / <= 62 days / else; area_code exact / else. Null on either side: no evidence.
@@ -67,7 +72,7 @@ class LinkageModel:
     m_probabilities: dict[str, list[float]] = field(default_factory=lambda: dict(M_PROBABILITIES))
 
 
-def _prepare(frame: pl.DataFrame | object) -> pl.DataFrame:
+def _prepare(frame: FrameInitTypes) -> pl.DataFrame:
     data = frame if isinstance(frame, pl.DataFrame) else pl.DataFrame(frame)
     missing = [c for c in ("record_key",) if c not in data.columns]
     if missing:
@@ -131,7 +136,7 @@ def _prior(left: pl.DataFrame, right: pl.DataFrame) -> float:
 
 
 def link_records(
-    left: pl.DataFrame | object, right: pl.DataFrame | object, model: LinkageModel | None = None
+    left: FrameInitTypes, right: FrameInitTypes, model: LinkageModel | None = None
 ) -> pl.DataFrame:
     """Link two agencies' unmatched records; one row per accepted link (match probability >= model.threshold).
 
@@ -165,6 +170,8 @@ def link_records(
         scored = pl.from_arrow(predictions.as_pyarrow_table())
     finally:
         connection.close()
+    if not isinstance(scored, pl.DataFrame):  # from_arrow gives a Series only for an arrow array, not a table
+        raise TypeError(f"Splink's predictions came back as a {type(scored).__name__}, not a table")
     if scored.is_empty():
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     scored = scored.select(

@@ -52,13 +52,13 @@ class Quantity(Strict):
     filter: str | None = None
     aggregate: Literal["count", "count_distinct", "sum", "mean", "median"] = "count"
     column: str | None = None
-    min_events: int = Field(1, ge=1, description="count_distinct only: keys with at least this many rows")
+    min_events: int = Field(default=1, ge=1, description="count_distinct only: keys with at least this many rows")
     per_1000_residents: Literal["all", "White", "Black", "Asian", "Mixed", "Other"] | None = Field(
-        None, description="divide by the reporting unit's residents (of this ethnic group) / 1,000 (ref_area_population)"
+        default=None, description="divide by the reporting unit's residents (of this ethnic group) / 1,000 (ref_area_population)"
     )
 
     @model_validator(mode="after")
-    def _column_when_needed(self) -> "Quantity":
+    def _column_when_needed(self) -> Quantity:
         if self.aggregate != "count" and not self.column:
             raise ValueError(f"aggregate '{self.aggregate}' needs a column")
         if self.min_events > 1 and self.aggregate != "count_distinct":
@@ -76,7 +76,7 @@ class Computation(Quantity):
     denominator: Quantity | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> "Computation":
+    def _shape(self) -> Computation:
         if (self.numerator is None) != (self.denominator is None):
             raise ValueError("give both numerator and denominator, or neither")
         if self.numerator is not None and self.aggregate != "count":
@@ -130,11 +130,11 @@ class Measure(Strict):
     availability: Literal["computed", "manual_input", "not_available"] = "computed"
     availability_reason: str | None = None
     estimate_reason: str | None = None
-    provisional_months: int = Field(0, ge=0, le=12)
+    provisional_months: int = Field(default=0, ge=0, le=12)
     provisional_reason: str | None = None
     disclosure: Literal["standard", "not_personal"] = "standard"
     disclosure_rests_on: dict[Literal["value", "numerator", "denominator"], Literal["small_count", "min_base"]] | None = Field(
-        None,
+        default=None,
         description="the parts whose counts a figure rests on, and the test each must pass (small_count: not 1 to the "
         "count threshold; min_base: at least the minimum base); by default from the unit (pipelines/lib/disclosure.py)",
     )
@@ -143,7 +143,7 @@ class Measure(Strict):
     comparator: Comparator | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Measure":
+    def _consistent(self) -> Measure:
         if self.availability != "computed" and not self.availability_reason:
             raise ValueError("availability_reason is required when availability is not 'computed'")
         if self.provisional_months and not self.provisional_reason:
@@ -165,7 +165,8 @@ class Measure(Strict):
                 raise ValueError("unit 'count' cannot have a numerator and denominator")
         if self.disclosure_rests_on is not None:
             published = set(PART_COLUMNS.get(_aggregate_name(self) or "", {"value": "", "numerator": "", "denominator": ""}))
-            unknown = sorted(set(self.disclosure_rests_on) - published)
+            declared: set[str] = set(self.disclosure_rests_on)
+            unknown = sorted(declared - published)
             if unknown:
                 raise ValueError(f"disclosure_rests_on names {', '.join(unknown)}, not a published part of this measure "
                                  f"({', '.join(sorted(published))})")
@@ -187,7 +188,7 @@ class Rag(Strict):
 
 class ScorecardMeasure(Strict):
     id: str = Identifier
-    title: str | None = Field(None, description="the title as this board knows the measure, if not the library's")
+    title: str | None = Field(default=None, description="the title as this board knows the measure, if not the library's")
     target: float | None = None
     rag: Rag | None = None
 
@@ -375,10 +376,13 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
             "key_scope": key_scope(quantity.model or compute.model or "", column or "") if aggregate == "count_distinct" else None,
         }
 
-    if compute.numerator is not None:
+    numerator, denominator = compute.numerator, compute.denominator
+    if numerator is not None:
+        if denominator is None:  # Computation's validator refuses this already
+            raise ValueError(f"measure '{measure.id}' has a numerator but no denominator")
         return [
-            part("numerator", compute.numerator, compute.numerator.aggregate, compute.numerator.column),
-            part("denominator", compute.denominator, compute.denominator.aggregate, compute.denominator.column),
+            part("numerator", numerator, numerator.aggregate, numerator.column),
+            part("denominator", denominator, denominator.aggregate, denominator.column),
         ]
     # a mean or median also counts its rows: a period where some lack the column (a date before the data) is partial
     if compute.aggregate == "mean":
@@ -600,7 +604,7 @@ _PARTS_SCHEMA = {
 def _rests_on(measure: Measure) -> dict[str, str]:
     """The counts a measure's figures rest on for disclosure control: declared, else from its unit."""
     if measure.disclosure_rests_on is not None:
-        return dict(measure.disclosure_rests_on)
+        return {part: test for part, test in measure.disclosure_rests_on.items()}
     per_1000: set[str] = set()
     if measure.compute is not None:
         for part, quantity in (("value", measure.compute), ("numerator", measure.compute.numerator),

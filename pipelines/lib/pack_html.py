@@ -7,7 +7,14 @@ from __future__ import annotations
 import html
 
 from pipelines.lib.figure_presentation import (
-    CONFIDENCE, JUDGEMENTS, SIGNIFICANT, STATUS_MARKERS, figure_marker, format_figure, interval_text, shown_status,
+    CONFIDENCE,
+    JUDGEMENTS,
+    SIGNIFICANT,
+    STATUS_MARKERS,
+    figure_marker,
+    format_figure,
+    interval_text,
+    shown_status,
 )
 
 

@@ -12,14 +12,14 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from pipelines.lib.errors import ConfigurationError, PublicationBlocked
+from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.publication_files import discard, stage_publication_files
-from pipelines.lib.quality_gates import GateReport, run_quality_gates
+from pipelines.lib.quality_gates import GateReport, PublicationBlocked, run_quality_gates
 from pipelines.settings import PUBLISHED_STORAGE_VERSION, contact, duckdb_config, schedule_day
 
 # Published table -> the build database table it is copied from. The published figures are the disclosure-controlled
@@ -247,7 +247,7 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
     published_db.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_staging(published_db)
     publication_id = str(uuid.uuid4())
-    published_at = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    published_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     staging_file = published_db.with_name(f".{published_db.name}.{publication_id}.tmp")
     row_counts: dict[str, int] = {}
     connection = duckdb.connect(config=duckdb_config())
@@ -317,7 +317,7 @@ def _keep_version(new_file: Path, published_db: Path, publication_id: str) -> No
     the file system allows: the published file is never written in place, so the link stays the same bytes."""
     folder = versions_dir(published_db)
     folder.mkdir(exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")  # sorts in publication order
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")  # sorts in publication order
     kept = folder / f"{stamp}_{publication_id}.duckdb"
     try:
         os.link(new_file, kept)

@@ -12,7 +12,7 @@ import math
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,12 @@ DEFAULT_ROW_COUNT_TOLERANCE = 0.10
 EXAMPLES_SHOWN = 5
 # What names a published figure: a failure quotes these columns where its table has them.
 FIGURE_COLUMNS = ["scorecard_id", "measure_id", "area_code", "period_type", "period_start"]
+# The build database's tables the completeness gate reads besides the candidate (declared as the published asset's
+# dependencies, so Dagster knows the gate's inputs).
+EXTRACT_MONTHS, SCORECARD_AREAS, MEASURES = (
+    "intermediate.int_scorecard__extract_months", "definitions.scorecard_areas", "definitions.measures",
+)
+GATE_BUILD_TABLES = (EXTRACT_MONTHS, SCORECARD_AREAS, MEASURES)
 # The units a figure may have and the range its value must fall in (pipelines.lib.measure_definitions.Measure.unit).
 UNIT_RANGES: dict[str, tuple[float, float | None]] = {
     "percentage": (0, 100),
@@ -51,7 +57,7 @@ PERSONAL_VALUE_REGEXES = {
 }
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     BLOCKING = "blocking"
     WARNING = "warning"
 
@@ -119,6 +125,16 @@ class GateReport:
         return [o for o in self.outcomes if not o.success and o.severity is Severity.WARNING]
 
 
+class PublicationBlocked(RuntimeError):
+    """A candidate publication failed a blocking quality gate: the published file stays as it was."""
+
+    def __init__(self, report: GateReport) -> None:
+        self.report = report
+        failures = "\n".join(f"  - {outcome.summary()}" for outcome in report.blocking_failures)
+        super().__init__(f"publication blocked by {len(report.blocking_failures)} quality gate(s); "
+                         f"the published file is unchanged:\n{failures}")
+
+
 def _quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -166,11 +182,11 @@ def _completeness(inputs: GateInputs) -> Iterator[Batch]:
     inputs.candidate.execute(f"attach {_quoted(inputs.build_db)} as gate_build (read_only)")
     try:
         frame = inputs.candidate.execute(
-            """
+            f"""
             with delivered_months as (
                 select cast(unnest(range(min(month_start), max(month_start) + interval 1 month, interval 1 month))
                     as date) as month_start
-                from gate_build.intermediate.int_scorecard__extract_months
+                from gate_build.{EXTRACT_MONTHS}
             ),
             periods as (
                 select 'month' as period_type, month_start as period_start from delivered_months
@@ -180,15 +196,15 @@ def _completeness(inputs: GateInputs) -> Iterator[Batch]:
                 select 'r12m', cast(month_start - interval 11 month as date) from delivered_months
             ),
             reporting_units as (
-                select scorecard_id, area_code from gate_build.definitions.scorecard_areas
+                select scorecard_id, area_code from gate_build.{SCORECARD_AREAS}
                 union all
-                select scorecard_id, scorecard_id from gate_build.definitions.scorecard_areas
+                select scorecard_id, scorecard_id from gate_build.{SCORECARD_AREAS}
                 group by scorecard_id having count(*) > 1
             ),
             expected_figures as (
                 select measures.scorecard_id, measures.measure_id, reporting_units.area_code, periods.period_type,
                     periods.period_start
-                from gate_build.definitions.measures as measures
+                from gate_build.{MEASURES} as measures
                 inner join reporting_units on measures.scorecard_id = reporting_units.scorecard_id
                 inner join periods on list_contains(string_split(measures.period_types, ','), periods.period_type)
                 where measures.counting_basis <> 'cohort'

@@ -14,7 +14,7 @@ value (a person key over dropped names) cannot be computed from what the raw lay
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -97,13 +97,15 @@ def _mark_stale(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, added: 
         select distinct ?, _reporting_month, _source_file, _file_sha256, null, ?, 'stale', 0, 0, 0, ?
         from raw.{spec.extract}
         """,
-        [spec.extract, datetime.now(timezone.utc).replace(tzinfo=None),
+        [spec.extract, datetime.now(UTC).replace(tzinfo=None),
          f"the spec added column(s) {', '.join(added)}: empty here until this file is read again"],
     )
 
 
-def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str, as_at: object, loaded_at: datetime) -> pl.DataFrame:
-    """The rows plus where each came from: file, its hash, line (already there), reporting month, as-at, load time."""
+def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str | None, as_at: date | None,
+                 loaded_at: datetime) -> pl.DataFrame:
+    """The rows plus where each came from: file, its hash, line (already there), reporting month, as-at, load time
+    (no month nor as-at for a file whose periods are in its rows)."""
     return rows.with_columns(
         pl.lit(path, dtype=pl.String).alias("_source_file"),
         pl.lit(sha256, dtype=pl.String).alias("_file_sha256"),
@@ -113,7 +115,7 @@ def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str, as_at: 
     )
 
 
-def _month_end(month: str | None) -> object:
+def _month_end(month: str | None) -> date | None:
     return None if month is None else pl.Series([f"{month}-01"]).str.to_date().dt.month_end()[0]
 
 
@@ -157,7 +159,7 @@ def _without_keys_loaded_elsewhere(connection: duckdb.DuckDBPyConnection, spec: 
 
 def _modified_at(path: Path) -> datetime | None:
     try:
-        return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
     except OSError:  # gone, unreadable or a dangling link: the log still says what happened to it
         return None
 
@@ -182,7 +184,7 @@ def record_unloaded(connection: duckdb.DuckDBPyConnection, extract: str | None, 
         [extract, printable_path(outcome.path)],
     ).fetchall()
     if last != [(sha256, outcome.outcome, outcome.message)]:
-        _log(connection, extract, outcome, sha256, datetime.now(timezone.utc).replace(tzinfo=None))
+        _log(connection, extract, outcome, sha256, datetime.now(UTC).replace(tzinfo=None))
     return outcome
 
 
@@ -202,7 +204,7 @@ def check_key(connection: duckdb.DuckDBPyConnection, key: bytes) -> None:
     recorded = connection.execute("select fingerprint from audit.pseudonym_key").fetchall()
     if not recorded:
         connection.execute("insert into audit.pseudonym_key values (?, ?)",
-                           [key_fingerprint(key), datetime.now(timezone.utc).replace(tzinfo=None)])
+                           [key_fingerprint(key), datetime.now(UTC).replace(tzinfo=None)])
     elif recorded != [(key_fingerprint(key),)]:
         raise ConfigurationError(
             f"{KEY_ENV} is not the key this build database's pseudonyms were made with: loading with it would "
@@ -247,7 +249,7 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
         refused = LoadOutcome(path, month, "refused", read.rows_read, 0, read.rows_rejected, str(ExtractError(path, problem)))
         return record_unloaded(connection, spec.extract, refused, sha256)
 
-    loaded_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    loaded_at = datetime.now(UTC).replace(tzinfo=None)
     source_file = printable_path(path)
     incoming = with_lineage(rows, source_file, sha256, read.reporting_month, _month_end(read.reporting_month), loaded_at)
     quarantined = rejections.select(

@@ -60,7 +60,7 @@ class ColumnSpec(BaseModel):
     extra_markers: dict[str, Meaning] = {}
 
     @model_validator(mode="after")
-    def _dates_need_a_format(self) -> "ColumnSpec":
+    def _dates_need_a_format(self) -> ColumnSpec:
         if self.header_pattern is not None:
             try:
                 regex = self.header_regex
@@ -115,7 +115,7 @@ class UnpivotSpec(BaseModel):
     rename_headers: dict[str, str] = {}  # a publisher's mislabelled headers, as they should read
 
     @model_validator(mode="after")
-    def _pattern_has_stat(self) -> "UnpivotSpec":
+    def _pattern_has_stat(self) -> UnpivotSpec:
         if "stat" not in re.compile(self.header_pattern).groupindex:
             raise ValueError("unpivot header_pattern needs a named group `stat`")
         return self
@@ -177,7 +177,7 @@ class SourceSpec(BaseModel):
     period_columns: list[str] = []
 
     @model_validator(mode="after")
-    def _keys_are_columns(self) -> "SourceSpec":
+    def _keys_are_columns(self) -> SourceSpec:
         names = [c.name for c in self.columns]
         if self.sender_column is not None and self.sender_column not in names:
             raise ValueError(f"sender_column names unknown column {self.sender_column}")
@@ -203,8 +203,9 @@ class SourceSpec(BaseModel):
         if not self.primary_key and self.publisher != "public":
             raise ValueError("an agency extract needs a primary_key")
         for name in self.period_columns:
-            column = next((c for c in self.columns if c.name == name), None)
-            if column is None or column.drop or column.personal or column.dtype not in ("date", "str"):
+            period_column = next((c for c in self.columns if c.name == name), None)
+            if (period_column is None or period_column.drop or period_column.personal
+                    or period_column.dtype not in ("date", "str")):
                 raise ValueError(f"period column {name}: must be a kept, non-personal date or YYYY-MM text column")
         unplaced = self.header_groups - {c.header for c in self.columns if c.header_pattern is None}
         if unplaced:
@@ -296,7 +297,7 @@ class SourceSpec(BaseModel):
         return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def seed_values(reference: str) -> list[str]:
     """The values of a dbt seed's column ("ref_police_force_areas.area_name"), the code list dbt tests use too."""
     import polars as pl

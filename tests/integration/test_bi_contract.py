@@ -41,9 +41,22 @@ print(json.dumps({"version": duckdb.__version__, "columns": columns, "comments":
 def seen_by_duckdb_1_4(small_warehouse: Path) -> dict:
     uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
     completed = subprocess.run(
-        [uv, "run", "--no-project", "--quiet", "--with", "duckdb==1.4.4", "python", "-c", READER,
-         str(small_warehouse / "cjs_scorecard.duckdb")],
-        capture_output=True, text=True, timeout=300, cwd=small_warehouse,
+        [
+            uv,
+            "run",
+            "--no-project",
+            "--quiet",
+            "--with",
+            "duckdb==1.4.4",
+            "python",
+            "-c",
+            READER,
+            str(small_warehouse / "cjs_scorecard.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=small_warehouse,
     )
     assert completed.returncode == 0, completed.stderr
     seen = json.loads(completed.stdout)
@@ -55,24 +68,35 @@ def test_every_published_column_has_a_real_type(seen_by_duckdb_1_4: dict, small_
     types = {(schema, table, column): data_type for schema, table, column, data_type in seen_by_duckdb_1_4["columns"]}
     untyped = sorted(".".join(key) for key, data_type in types.items() if data_type in ('"NULL"', "NULL", "HUGEINT"))
     assert untyped == []
-    for key in [("scorecard", "measures", "target"), ("scorecard", "measures", "rag_green"),
-                ("scorecard", "measures", "rag_red"), ("scorecard", "measure_values", "target"),
-                ("scorecard", "measure_value_history", "target")]:
+    for key in [
+        ("scorecard", "measures", "target"),
+        ("scorecard", "measures", "rag_green"),
+        ("scorecard", "measures", "rag_red"),
+        ("scorecard", "measure_values", "target"),
+        ("scorecard", "measure_value_history", "target"),
+    ]:
         assert types[key] == "DOUBLE", key
     assert types[("reconcile", "reconcile_flows_by_area_month", "police_charges_crime_suspects")] == "BIGINT"
     # Parquet: a column of nulls keeps its type (not NullType), which Power BI and pandas need to read it
     schema = pq.read_schema(small_warehouse / "parquet" / "scorecard.measures.parquet")
     assert {name: str(schema.field(name).type) for name in ["target", "rag_green", "rag_red"]} == {
-        "target": "double", "rag_green": "double", "rag_red": "double"}
+        "target": "double",
+        "rag_green": "double",
+        "rag_red": "double",
+    }
 
 
 def _latest_by_hand(published_db: Path) -> dict[tuple, dict]:
     """The expected view, worked out in Python from every published figure: per scorecard, measure, area and period
     type, the latest period whose figure exists or is withheld, else the latest period (not available)."""
     with duckdb.connect(str(published_db), read_only=True) as connection:
-        figures = connection.sql(
-            "select v.*, m.title from scorecard.measure_values v join scorecard.measures m using (scorecard_id, measure_id)"
-        ).pl().to_dicts()
+        figures = (
+            connection.sql(
+                "select v.*, m.title from scorecard.measure_values v join scorecard.measures m using (scorecard_id, measure_id)"
+            )
+            .pl()
+            .to_dicts()
+        )
     expected: dict[tuple, dict] = {}
     for row in figures:
         key = (row["scorecard_id"], row["measure_id"], row["area_code"], row["period_type"])
@@ -82,17 +106,25 @@ def _latest_by_hand(published_db: Path) -> dict[tuple, dict]:
     return expected
 
 
-def test_latest_figures_view_keeps_status_and_reason_beside_each_value(seen_by_duckdb_1_4: dict,
-                                                                        small_warehouse: Path) -> None:
+def test_latest_figures_view_keeps_status_and_reason_beside_each_value(
+    seen_by_duckdb_1_4: dict, small_warehouse: Path
+) -> None:
     expected = _latest_by_hand(small_warehouse / "cjs_scorecard.duckdb")
-    seen = {(r["scorecard_id"], r["measure_id"], r["area_code"], r["period_type"]): r for r in seen_by_duckdb_1_4["latest"]}
+    seen = {
+        (r["scorecard_id"], r["measure_id"], r["area_code"], r["period_type"]): r for r in seen_by_duckdb_1_4["latest"]
+    }
     assert len(seen) == len(seen_by_duckdb_1_4["latest"])  # one row per scorecard, measure, area and period type
     assert seen.keys() == expected.keys()
     for key, row in seen.items():
         truth = expected[key]
         assert (row["period_end"], row["value"], row["unit"], row["status"], row["reason"], row["title"]) == (
-            str(truth["period_end"]), truth["value"], truth["unit"], truth["status"], truth["status_reason"],
-            truth["title"]), key
+            str(truth["period_end"]),
+            truth["value"],
+            truth["unit"],
+            truth["status"],
+            truth["status_reason"],
+            truth["title"],
+        ), key
         assert row["period"] == period_label(truth["period_type"], truth["period_start"], truth["counting_basis"]), key
     # the hand-made landing zone's live RUI counts (3 and 4) are withheld: a withheld figure, never a zero
     rui = seen[("wcjb", "rui_live", "E23000038", "month")]
@@ -112,14 +144,18 @@ def test_history_and_the_view_say_what_they_hold(seen_by_duckdb_1_4: dict) -> No
     assert "status and reason sit beside value" in comments["latest_figures"]
 
 
-def test_the_query_command_the_demo_prints_works_from_any_folder(small_warehouse: Path, tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_query_command_the_demo_prints_works_from_any_folder(
+    small_warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The demo ends with a command to query the file: it must run on a machine with no duckdb CLI, from any folder."""
     from pipelines.cli import _print_summary
 
     _print_summary(small_warehouse / "cjs_scorecard.duckdb", "wcjb")
-    (command,) = [line.removeprefix("Query it: ") for line in capsys.readouterr().out.splitlines()
-                  if line.startswith("Query it: ")]
+    (command,) = [
+        line.removeprefix("Query it: ")
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith("Query it: ")
+    ]
     completed = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 0, completed.stderr
     assert "Wiltshire" in completed.stdout and "suppressed" in completed.stdout  # rui_live, withheld, says so

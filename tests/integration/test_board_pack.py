@@ -28,7 +28,8 @@ from pipelines.lib.board_pack import write_board_pack
 from pipelines.lib.errors import ConfigurationError
 from tests.conftest import SIMULATED_LAST_MONTH
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for the annotations; the browser fixture imports selenium itself, when it runs
+    from selenium import webdriver
     from selenium.webdriver.remote.webelement import WebElement
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -58,7 +59,7 @@ def pack(simulated_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator["webdriver.Chrome"]:
+def browser() -> Iterator[webdriver.Chrome]:
     """Headless Chromium through the installed chromedriver (never a downloaded one). CI must have it."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         reason = f"{CHROMEDRIVER} or {CHROMIUM} missing: `make browser` (Debian packages chromium, chromium-driver)"
@@ -79,17 +80,17 @@ def browser() -> Iterator["webdriver.Chrome"]:
 
 
 @pytest.fixture(scope="module")
-def loaded(browser: "webdriver.Chrome", pack: Path) -> "webdriver.Chrome":
+def loaded(browser: webdriver.Chrome, pack: Path) -> webdriver.Chrome:
     browser.get(pack.as_uri())
     return browser
 
 
-def _row(browser: "webdriver.Chrome", measure_id: str) -> "WebElement":
+def _row(browser: webdriver.Chrome, measure_id: str) -> WebElement:
     """A measure's row in its section's table (not the first page's)."""
     return browser.find_element("xpath", f"//section[@class='pack-section']//tr[.//*[@data-measure-id='{measure_id}']]")
 
 
-def _value_text(browser: "webdriver.Chrome", measure_id: str) -> str:
+def _value_text(browser: webdriver.Chrome, measure_id: str) -> str:
     return _row(browser, measure_id).find_element("css selector", ".value").text
 
 
@@ -119,7 +120,7 @@ def test_page_is_self_contained_and_prints_a4_landscape(pack: Path) -> None:
     assert "@page { size: A4 landscape;" in page
 
 
-def test_browser_finds_every_measure_without_errors(loaded: "webdriver.Chrome", published_db: Path, tmp_path: Path) -> None:
+def test_browser_finds_every_measure_without_errors(loaded: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(published_db), read_only=True) as connection:
         catalogue = {r[0] for r in connection.execute("select measure_id from scorecard.measures where scorecard_id = 'wcjb'").fetchall()}
     found = [element.get_attribute("data-measure-id")
@@ -133,7 +134,7 @@ def test_browser_finds_every_measure_without_errors(loaded: "webdriver.Chrome", 
     assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and screenshot.stat().st_size > 20_000
 
 
-def test_print_to_pdf_is_a4_landscape(loaded: "webdriver.Chrome", tmp_path: Path) -> None:
+def test_print_to_pdf_is_a4_landscape(loaded: webdriver.Chrome, tmp_path: Path) -> None:
     from selenium.webdriver.common.print_page_options import PrintOptions
 
     options = PrintOptions()
@@ -148,7 +149,7 @@ def test_print_to_pdf_is_a4_landscape(loaded: "webdriver.Chrome", tmp_path: Path
         assert (float(width), float(height)) == pytest.approx(A4_LANDSCAPE_POINTS, abs=1.0)
 
 
-def test_figures_read_as_the_truth_says(loaded: "webdriver.Chrome", simulated_landing: Path) -> None:
+def test_figures_read_as_the_truth_says(loaded: webdriver.Chrome, simulated_landing: Path) -> None:
     """A count and a percentage as the simulator's truth has them for the pack's month, formatted by hand."""
     truth = pl.read_parquet(simulated_landing / "_truth" / "measure_values.parquet").filter(
         pl.col("area_code") == WILTSHIRE, pl.col("period_type") == "month", pl.col("period_start") == date(2024, 12, 1)
@@ -160,7 +161,7 @@ def test_figures_read_as_the_truth_says(loaded: "webdriver.Chrome", simulated_la
     assert "no target" in _row(loaded, "people_convicted").text
 
 
-def test_withheld_figure_shows_its_marker_not_a_number(browser: "webdriver.Chrome", published_db: Path, tmp_path: Path) -> None:
+def test_withheld_figure_shows_its_marker_not_a_number(browser: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(published_db), read_only=True) as connection:
         measure_id, period_start = connection.execute(
             """
@@ -175,7 +176,7 @@ def test_withheld_figure_shows_its_marker_not_a_number(browser: "webdriver.Chrom
     assert "CI" not in _row(browser, measure_id).text  # no interval around a withheld figure
 
 
-def test_rag_rating_reads_in_words_on_govuk_colours(browser: "webdriver.Chrome", published_db: Path, tmp_path: Path) -> None:
+def test_rag_rating_reads_in_words_on_govuk_colours(browser: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
     """A planted red rating (the demo's boards set no targets) reads "Red" on GOV.UK's red, as in the workbook."""
     planted = tmp_path / published_db.name
     shutil.copy(published_db, planted)
@@ -204,7 +205,7 @@ IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def test_judgements_are_words_and_arrows_say_the_direction_only(loaded: "webdriver.Chrome", published_db: Path) -> None:
+def test_judgements_are_words_and_arrows_say_the_direction_only(loaded: webdriver.Chrome, published_db: Path) -> None:
     """Each comparison's word is the published test's (better or worse only where significant), beside an arrow for
     the direction only; the key no longer says an arrow is an improvement."""
     figures = _pack_month_figures(published_db)
@@ -231,7 +232,7 @@ def test_judgements_are_words_and_arrows_say_the_direction_only(loaded: "webdriv
     assert "improving" not in loaded.find_element("css selector", "body").text
 
 
-def test_figures_carry_their_interval_and_base(loaded: "webdriver.Chrome", published_db: Path) -> None:
+def test_figures_carry_their_interval_and_base(loaded: webdriver.Chrome, published_db: Path) -> None:
     """A survey share reads with its Wilson interval and base as scipy computes them; an average has its base only."""
     from scipy import stats
 
@@ -245,7 +246,7 @@ def test_figures_carry_their_interval_and_base(loaded: "webdriver.Chrome", publi
         f"n = {round(days['denominator'])}")
 
 
-def test_first_page_fits_one_printed_page_and_says_what_matters(loaded: "webdriver.Chrome", published_db: Path) -> None:
+def test_first_page_fits_one_printed_page_and_says_what_matters(loaded: webdriver.Chrome, published_db: Path) -> None:
     """Printed on A4 landscape (277 x 192 mm inside the margins), the header and the summary fill the first page and
     no more: headline figures, the significant changes, what is missing and why, contact and next update."""
     summary = loaded.find_element("css selector", "section.summary")
@@ -276,7 +277,7 @@ def test_first_page_fits_one_printed_page_and_says_what_matters(loaded: "webdriv
         loaded.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
-def test_notes_and_first_page_are_plain_english(loaded: "webdriver.Chrome") -> None:
+def test_notes_and_first_page_are_plain_english(loaded: webdriver.Chrome) -> None:
     """No internal name (extract, measure id, counting basis, seed) in what a board member reads."""
     for selector in ["section.summary", "section.notes"]:
         text = loaded.find_element("css selector", selector).text
@@ -285,7 +286,7 @@ def test_notes_and_first_page_are_plain_english(loaded: "webdriver.Chrome") -> N
     assert "Wilson score interval" in notes and "Police recorded crimes and outcomes" in notes
 
 
-def test_cohort_measure_shows_its_cohort(loaded: "webdriver.Chrome", published_db: Path) -> None:
+def test_cohort_measure_shows_its_cohort(loaded: webdriver.Chrome, published_db: Path) -> None:
     """Proven reoffending is published about 19 months after its cohort: the pack shows the latest cohort with a
     figure, named as the cohort, not [x] under December's heading."""
     cohort = _pack_month_figures(published_db)["proven_reoffending_rate_adult"]
@@ -296,7 +297,7 @@ def test_cohort_measure_shows_its_cohort(loaded: "webdriver.Chrome", published_d
     assert _value_text(loaded, "proven_reoffending_rate_adult") == f"{cohort['value']:.1f}%"
 
 
-def test_pack_and_workbook_never_disagree(loaded: "webdriver.Chrome", simulated_warehouse: Path, published_db: Path) -> None:
+def test_pack_and_workbook_never_disagree(loaded: webdriver.Chrome, simulated_warehouse: Path, published_db: Path) -> None:
     """The refresh's workbook and the pack of the same month show every measure alike: the figure (or its marker),
     its period and the word for its change; the cohort measure included."""
     import openpyxl
@@ -312,7 +313,7 @@ def test_pack_and_workbook_never_disagree(loaded: "webdriver.Chrome", simulated_
         rows = list(sheet[table.ref])
         header = [cell.value for cell in rows[0]]
         for cells in rows[1:]:
-            row = dict(zip(header, (cell.value for cell in cells)))
+            row = dict(zip(header, (cell.value for cell in cells), strict=True))
             measure_id, value = row["Measure id"], row["Value"]
             pack_row = _row(loaded, measure_id)
             assert _value_text(loaded, measure_id) == (value if isinstance(value, str) else format_figure(value, units[measure_id]))
@@ -325,7 +326,7 @@ def test_pack_and_workbook_never_disagree(loaded: "webdriver.Chrome", simulated_
     assert compared == len(units)
 
 
-def test_missing_comparators_say_why(loaded: "webdriver.Chrome") -> None:
+def test_missing_comparators_say_why(loaded: webdriver.Chrome) -> None:
     """Where no England and Wales or peer figure exists, the cell says so (and why, on hover), never a bare dash."""
     cells = loaded.find_elements("css selector", "section.pack-section .no-comparator")
     assert cells and {c.text for c in cells} <= {"none published", "not yet published", "–"}

@@ -87,7 +87,7 @@ def test_timeliness_exact(compared: pl.DataFrame, measure_id: str) -> None:
 def test_police_precharge_timeliness(compared: pl.DataFrame, build_db) -> None:
     rows = _measure(compared, "precharge_timeliness_police_days")
     # answers whose plan was issued before the data: their answer dates bound the missing days from below
-    unseen = build_db.sql("""
+    unseen = build_db.sql(f"""
         with plans as (
             select crime_reference, action_plan_number,
                 min(event_date) filter (where event_type = 'action_plan_received') as issued,
@@ -97,9 +97,9 @@ def test_police_precharge_timeliness(compared: pl.DataFrame, build_db) -> None:
             group by all
         )
         select cast(date_trunc('month', answered) as date) as month_start, count(*) as n,
-            sum(answered - (date '{first_month}-01' - 1)) as min_days
+            sum(answered - (date '{SIMULATED_FIRST_MONTH}-01' - 1)) as min_days
         from plans where answered is not null and issued is null group by all
-    """.format(first_month=SIMULATED_FIRST_MONTH)).pl()
+    """).pl()
     unseen_by_month = {r["month_start"]: r for r in unseen.iter_rows(named=True)}
     exact_months = 0
     for r in rows.iter_rows(named=True):

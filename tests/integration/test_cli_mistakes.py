@@ -20,8 +20,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     """The command in its own process (the environment inherited: the test key, one DuckDB thread)."""
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def _refused(completed: subprocess.CompletedProcess[str], *expected: str) -> None:
@@ -32,33 +33,43 @@ def _refused(completed: subprocess.CompletedProcess[str], *expected: str) -> Non
         assert fragment in completed.stderr, (fragment, completed.stderr)
 
 
-@pytest.mark.parametrize(("arguments", "expected"), [
-    (["--areas", "atlantis"], ["unknown police force area 'atlantis'", "wiltshire", "'all'"]),
-    (["--areas", "wiltshire,durhem"], ["unknown police force area 'durhem'", "did you mean durham"]),
-    (["--areas", " , "], ["--areas names no police force area"]),
-    (["--areas", "wiltshire", "--start", "2024-13"], ["months are written YYYY-MM", "'2024-13'"]),
-    (["--areas", "wiltshire", "--start", "2024-03", "--end", "2024-02"], ["2024-03..2024-02 runs backwards"]),
-    (["--areas", "wiltshire", "--scale", "0"], ["--scale: 0 is not positive"]),
-    (["--areas", "wiltshire", "--scale", "lots"], ["--scale: 'lots' is not a number"]),
-])
-def test_simulate_mistakes_are_refused_before_anything_is_written(arguments: list[str], expected: list[str],
-                                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["--areas", "atlantis"], ["unknown police force area 'atlantis'", "wiltshire", "'all'"]),
+        (["--areas", "wiltshire,durhem"], ["unknown police force area 'durhem'", "did you mean durham"]),
+        (["--areas", " , "], ["--areas names no police force area"]),
+        (["--areas", "wiltshire", "--start", "2024-13"], ["months are written YYYY-MM", "'2024-13'"]),
+        (["--areas", "wiltshire", "--start", "2024-03", "--end", "2024-02"], ["2024-03..2024-02 runs backwards"]),
+        (["--areas", "wiltshire", "--scale", "0"], ["--scale: 0 is not positive"]),
+        (["--areas", "wiltshire", "--scale", "lots"], ["--scale: 'lots' is not a number"]),
+    ],
+)
+def test_simulate_mistakes_are_refused_before_anything_is_written(
+    arguments: list[str], expected: list[str], tmp_path: Path
+) -> None:
     defaults = {"--start": "2024-01", "--end": "2024-02", "--out": str(tmp_path / "landing")}
-    given = dict(zip(arguments[::2], arguments[1::2]))
-    _refused(_run("simulate", *[part for key, value in {**defaults, **given}.items() for part in (key, value)]),
-             *expected)
+    given = dict(zip(arguments[::2], arguments[1::2], strict=True))
+    _refused(
+        _run("simulate", *[part for key, value in {**defaults, **given}.items() for part in (key, value)]), *expected
+    )
     assert not (tmp_path / "landing").exists()
 
 
-@pytest.mark.parametrize(("arguments", "expected"), [
-    # the hand-made landing zone holds 2024-01 and 2024-02 only (its file names)
-    (["--from", "2030-01"], "no agency extract files for 2030-01..2030-01"),
-    (["--to", "2019-06"], "no agency extract files for 2019-06..2019-06"),
-])
-def test_a_refresh_range_outside_the_data_names_the_gap_not_a_backward_range(arguments: list[str], expected: str,
-                                                                              tmp_path: Path) -> None:
-    completed = _run("refresh", "--sources", str(SMALL_LANDING_ZONE), "--warehouse", str(tmp_path / "warehouse"),
-                     *arguments)
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        # the hand-made landing zone holds 2024-01 and 2024-02 only (its file names)
+        (["--from", "2030-01"], "no agency extract files for 2030-01..2030-01"),
+        (["--to", "2019-06"], "no agency extract files for 2019-06..2019-06"),
+    ],
+)
+def test_a_refresh_range_outside_the_data_names_the_gap_not_a_backward_range(
+    arguments: list[str], expected: str, tmp_path: Path
+) -> None:
+    completed = _run(
+        "refresh", "--sources", str(SMALL_LANDING_ZONE), "--warehouse", str(tmp_path / "warehouse"), *arguments
+    )
     _refused(completed, expected, "(it holds 2024-01..2024-02)")
     assert "backwards" not in completed.stderr and not (tmp_path / "warehouse").exists()
 
@@ -80,12 +91,17 @@ def test_rollback_to_a_wrong_id_lists_the_kept_publications(small_warehouse: Pat
 
     for wrong in ["WRONG", earlier[-4:]]:
         completed = _run("rollback", "--warehouse", str(warehouse), "--to", wrong)
-        _refused(completed, f"no kept publication '{wrong}' in {warehouse / 'versions'}", f"{current} (published ",
-                 f"{earlier} (published ")
+        _refused(
+            completed,
+            f"no kept publication '{wrong}' in {warehouse / 'versions'}",
+            f"{current} (published ",
+            f"{earlier} (published ",
+        )
         stamps = re.findall(r"\(published (\d{4}-\d\d-\d\d \d\d:\d\d) UTC(, current)?\)", completed.stderr)
         assert [mark for _, mark in stamps] == ["", ", current"]
         assert [stamp.replace("-", "").replace(" ", "T").replace(":", "") for stamp, _ in stamps] == [
-            name[:13] for name in kept]
+            name[:13] for name in kept
+        ]
         assert hashlib.sha256(published.read_bytes()).hexdigest() == before
 
     assert _run("rollback", "--warehouse", str(warehouse), "--to", earlier).returncode == 0  # the whole id works

@@ -28,7 +28,7 @@ from dagster_graphql import DagsterGraphQLClient
 
 from pipelines.settings import REPO_ROOT
 from tests.asset_story import asset_check_count, expected_group_sizes
-from tests.conftest import SMALL_LANDING_ZONE, SMALL_LANDING_RUI_LIVE, TEST_KEY
+from tests.conftest import SMALL_LANDING_RUI_LIVE, SMALL_LANDING_ZONE, TEST_KEY
 
 LOCATION = "cjs_scorecard"  # workspace.yaml
 REPOSITORY = "__repository__"  # the repository Dagster makes of a module's Definitions

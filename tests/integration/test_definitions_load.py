@@ -43,3 +43,32 @@ def test_asset_graph_tells_the_story() -> None:
         "external_accuracy_police_uk_crimes", "external_accuracy_cps_convictions", "external_accuracy_cps_unsuccessful",
         "external_accuracy_moj_timeliness_median", "external_accuracy_moj_effective_trial_rate",
     }
+
+
+def _tree(root: Path) -> dict[str, int]:
+    """Every file under root (outside caches and git's own store, which other checkouts of the repository may write
+    to meanwhile) with its modification time."""
+    skipped = {"__pycache__", ".pytest_cache", ".git"}
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*")
+            if p.is_file() and not skipped.intersection(p.relative_to(root).parts)}
+
+
+def test_importing_the_definitions_changes_nothing(tmp_path: Path) -> None:
+    """Importing the code location (as `dagster dev` and the CLI do) changes no environment variable and no file of
+    the repository: no `dbt parse`, no PATH or CJS_* set at import (the manifest is prepared before, by `make install`
+    and the test session)."""
+    script = (
+        # the libraries first (polars sets its allocator's variable when imported): what changes after is ours
+        "import json, os, sys, polars, duckdb, dagster, dagster_dbt; before = dict(os.environ); "
+        "import pipelines.definitions; "
+        "changed = {k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k)}; "
+        "print(json.dumps(sorted(changed)))"
+    )
+    clean = {name: value for name, value in os.environ.items() if not name.startswith(("CJS_", "DBT_"))}
+    tree_before = _tree(REPO_ROOT)
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
+                               env={**clean, "DAGSTER_HOME": str(tmp_path)}, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip().splitlines()[-1] == "[]"
+    tree_after = _tree(REPO_ROOT)
+    assert {k for k in set(tree_before) | set(tree_after) if tree_before.get(k) != tree_after.get(k)} == set()

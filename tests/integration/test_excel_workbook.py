@@ -22,8 +22,7 @@ from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipelines.lib.publication_files import stage_publication_files
-from pipelines.lib.publish import PUBLISHED_NAMES
-from pipelines.lib.publish import rollback
+from pipelines.lib.publish import PUBLISHED_NAMES, rollback
 
 DEFINITIONS_DIR = Path(__file__).resolve().parents[2] / "scorecard_definitions"
 WILTSHIRE = "E23000038"
@@ -38,7 +37,7 @@ def _boards() -> dict[str, dict]:
     return {p.parent.name: yaml.safe_load(p.read_text()) for p in sorted(DEFINITIONS_DIR.glob("*/scorecard.yaml"))}
 
 
-def _table(sheet: Worksheet) -> "openpyxl.worksheet.table.Table":
+def _table(sheet: Worksheet) -> openpyxl.worksheet.table.Table:
     """The sheet's one Excel Table."""
     assert len(sheet.tables) == 1, sheet.title
     return next(iter(sheet.tables.values()))
@@ -52,7 +51,7 @@ def _rows(sheet: Worksheet) -> list[dict]:
     """The sheet's Excel Table as dicts keyed by its header row."""
     rows = list(sheet[_table(sheet).ref])
     header = [cell.value for cell in rows[0]]
-    return [dict(zip(header, row)) for row in rows[1:]]
+    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
 
 
 def _section_sheets(workbook: openpyxl.Workbook, board: dict) -> list[Worksheet]:
@@ -69,7 +68,7 @@ def test_every_section_and_measure_of_every_board(small_warehouse: Path) -> None
         assert names[:2] == ["Cover", "Contents"] and names[-3:] == ["Trends", "Notes", "Definitions"]
         assert len(names) == len(board["sections"]) + 5
         assert all(len(name) <= 31 for name in names) and len({n.lower() for n in names}) == len(names)
-        for sheet, section in zip(_section_sheets(workbook, board), board["sections"]):
+        for sheet, section in zip(_section_sheets(workbook, board), board["sections"], strict=True):
             measure_ids = [row["Measure id"].value for row in _rows(sheet)]
             assert list(dict.fromkeys(measure_ids)) == [m["id"] for m in section["measures"]], sheet.title
             assert sheet.freeze_panes == f"B{_header_row(sheet) + 1}"  # below the header, right of the measure

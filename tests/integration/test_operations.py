@@ -82,7 +82,7 @@ def test_schedule_day_and_time_are_configuration(monkeypatch: pytest.MonkeyPatch
 def _truth(landing: Path, measure_id: str) -> dict[date, float]:
     truth = pl.read_parquet(landing / "_truth" / "measure_values.parquet")
     rows = truth.filter((pl.col("measure_id") == measure_id) & (pl.col("period_type") == "month"))
-    return dict(zip(rows["period_start"], rows["value"]))
+    return dict(zip(rows["period_start"], rows["value"], strict=True))
 
 
 def _state(warehouse: Path) -> dict:

@@ -138,7 +138,7 @@ def test_copoc_zero_percentage_is_not_applicable_never_zero(public_raw: duckdb.D
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
             headers = next(reader)
-            markers = sum(1 for r in reader for h, v in zip(headers, r) if h.startswith("Percentage") and v in ("-", "0"))
+            markers = sum(1 for r in reader for h, v in zip(headers, r, strict=False) if h.startswith("Percentage") and v in ("-", "0"))
         assert public_raw.sql(
             "select count(*) filter (percentage_marker = 'not_applicable'), count(*) filter (percentage = 0 and percentage_marker is not null) "
             "from raw.public_cps_copoc where _reporting_month = ?", params=[month]

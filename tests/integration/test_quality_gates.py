@@ -16,9 +16,8 @@ import pytest
 
 from pipelines.defs.publish.assets import published_warehouse
 from pipelines.defs.resources import WarehouseResource
-from pipelines.lib.errors import PublicationBlocked
 from pipelines.lib.publish import PUBLISHED_NAMES, publish
-from pipelines.lib.quality_gates import run_quality_gates
+from pipelines.lib.quality_gates import PublicationBlocked, run_quality_gates
 from tests.conftest import SMALL_LANDING_ZONE
 
 GATES = ["values_in_range", "completeness", "row_counts", "no_personal_data"]

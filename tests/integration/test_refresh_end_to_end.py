@@ -12,7 +12,6 @@ import duckdb
 import pytest
 
 from tests.conftest import SMALL_LANDING_RUI_LIVE as EXPECTED_RUI_LIVE
-from tests.conftest import SMALL_LANDING_ZONE
 
 RAW_PERSONAL_VALUES = ["Aled Fakeperson", "Bryn Notreal", "03/04/1990", "1990-04-03", "90/123456A", "N1000001"]
 

@@ -221,7 +221,7 @@ def test_stop_search_disproportionality_from_the_extract_files(simulated_landing
     from pipelines.lib.simulator.geography import AREAS, ETHNIC_GROUPS, ETHNIC_PROFILES
 
     area = AREAS["wiltshire"]
-    residents = {g: area.population * share for g, share in zip(ETHNIC_GROUPS, ETHNIC_PROFILES[area.ethnic_profile])}
+    residents = {g: area.population * share for g, share in zip(ETHNIC_GROUPS, ETHNIC_PROFILES[area.ethnic_profile], strict=True)}
     searches = pl.concat(
         [pl.read_csv(p, infer_schema=False) for p in sorted((simulated_landing / "police" / "stop_search").glob("*.csv"))]
     ).select(

@@ -76,7 +76,7 @@ def test_a_quarter_is_kept_and_the_smaller_other_month_withheld() -> None:
     """Quarter = its three months: withholding one more month (the smaller) protects the small one; the quarter, a
     figure boards read, stays published."""
     months = [_month(i) for i in range(3)]
-    figures = [_figure("m", A, "month", s, e, v) for (s, e), v in zip(months, [30, 2, 12])]
+    figures = [_figure("m", A, "month", s, e, v) for (s, e), v in zip(months, [30, 2, 12], strict=True)]
     figures.append(_figure("m", A, "quarter", months[0][0], months[2][1], 44))
     assert _withheld(_decide(figures, [_measure("m")], [_part("m")])) == {
         (A, "month", months[1][0], "primary"), (A, "month", months[2][0], "secondary"),
@@ -95,7 +95,7 @@ def test_a_small_latest_month_does_not_withhold_every_rolling_year() -> None:
     years that contain it, and nothing published works it out (checked by rank over the months)."""
     months = [_month(i) for i in range(24)]
     values = [20 + (i * 7) % 11 for i in range(23)] + [2]
-    figures = [_figure("m", A, "month", s, e, v) for (s, e), v in zip(months, values)]
+    figures = [_figure("m", A, "month", s, e, v) for (s, e), v in zip(months, values, strict=True)]
     for last in range(11, 24):
         figures.append(_figure("m", A, "r12m", months[last - 11][0], months[last][1], sum(values[last - 11:last + 1])))
     withheld = _withheld(_decide(figures, [_measure("m")], [_part("m")]))

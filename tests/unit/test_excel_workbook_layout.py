@@ -35,7 +35,7 @@ def _row(**changes: object) -> dict:
 
 
 def test_section_row_by_gss_conventions() -> None:
-    cells = dict(zip([c.header for c in SECTION_COLUMNS], section_cells(_row(), {}, Vocabulary({}))))
+    cells = dict(zip([c.header for c in SECTION_COLUMNS], section_cells(_row(), {}, Vocabulary({})), strict=True))
     assert cells == {
         "Measure": "Victim satisfaction", "Area": "Wiltshire", "Period": "Mar 2025", "Value": 69.4, "Status": "ok",
         "Unit": "%", "95% CI lower": 55.5, "95% CI upper": 80.5, "Base (n)": 49, "Previous period": 71.1,

@@ -12,8 +12,20 @@ import pytest
 
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.figure_presentation import (
-    RAG, STATUS_MARKERS, UNITS, direction_arrow, figure_marker, format_figure, headline_figures, interval_text,
-    judgement_word, long_date, period_label, previous_period_label, shown_status, unit_format,
+    RAG,
+    STATUS_MARKERS,
+    UNITS,
+    direction_arrow,
+    figure_marker,
+    format_figure,
+    headline_figures,
+    interval_text,
+    judgement_word,
+    long_date,
+    period_label,
+    previous_period_label,
+    shown_status,
+    unit_format,
 )
 from pipelines.lib.markers import MARKERS
 

@@ -129,7 +129,7 @@ def test_comparator_must_share_the_measure_unit(definitions_copy: Path) -> None:
 def test_wcjb_comparators_name_their_series_and_basis() -> None:
     catalogue = load_measure_catalogue(SCORECARD_DEFINITIONS_DIR)
     wcjb = catalogue.filter(catalogue["scorecard_id"] == "wcjb", catalogue["comparator_series"].is_not_null())
-    assert dict(zip(wcjb["measure_id"], wcjb["comparator_series"])) == {
+    assert dict(zip(wcjb["measure_id"], wcjb["comparator_series"], strict=True)) == {
         "overall_conviction_rate": "cps_copoc_conviction_rate", "unsuccessful_outcomes": "cps_copoc_unsuccessful",
         "ineffective_trial_rate": "moj_ineffective_trial_rate",
     }

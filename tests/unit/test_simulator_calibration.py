@@ -35,7 +35,7 @@ def test_police_outcome_mix(run) -> None:
     lo, hi = int(month_start_day(parse_month(START))), int(month_end_day(parse_month(END)))
     c = world.crimes.filter((pl.col("recorded_date") >= lo) & (pl.col("recorded_date") <= hi))
     share = c["outcome_code"].value_counts(normalize=True)
-    s = dict(zip(share["outcome_code"], share["proportion"]))
+    s = dict(zip(share["outcome_code"], share["proportion"], strict=True))
     assert 0.055 <= s.get("1", 0) + s.get("1A", 0) <= 0.076  # charged/summonsed 5.5-7.6%
     assert 0.37 <= s["18"] <= 0.43  # no suspect identified 37-43%
     assert 0.24 <= s["16"] <= 0.30  # victim does not support 24-30%

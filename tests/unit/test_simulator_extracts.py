@@ -145,7 +145,7 @@ def test_truth_live_measures_equal_the_file(sim: Path) -> None:
         for force, code in (("Wiltshire", "E23000038"), ("Devon & Cornwall", "E23000035")):
             f = frame.filter(pl.col("Force") == force)
             t = truth.filter((pl.col("area_code") == code) & (pl.col("period_start") == dt.date.fromisoformat(month + "-01")))
-            val = dict(zip(t["measure_id"], t["value"]))
+            val = dict(zip(t["measure_id"], t["value"], strict=True))
             rui = f.filter(pl.col("Status") == "Released under investigation")
             assert val["rui_live"] == rui.height
             assert val["bail_live"] == f.filter(pl.col("Status") == "Pre-charge bail").height

@@ -93,7 +93,7 @@ def test_copoc_national_is_the_sum_and_wiltshire_is_the_cps_extract(landing: Pat
         for i, name in enumerate(header):
             if name.startswith("Number"):
                 assert _number(national[i]) == sum(_number(r[i]) for r in areas), (month, name)
-        wilts = dict(zip(header, next(r for r in areas if r[0] == "Wiltshire")))
+        wilts = dict(zip(header, next(r for r in areas if r[0] == "Wiltshire"), strict=True))
         fin = pl.read_csv(landing / "cps" / "finalisations" / f"cps_finalisations_{month}.csv", infer_schema=False)
         counts = fin.group_by("PRINCIPAL_OFFENCE_CATEGORY", "OUTCOME_CATEGORY").len()
         for r in counts.iter_rows(named=True):

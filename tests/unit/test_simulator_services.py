@@ -96,7 +96,7 @@ def test_victim_measures_match_files(sim: Path) -> None:
     assert {"Horizon", "Splash", "Swindon Women's Aid", "SARC"} <= set(
         ref.filter(pl.col("police_force_area") == "Wiltshire")["service"].unique())
     for force, code in AREA_CODES.items():
-        def per_month(frame, expr, name):
+        def per_month(frame, expr, name, force=force):
             return (frame.filter(pl.col("police_force_area") == force).group_by("_file_month").agg(expr.alias(name))
                     .with_columns(pl.col("_file_month").str.to_date("%Y-%m").alias("period_start")))
 

@@ -6,9 +6,15 @@ from collections.abc import Iterator
 import dagster as dg
 
 from pipelines.defs.resources import WarehouseResource
-from pipelines.lib.errors import PublicationBlocked
 from pipelines.lib.publish import PUBLISHED_TABLES, publish
-from pipelines.lib.quality_gates import CHECKS, CheckOutcome, GateReport, Severity
+from pipelines.lib.quality_gates import (
+    CHECKS,
+    GATE_BUILD_TABLES,
+    CheckOutcome,
+    GateReport,
+    PublicationBlocked,
+    Severity,
+)
 
 PUBLISHED_KEY = dg.AssetKey(["published", "cjs_scorecard"])
 
@@ -34,7 +40,8 @@ def _check_results(report: GateReport) -> list[dg.AssetCheckResult]:
     group_name="publish",
     owners=["team:lcjb-analysts"],
     kinds={"duckdb"},
-    deps=[dg.AssetKey(source.split(".")) for source in PUBLISHED_TABLES.values()],
+    # what the candidate copies, and what the completeness gate reads from the build database beside it
+    deps=[dg.AssetKey(table.split(".")) for table in (*PUBLISHED_TABLES.values(), *GATE_BUILD_TABLES)],
     description="The published DuckDB file BI tools read (scorecard and reconciliation tables only; readable by DuckDB 1.4 clients), "
     "swapped in atomically once the candidate file passes the quality gates.",
     check_specs=[

@@ -2,7 +2,6 @@
 
 
 import os
-from typing import Optional
 
 import dagster as dg
 import polars as pl
@@ -15,7 +14,7 @@ DEFAULT_THRESHOLD = 0.9
 UNMATCHED = dg.AssetKey(["intermediate", "int_linkage__unmatched"])
 KEY_SEPARATOR = "::"  # source::record_key, so one side may mix sources (the HMCTS MC and CC cases)
 
-LINKS_SCHEMA = {
+LINKS_SCHEMA = pl.Schema({
     "pair_id": pl.String,
     "left_source": pl.String,
     "left_record_key": pl.String,
@@ -24,11 +23,11 @@ LINKS_SCHEMA = {
     "match_probability": pl.Float64,
     "match_weight": pl.Float64,
     "threshold": pl.Float64,
-}
+})
 
 
 class LinkageConfig(dg.Config):
-    threshold: Optional[float] = None  # None: $CJS_LINK_THRESHOLD, else 0.9
+    threshold: float | None = None  # None: $CJS_LINK_THRESHOLD, else 0.9
 
 
 def link_threshold(configured: float | None = None) -> float:

@@ -6,7 +6,6 @@ from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.measure_definitions import load_definitions
 from pipelines.settings import definitions_dir
 
-
 DEFINITION_TABLES = {
     "measures": "Every measure of every scorecard with every definition field (the catalogue).",
     "measure_parts": "The computation of each measure a scorecard uses: one row per aggregate the engine runs.",

@@ -1,53 +1,20 @@
 """The dbt project as Dagster assets (staging -> intermediate -> marts), with dbt tests as asset checks."""
 
 import os
-import shutil
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.defs.resources import WarehouseResource
-from pipelines.settings import BUILD_DB_ENV, DBT_PROJECT_DIR, resolve_paths
+from pipelines.lib.dbt_manifest import dbt_executable
+from pipelines.settings import BUILD_DB_ENV, DBT_PROJECT_DIR
 
-# The dbt installed beside this Python (the project's environment) comes first on PATH, so the pipeline works when
-# started as `.venv/bin/cjs-scorecard` without the environment activated (dagster-dbt runs `dbt` from PATH, also
-# when it parses the project).
-_ENVIRONMENT_BIN = str(Path(sys.executable).parent)
-if (Path(_ENVIRONMENT_BIN) / "dbt").exists() and shutil.which("dbt") != str(Path(_ENVIRONMENT_BIN) / "dbt"):
-    os.environ["PATH"] = _ENVIRONMENT_BIN + os.pathsep + os.environ.get("PATH", "")
-
-# dbt reads the build database's path from the environment (profiles.yml); parse needs it set to something real.
-os.environ.setdefault(BUILD_DB_ENV, str(resolve_paths().build_db))
-
+# The manifest is prepared before the definitions load (pipelines/lib/dbt_manifest.py: `make install`, the CLI, the
+# test session); importing this module reads it and changes nothing on disk or in the environment.
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
 
-
-def _manifest_is_stale(project: DbtProject) -> bool:
-    """Missing, or older than any file of the dbt project (a model, seed or macro edited since the last parse)."""
-    if not project.manifest_path.exists():
-        return True
-    built = project.manifest_path.stat().st_mtime
-    target = project.project_dir / project.target_path
-    return any(
-        path.stat().st_mtime > built
-        for path in project.project_dir.rglob("*")
-        if path.is_file() and target not in path.parents and path.suffix in {".sql", ".yml", ".yaml", ".csv"}
-    )
-
-
-def prepare_dbt_manifest(project: DbtProject = dbt_project) -> None:
-    """Build the manifest under `dagster dev`, and whenever it is missing or stale (a fresh checkout, an edit)."""
-    if _manifest_is_stale(project):
-        project.preparer.prepare(project)
-    else:
-        project.prepare_if_dev()
-
-
-prepare_dbt_manifest()
 
 # The story the UI tells (ingest -> staging -> reconcile -> scorecard -> publish, with reference data beside it): the
 # group of a dbt model is that of the longest folder prefix of its path under models/ found here. Seeds are `reference`.
@@ -105,15 +72,20 @@ class ScorecardDbtTranslator(DagsterDbtTranslator):
 # are a second dbt asset, so a refresh runs dbt twice (before and after Splink) instead of Dagster splitting one dbt
 # asset into many invocations.
 AFTER_LINKAGE = "tag:after_probabilistic_linkage"
-# With dbt split in two, "eager" indirect selection would run a test as soon as one of its parents is selected (a
-# relationships test from a late model to an early one would run before the late model exists); "buildable" runs a
-# test once all its parents are built. A full run is unchanged. An explicit DBT_INDIRECT_SELECTION still wins.
-os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
-
-
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    os.environ[BUILD_DB_ENV] = str(warehouse.private_build_db())
-    yield from dbt.cli(["build"], context=context).stream()
+    """`dbt build` with its artefacts (run results, compiled SQL, dbt's log) in the warehouse's private build folder,
+    one folder per dbt asset, replaced by each run: not a new folder in the dbt project per run (1.4 GB in a day of
+    tests), and with the data they describe.
+
+    dbt reads the build database's path from CJS_BUILD_DB (profiles.yml). With dbt split in two, "eager" indirect
+    selection would run a test as soon as one of its parents is selected (a relationships test from a late model to
+    an early one would run before the late model exists); "buildable" runs a test once all its parents are built; an
+    explicit DBT_INDIRECT_SELECTION still wins. Both are set for the dbt process the run starts."""
+    build_db = warehouse.private_build_db()
+    os.environ[BUILD_DB_ENV] = str(build_db)
+    os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
+    target_path = build_db.parent / "dbt" / context.op_def.name
+    yield from dbt.cli(["build"], context=context, target_path=target_path).stream()
 
 
 @dbt_assets(
@@ -135,4 +107,5 @@ def dbt_linkage_results(context: dg.AssetExecutionContext, dbt: DbtCliResource, 
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project)
+    """dbt from the project's environment, whether or not it is on PATH (`.venv/bin/cjs-scorecard` run directly)."""
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(dbt_executable()))

@@ -63,7 +63,7 @@ def categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     probs = np.asarray(probs, dtype="float64")
     cum = np.cumsum(probs, axis=1)
     cum /= cum[:, -1:]
-    u = rng.random(probs.shape[0])[:, None]
+    u = rng.random(len(probs))[:, None]
     return np.minimum((u > cum).sum(axis=1), probs.shape[1] - 1)
 
 

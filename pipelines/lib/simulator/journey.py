@@ -20,11 +20,20 @@ import polars as pl
 
 from pipelines.lib.simulator import params as P
 from pipelines.lib.simulator.common import (
-    STREAM_COURT, STREAM_CRIMES, backlog_factor, categorical, choice, day_to_month, grouped_cumsum, lognormal_days,
-    month_end_day, month_start_day, rng_for,
+    STREAM_COURT,
+    STREAM_CRIMES,
+    backlog_factor,
+    categorical,
+    choice,
+    day_to_month,
+    grouped_cumsum,
+    lognormal_days,
+    month_end_day,
+    month_start_day,
+    rng_for,
 )
 from pipelines.lib.simulator.geography import Area
-from pipelines.lib.simulator.people import BROAD, draw_broad_ethnicity, draw_people, ethnicity_codes
+from pipelines.lib.simulator.people import draw_broad_ethnicity, draw_people, ethnicity_codes
 
 OFFENCES = P.offence_table()
 GROUPS = [o["group"] for o in OFFENCES]
@@ -55,6 +64,9 @@ RELEASE_NONE, RELEASE_BAIL, RELEASE_RUI = 0, 1, 2
 ROUTE_NONE, ROUTE_POLICE, ROUTE_CPS = 0, 1, 2
 DECISION_CHARGE, DECISION_NFA_EVIDENTIAL, DECISION_NFA_PUBLIC_INTEREST = 1, 2, 3
 MAX_AP = 3
+# What np.where puts where a string column has no value: None, as the 0-d object array numpy makes of a bare None
+# anyway (numpy's ArrayLike type leaves a bare None out).
+MISSING = np.array(None, dtype=object)
 MAX_INVESTIGATION_DAYS = 1100  # ASSUMED: investigations are closed within about three years
 
 
@@ -274,9 +286,9 @@ def crime_block(area: Area, month_idx: int, seed: int, scale: float, n_pool: int
         "offence_rank": RANK[group].astype("int16"),
         "da": da, "hate": hate, "rasso": rasso,
         "has_victim": has_victim,
-        "victim_sex": strcol(np.where(has_victim, np.where(victim_female, "F", "M"), None)),
+        "victim_sex": strcol(np.where(has_victim, np.where(victim_female, "F", "M"), MISSING)),
         "victim_age": np.where(has_victim, victim_age, -1).astype("int16"),
-        "victim_ethnicity": strcol(np.where(has_victim, victim_eth, None)),
+        "victim_ethnicity": strcol(np.where(has_victim, victim_eth, MISSING)),
         "outcome_class": np.asarray(OUTCOME_CLASSES, dtype=object)[cls].astype(str) if n else np.array([], dtype=str),
         "outcome_code": outcome.astype(str) if n else np.array([], dtype=str),
         "outcome_date": outcome_date.astype("int32"),
@@ -369,7 +381,7 @@ def build_cases(area: Area, crimes: pl.DataFrame, suspects: pl.DataFrame, pool: 
     start = np.r_[True, ys[1:] != ys[:-1]] if len(ys) else np.array([], dtype=bool)
     serial[order] = grouped_cumsum(np.ones(len(ys), dtype="int64"), start) if len(ys) else serial
     urn = [f"{area.force_no:02d}{s}{n:05d}{y % 100:02d}" for s, n, y in
-           zip(stations[station_idx].tolist(), serial.tolist(), year.tolist())]
+           zip(stations[station_idx].tolist(), serial.tolist(), year.tolist(), strict=True)]
     cases = cases.with_columns(pl.Series("urn", urn, dtype=pl.String), pl.Series("mc_idx", station_idx.astype("int16")))
     # crimes in a multi-suspect case can cover several charges; the case's first hearing follows its last charge
     return charged, dcs, cases
@@ -438,19 +450,17 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     age = (dcs["first_charge"].to_numpy().astype("int64") - dcs["dob"].cast(pl.Int32).to_numpy()) / 365.25
     youth = age < 18
     h1 = dcs["first_hearing"].to_numpy().astype("int64")
-    custody = dcs["custody"].to_numpy()
     p_cc = np.where(youth, P_CC[group] * 0.3, P_CC[group])
     sent = rng.random(n) < p_cc
     cls = np.where(rasso, 2, np.where(da, 1, 0))
     shares = P.RESULT_SHARES.value
     mat = np.zeros((n, len(CATS)))
     for ci, cname in enumerate(("general", "da", "rasso")):
-        for court, is_cc in (("mc", False), ("cc", True)):
+        for court_type, is_cc in (("mc", False), ("cc", True)):
             mask = (cls == ci) & (sent == is_cc)
-            mat[mask] = np.asarray(shares[(court, cname)])
+            mat[mask] = np.asarray(shares[(court_type, cname)])
     cat = categorical(rng, mat)
     cat_name = np.asarray(CATS, dtype=object)[cat]
-    court = np.where(sent, "cc", "mc")
 
     # hearing plan (in the finalising court)
     mean_mentions = np.where(sent, P.MEAN_EXTRA_MENTIONS.value["cc"], P.MEAN_EXTRA_MENTIONS.value["mc"])
@@ -506,7 +516,7 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     fin_trial = row_kind == H_TRIAL_FINAL
     trial_outcome[fin_trial & np.isin(r_cat, ["CAT", "ACQ"])] = "Effective"
     trial_outcome[fin_trial & np.isin(r_cat, ["GPC", "DSC"])] = "Cracked"
-    reasons, weights = zip(*P.INEFFECTIVE_REASONS.value)
+    reasons, weights = zip(*P.INEFFECTIVE_REASONS.value, strict=True)
     reason = np.full(nr, None, dtype=object)
     ineff = row_kind == H_TRIAL_INEFF
     reason[ineff] = np.asarray(reasons, dtype=object)[choice(rng, weights, int(ineff.sum()))]
@@ -558,7 +568,7 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     sent_type = np.full(n, None, dtype=object)
     for c_name, is_cc in (("mc", False), ("cc", True)):
         mask = convicted & (sent == is_cc)
-        labels, w = zip(*P.SENTENCES.value[c_name])
+        labels, w = zip(*P.SENTENCES.value[c_name], strict=True)
         sent_type[mask] = np.asarray(labels, dtype=object)[choice(rng, w, int(mask.sum()))]
     order_with_req = np.isin(sent_type, ["Community order", "Suspended sentence order"])
     req_cols = {}
@@ -567,7 +577,6 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     custody_months = np.where(sent_type == "Immediate custody",
                               np.where(sent, lognormal_days(rng, 24, 0.8, n), lognormal_days(rng, 3, 0.6, n)) + 1, 0)
     # court centres
-    cc_names = [c for c, _ in area.crown]
     cc_idx = choice(rng, [w for _, w in area.crown], n)
 
     dc_out = dcs.with_columns(

@@ -9,7 +9,12 @@ import polars as pl
 
 from pipelines.lib.simulator import params as P
 from pipelines.lib.simulator.common import (
-    STREAM_SS, day_to_month, lognormal_days, month_end_day, month_start_day, rng_for,
+    STREAM_SS,
+    day_to_month,
+    lognormal_days,
+    month_end_day,
+    month_start_day,
+    rng_for,
 )
 from pipelines.lib.simulator.geography import Area
 from pipelines.lib.simulator.journey import RELEASE_BAIL, RELEASE_RUI, build_cases, court_journeys, crime_block
@@ -123,7 +128,7 @@ def snapshots(world: AreaWorld, first_month: int | None = None, last_month: int 
     month = m_a[idx] + offset
     order = np.argsort(month, kind="stable")
     idx, month = idx[order], month[order]
-    snap_day = month_end_day(month).astype("int32") if len(month) else np.array([], dtype="int32")
+    snap_day = np.asarray(month_end_day(month)).astype("int32") if len(month) else np.array([], dtype="int32")
     return iv[idx].with_columns(pl.Series("snap_day", snap_day, dtype=pl.Int32)).with_columns(
         (pl.col("snap_day") - pl.col("start")).alias("days_in_status"))
 
@@ -147,7 +152,7 @@ def stop_searches(area: Area, first_month: int, last_month: int, seed: int, scal
         parts.append(pl.DataFrame({
             "search_id": [f"SS{area.force_no:02d}{m:05d}{i:05d}" for i in range(n)],
             "search_date": days.astype("int32"),
-            "search_time": [f"{h:02d}:{mi:02d}" for h, mi in zip(rng.integers(0, 24, n).tolist(), rng.integers(0, 60, n).tolist())],
+            "search_time": [f"{h:02d}:{mi:02d}" for h, mi in zip(rng.integers(0, 24, n).tolist(), rng.integers(0, 60, n).tolist(), strict=True)],
             "ethnicity_broad": np.asarray(BROAD, dtype=object)[broad].astype(str) if n else np.array([], dtype=str),
             "self_defined_ethnicity": np.where(not_stated, "NS", self_defined).astype(str) if n else np.array([], dtype=str),
             "officer_defined_ethnicity": np.asarray(BROAD, dtype=object)[broad].astype(str) if n else np.array([], dtype=str),

@@ -298,7 +298,7 @@ WARMUP_MONTHS = 24
 
 
 def offence_table() -> list[dict]:
-    return [dict(zip(OFFENCE_GROUP_COLUMNS, row)) for row in OFFENCE_GROUPS.value]
+    return [dict(zip(OFFENCE_GROUP_COLUMNS, row, strict=True)) for row in OFFENCE_GROUPS.value]
 
 
 def all_params() -> dict[str, Param]:

@@ -12,7 +12,7 @@ import polars as pl
 from faker import Faker
 from faker.providers.person.en_GB import Provider as PersonProvider
 
-from pipelines.lib.simulator.common import STREAM_PEOPLE, parse_month, month_start_day, rng_for
+from pipelines.lib.simulator.common import STREAM_PEOPLE, month_start_day, parse_month, rng_for
 from pipelines.lib.simulator.geography import ETHNIC_PROFILES, Area
 
 # Reference date for ages in the pool: ages at 2023-01-01 run from 14, so nobody is under 10 from 2019 on.
@@ -48,7 +48,7 @@ def ethnicity_codes(rng: np.random.Generator, broad_idx: np.ndarray) -> np.ndarr
     out = np.empty(len(broad_idx), dtype=object)
     for g, name in enumerate(BROAD):
         mask = broad_idx == g
-        codes, weights = zip(*ETHNICITY_CODES[name])
+        codes, weights = zip(*ETHNICITY_CODES[name], strict=True)
         w = np.asarray(weights) / sum(weights)
         out[mask] = np.asarray(codes, dtype=object)[rng.choice(len(codes), size=int(mask.sum()), p=w)]
     return out
@@ -95,7 +95,7 @@ def person_pool(area: Area, seed: int, scale: float) -> pl.DataFrame:
         "sex": np.where(male, "M", "F"),
         "ethnicity_broad": np.asarray(BROAD, dtype=object)[broad].astype(str),
         "ethnicity_code": eth.astype(str),
-        "pnc_id": [f"{y:02d}/{num:07d}{c}" for y, num, c in zip(pnc_year.tolist(), pnc_num.tolist(), check.tolist())],
+        "pnc_id": [f"{y:02d}/{num:07d}{c}" for y, num, c in zip(pnc_year.tolist(), pnc_num.tolist(), check.tolist(), strict=True)],
     }).with_columns(pl.col("dob").cast(pl.Date))
 
 

@@ -17,7 +17,13 @@ import polars as pl
 
 from pipelines.lib.simulator import params as P
 from pipelines.lib.simulator.common import (
-    STREAM_REOFF, choice, day_to_month, lognormal_days, month_end_day, month_start_day, rng_for,
+    STREAM_REOFF,
+    choice,
+    day_to_month,
+    lognormal_days,
+    month_end_day,
+    month_start_day,
+    rng_for,
 )
 from pipelines.lib.simulator.model import AreaWorld
 

@@ -13,12 +13,22 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from pipelines.lib.simulator.services import (
-    community_orders, public_confidence, reoffending_cohorts, victim_referrals, victim_survey, vcop_audits,
-)
 from pipelines.lib.simulator.common import day_to_date, day_to_month, month_end_day, month_start_day
 from pipelines.lib.simulator.model import (
-    STATUS_BAIL, STATUS_CHARGED, STATUS_RUI, STATUS_UI, AreaWorld, snapshots,
+    STATUS_BAIL,
+    STATUS_CHARGED,
+    STATUS_RUI,
+    STATUS_UI,
+    AreaWorld,
+    snapshots,
+)
+from pipelines.lib.simulator.services import (
+    community_orders,
+    public_confidence,
+    reoffending_cohorts,
+    vcop_audits,
+    victim_referrals,
+    victim_survey,
 )
 
 SNAPSHOT_CHUNK_MONTHS = 6  # live-caseload snapshots aggregated a few months at a time
@@ -345,7 +355,7 @@ def measure_values(world: AreaWorld) -> pl.DataFrame:
     acc.rate("stop_search_arrest_rate", acc.counts(sd, out == "Arrest"), n_ss)
     from pipelines.lib.simulator.geography import ETHNIC_GROUPS, ETHNIC_PROFILES
 
-    prof = dict(zip(ETHNIC_GROUPS, ETHNIC_PROFILES[world.area.ethnic_profile]))
+    prof = dict(zip(ETHNIC_GROUPS, ETHNIC_PROFILES[world.area.ethnic_profile], strict=True))
     pop = world.area.population
     black = acc.counts(sd, odef == "Black", 12) / (pop * prof["Black"] / 1000)
     white = acc.counts(sd, odef == "White", 12) / (pop * prof["White"] / 1000)
@@ -389,11 +399,12 @@ def measure_values(world: AreaWorld) -> pl.DataFrame:
                .agg(pl.len().alias("n"), pl.col("reoffended").sum().alias("r"),
                     pl.col("reoffences").cast(pl.Int64).sum().alias("k")).sort("cohort_start", "juvenile"))
         for row in agg.iter_rows(named=True):
-            n, r, k = float(row["n"]), float(row["r"]), float(row["k"])
-            ids = ["proven_reoffending_rate_juvenile"] if row["juvenile"] else ["proven_reoffending_rate_adult",
-                                                                              "reoffences_per_reoffender_adult"]
-            for mid in ids:
-                num, den, scale = (k, r, 1.0) if mid.startswith("reoffences") else (r, n, 100.0)
+            offenders, reoffenders, reoffences = float(row["n"]), float(row["r"]), float(row["k"])
+            measure_ids = (["proven_reoffending_rate_juvenile"] if row["juvenile"]
+                           else ["proven_reoffending_rate_adult", "reoffences_per_reoffender_adult"])
+            for mid in measure_ids:
+                num, den, scale = ((reoffences, reoffenders, 1.0) if mid.startswith("reoffences")
+                                   else (reoffenders, offenders, 100.0))
                 acc.rows.append((mid, world.area.code, "cohort", int(row["cohort_start"]), int(row["cohort_end"]),
                                  num / den * scale if den > 0 else None, num, den))
     ref = victim_referrals(world)

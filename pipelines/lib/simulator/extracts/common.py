@@ -41,7 +41,7 @@ def month_parts(frame: pl.DataFrame, day_col: str | pl.Expr) -> dict[int, pl.Dat
         month = month[order]
     keys, starts = np.unique(month, return_index=True)
     ends = np.r_[starts[1:], len(month)]
-    return {int(k): frame.slice(int(a), int(b - a)) for k, a, b in zip(keys, starts, ends)}
+    return {int(k): frame.slice(int(a), int(b - a)) for k, a, b in zip(keys, starts, ends, strict=True)}
 
 
 def excel_serial(col: str) -> pl.Expr:

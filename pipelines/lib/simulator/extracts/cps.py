@@ -10,9 +10,15 @@ import polars as pl
 
 from pipelines.lib.simulator.common import month_end_day, month_start_day
 from pipelines.lib.simulator.extracts.common import (
-    UrnErrors, fmt_date, inject_urn_errors, landing_path, month_parts, urn_cps, write_csv,
+    UrnErrors,
+    fmt_date,
+    inject_urn_errors,
+    landing_path,
+    month_parts,
+    urn_cps,
+    write_csv,
 )
-from pipelines.lib.simulator.journey import GROUPS, OFFENCES
+from pipelines.lib.simulator.journey import OFFENCES
 from pipelines.lib.simulator.model import AreaWorld
 
 ISO = "%Y-%m-%d"
@@ -67,10 +73,10 @@ def write_cps(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict[st
             .join(people, on="person_id", how="left")
             .join(world.charged.select("crime_id", "suspect_seq", "urn"), on=["crime_id", "suspect_seq"], how="left"))
     resp = resp.sort(["responded", "crime_ref", "suspect_seq", "response"])
-    parts = month_parts(resp, "responded")
+    by_month = month_parts(resp, "responded")
     n = 0
     for m in months:
-        f = parts.get(m, resp.clear())
+        f = by_month.get(m, resp.clear())
         frame = f.select(
             pl.lit(area_name).alias("CPS_AREA"),
             pl.lit(force).alias("POLICE_FORCE"),
@@ -100,10 +106,10 @@ def write_cps(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict[st
            .join(principal, on="principal_crime_id", how="left")
            .join(people.drop("dob"), on="person_id", how="left"))
     fin = fin.sort("dc_id")
-    parts = month_parts(fin, "completion_date")
+    by_month = month_parts(fin, "completion_date")
     n = 0
     for m in months:
-        f = parts.get(m, fin.clear())
+        f = by_month.get(m, fin.clear())
         frame = f.select(
             pl.lit(area_name).alias("CPS_AREA"),
             pl.lit(force).alias("POLICE_FORCE"),

@@ -14,7 +14,15 @@ import polars as pl
 
 from pipelines.lib.simulator.common import day_to_date, month_end_day, month_start_day
 from pipelines.lib.simulator.extracts.common import (
-    UrnErrors, excel_serial, fmt_date, inject_urn_errors, landing_path, month_parts, urn_hmcts, write_csv, write_xlsx,
+    UrnErrors,
+    excel_serial,
+    fmt_date,
+    inject_urn_errors,
+    landing_path,
+    month_parts,
+    urn_hmcts,
+    write_csv,
+    write_xlsx,
 )
 from pipelines.lib.simulator.model import AreaWorld
 

@@ -9,7 +9,13 @@ import polars as pl
 
 from pipelines.lib.simulator.common import month_end_day, month_start_day
 from pipelines.lib.simulator.extracts.common import (
-    UrnErrors, fmt_date, inject_urn_errors, landing_path, month_parts, write_csv, yn,
+    UrnErrors,
+    fmt_date,
+    inject_urn_errors,
+    landing_path,
+    month_parts,
+    write_csv,
+    yn,
 )
 from pipelines.lib.simulator.model import AreaWorld, snapshots
 
@@ -207,9 +213,9 @@ def write_police(world: AreaWorld, out: Path, seed: int, log: UrnErrors) -> dict
         m0, m1 = int(month_start_day(m)), int(month_end_day(m))
         f = ss.filter((pl.col("search_date") >= m0) & (pl.col("search_date") <= m1)) if len(ss) else ss
         if not len(f):
-            f = pl.DataFrame(schema=ss.schema) if len(ss.columns) else None
-            if f is None:
+            if not len(ss.columns):
                 continue
+            f = pl.DataFrame(schema=ss.schema)
         frame = f.select(
             pl.col("search_id").alias("Search ID"),
             pl.lit("Person search").alias("Type"),

@@ -133,7 +133,7 @@ def locations(area: Area, seed: int) -> pl.DataFrame:
     seq = np.zeros(n_lsoa, dtype="int64")
     for i in range(len(las)):  # LSOA numbers run within each local authority: 001A, 001B, 002A ...
         seq[la == i] = np.arange(int((la == i).sum()))
-    lsoa_name = [f"{las[a]} {s // 3 + 1:03d}{'ABC'[s % 3]}" for a, s in zip(la.tolist(), seq.tolist())]
+    lsoa_name = [f"{las[a]} {s // 3 + 1:03d}{'ABC'[s % 3]}" for a, s in zip(la.tolist(), seq.tolist(), strict=True)]
     prefix = "W01" if area.code.startswith("W") else "E01"
     first_code = int(rng.integers(0, 30_000))
     lsoa_code = [f"{prefix}{first_code + i:06d}" for i in range(n_lsoa)]

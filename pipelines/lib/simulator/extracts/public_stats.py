@@ -199,8 +199,8 @@ def filler_timeliness(area: Area, quarter: int, seed: int, scale: float) -> list
     for court, share in ((MC, 1 - CC_SHARE), (CC, CC_SHARE)):
         means, medians, median_total = TIMELINESS_FILLER[court]
         noise = np.exp(rng.normal(0, 0.08, 7))
-        m = [v * k for v, k in zip(means, noise[:3])]
-        md = [v * k for v, k in zip(medians, noise[3:6])]
+        m = [v * k for v, k in zip(means, noise[:3], strict=True)]
+        md = [v * k for v, k in zip(medians, noise[3:6], strict=True)]
         rows.append({"court_type": court, "n": float(rng.poisson(e * share)),
                      "mean": [*m, sum(m)], "median": [*md, median_total * noise[6]]})
     return rows
@@ -214,7 +214,7 @@ def filler_trials(area: Area, quarter: int, seed: int, scale: float) -> list[tup
     for court, share in ((MC, 1 - CC_SHARE), (CC, CC_SHARE)):
         listed = int(rng.poisson(e * share * TRIALS_PER_FINALISATION[court]))
         eff, cracked, ineff = rng.multinomial(listed, list(TRIAL_SHARES.values()))
-        for label, n in zip(TRIAL_SHARES, (eff, cracked, ineff)):
+        for label, n in zip(TRIAL_SHARES, (eff, cracked, ineff), strict=True):
             rows.append((court, label, "-", float(n)))
         rows.append((court, VACATED, "-", float(rng.poisson(listed * VACATED_PER_TRIAL))))
         w = np.array([x for _, x in P.INEFFECTIVE_REASONS.value])
@@ -260,8 +260,8 @@ class _Figures:
         return value
 
     def frame(self) -> pl.DataFrame:
-        columns = list(zip(*self.rows)) if self.rows else [()] * len(self.COLUMNS)
-        return pl.DataFrame(dict(zip(self.COLUMNS, map(list, columns))), schema=self.COLUMNS)
+        columns = list(zip(*self.rows, strict=True)) if self.rows else [()] * len(self.COLUMNS)
+        return pl.DataFrame(dict(zip(self.COLUMNS, map(list, columns), strict=True)), schema=self.COLUMNS)
 
 
 def _count(value: float) -> str:
@@ -346,6 +346,14 @@ def write_copoc(out: Path, months: list[int], simulated: dict[str, pl.DataFrame]
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def _days(value: object, stage: str) -> float:
+    """A mean or median of a stage's days as a float: polars types it as any Python value or None, which here (no
+    day counted in a quarter that has defendants) would be a bug."""
+    if not isinstance(value, int | float):
+        raise TypeError(f"the days of '{stage}' averaged to {value!r}, not a number")
+    return float(value)
+
+
 @dataclass
 class _Stats:
     """Defendants and (unrounded) mean and median days of the four stages; combinable approximately (medians)."""
@@ -356,14 +364,14 @@ class _Stats:
     source: str
 
     @classmethod
-    def of(cls, rows: pl.DataFrame, source: str = "simulated") -> "_Stats":
+    def of(cls, rows: pl.DataFrame, source: str = "simulated") -> _Stats:
         if rows.height == 0:
             return cls(0.0, [0.0] * 4, [0.0] * 4, source)
-        return cls(float(rows.height), [float(rows[s].mean()) for s in STAGES],
-                   [float(rows[s].median()) for s in STAGES], source)
+        return cls(float(rows.height), [_days(rows[s].mean(), s) for s in STAGES],
+                   [_days(rows[s].median(), s) for s in STAGES], source)
 
     @classmethod
-    def combine(cls, parts: list["_Stats"], source: str) -> "_Stats":
+    def combine(cls, parts: list[_Stats], source: str) -> _Stats:
         """Exact for counts and means; the median is the defendant-weighted mean of the parts' medians (the true
         median of a filler area is not known), so a combined median is approximate."""
         n = sum(p.n for p in parts)
@@ -385,10 +393,10 @@ def write_timeliness(out: Path, quarters: list[int], simulated: dict[str, pl.Dat
     def emit(q: int, court: str, geo: tuple[str, str, str, str], level: str, code: str | None, s: _Stats) -> None:
         if s.n == 0:
             return
-        name = dict(zip(("national", "region", "lcjb", "court"), geo))[level]
+        name = dict(zip(("national", "region", "lcjb", "court"), geo, strict=True))[level]
         small = s.n <= 2
         cells = []
-        for fig, v in zip(TIMELINESS_HEADER[7:], [s.n, *s.mean, *s.median]):
+        for fig, v in zip(TIMELINESS_HEADER[7:], [s.n, *s.mean, *s.median], strict=True):
             written = figures.add("moj_court_timeliness", quarter_label(q), name, level, code, court, fig, None,
                                   float(_half_up(v)), s.source if level in ("lcjb", "court") else "aggregate",
                                   marker=SUPPRESSED if small else None)
@@ -429,10 +437,10 @@ def write_timeliness(out: Path, quarters: list[int], simulated: dict[str, pl.Dat
                     continue
                 for area in areas:
                     if area.code in simulated:
-                        rows = by_quarter[area.code].get((q,), empty[area.code]).filter(pl.col("court_type") == court)
-                        for name in sorted(set(rows["court"].to_list())):
+                        court_rows = by_quarter[area.code].get((q,), empty[area.code]).filter(pl.col("court_type") == court)
+                        for name in sorted(set(court_rows["court"].to_list())):
                             emit(q, court, ("-", area.region, label, name), "court", area.code,
-                                 _Stats.of(rows.filter(pl.col("court") == name)))
+                                 _Stats.of(court_rows.filter(pl.col("court") == name)))
     _write_text(out / "public" / "moj_court_timeliness" / "court_timeliness.csv", _csv_text(lines, "\n"), log)
     return len(lines) - 1
 
@@ -445,11 +453,11 @@ def write_trials(out: Path, quarters: list[int], simulated: dict[str, pl.DataFra
         for area in sorted(AREAS.values(), key=lambda a: a.code):
             if area.code in simulated:
                 t = simulated[area.code].filter(pl.col("quarter") == q)
-                rows = {(r["court_type"], r["figure"], r["category"]): r["value"] for r in t.iter_rows(named=True)}
+                values = {(r["court_type"], r["figure"], r["category"]): r["value"] for r in t.iter_rows(named=True)}
                 for court in (MC, CC):
                     for label in order:
-                        rows.setdefault((court, label, "-"), 0.0)
-                rows = [(*k, v) for k, v in rows.items()]
+                        values.setdefault((court, label, "-"), 0.0)
+                rows = [(*k, v) for k, v in values.items()]
                 source = "simulated"
             else:
                 rows, source = filler_trials(area, q, seed, scale), "filler"

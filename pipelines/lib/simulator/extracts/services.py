@@ -15,8 +15,14 @@ import polars as pl
 from pipelines.lib.simulator.extracts.common import UrnErrors, fmt_date, landing_path, month_parts, write_csv, yn
 from pipelines.lib.simulator.model import AreaWorld
 from pipelines.lib.simulator.services import (
-    VCOP_RIGHTS, cohort_summary, community_orders, public_confidence, reoffending_cohorts, victim_referrals,
-    victim_survey, vcop_audits,
+    VCOP_RIGHTS,
+    cohort_summary,
+    community_orders,
+    public_confidence,
+    reoffending_cohorts,
+    vcop_audits,
+    victim_referrals,
+    victim_survey,
 )
 
 D = "%d/%m/%Y"
