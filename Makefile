@@ -3,7 +3,7 @@ PYTHON ?= python3
 UV := $(PYTHON) -m uv
 UV_VERSION := 0.13.8
 
-.PHONY: install browser demo lint test test-fast test-all ui
+.PHONY: install browser demo lint test test-fast ui
 
 install:  ## the locked environment in .venv (installs uv itself if it is missing) and the dbt manifest the code location loads
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
@@ -18,20 +18,18 @@ browser:  ## headless Chromium and its driver (Debian packages) for the board pa
 		&& apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
 		|| echo "browser: chromium-driver missing and cannot be installed here (sudo apt-get install chromium chromium-driver)"
 
-lint: install  ## ruff (lint and format) and mypy, configured in pyproject.toml (also a pre-commit hook)
+lint: install  ## ruff (lint and format) and mypy (pyproject.toml), sqlfluff over the dbt SQL (.sqlfluff); also pre-commit hooks
 	$(UV) run --frozen ruff check
 	$(UV) run --frozen ruff format --check
 	$(UV) run --frozen mypy
+	$(UV) run --frozen sqlfluff lint dbt_project/models dbt_project/macros --processes 2
 
-test: install browser lint  ## lint, then the test suite (real DuckDB files, real dbt runs, real Dagster materialisations, headless Chromium)
+test: install browser lint  ## lint, then every test (real DuckDB files, real dbt runs, real Dagster materialisations, headless Chromium), the end-to-end safety tests included
 	$(UV) run --frozen pytest
 
-test-fast: install  ## the inner loop: lint and the unit tests (no refresh, no simulation of a whole warehouse)
+test-fast: install  ## the inner loop: ruff and the unit and contract tests (no refresh of a whole warehouse)
 	$(UV) run --frozen ruff check
-	$(UV) run --frozen pytest tests/unit
-
-test-all: install browser  ## the test suite with the slow end-to-end runs too (UI-launched run, SIGKILL, reader, schedule)
-	$(UV) run --frozen pytest -m "slow or not slow"
+	$(UV) run --frozen pytest tests/unit tests/contract
 
 ui: install  ## the Dagster UI on http://127.0.0.1:3000 over the sample extracts (demo key)
 	$(UV) run --frozen cjs-scorecard ui

@@ -16,11 +16,7 @@
     computed per category of it as well (columns breakdown and category). A part with per_1000_residents is divided
     by the unit's residents of that group (population_relation) / 1,000. -#}
 {% macro measure_amounts(parts_relation, units_relation, periods_relation, population_relation, by_category=false) %}
-    {%- if execute -%}
-        {%- set parts = run_query("select * from " ~ parts_relation ~ " order by all") -%}
-    {%- else -%}
-        {%- set parts = [] -%}
-    {%- endif -%}
+    {%- set parts = measure_amount_parts(parts_relation) -%}
     {%- if parts | length == 0 %}
     select
         cast(null as varchar) as measure_id,
@@ -117,4 +113,16 @@
     group by all
     {%- endif %}
     {%- endfor %}
+{% endmacro %}
+
+{#- The measure parts the engine computes (one row per part, as stg_definitions__measure_parts, with the measure's
+    period_types and, by category, the breakdown), read when the model runs; none while dbt parses. A macro of its own
+    so that a dbt unit test can give the parts (overrides: macros: measure_amount_parts): a unit test's inputs are
+    CTEs of the test's query, which a query run while compiling cannot read. -#}
+{% macro measure_amount_parts(parts_relation) %}
+    {%- if execute -%}
+        {{ return(run_query("select * from " ~ parts_relation ~ " order by all")) }}
+    {%- else -%}
+        {{ return([]) }}
+    {%- endif -%}
 {% endmacro %}

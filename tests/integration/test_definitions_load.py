@@ -36,6 +36,8 @@ def test_asset_graph_tells_the_story() -> None:
         "reconcile/reconcile_stocks_by_area_month", "reconcile/reconcile_stock_flow_identity",
         "reconcile/reconcile_cps_area_apportioned", "reconcile/reconcile_crime_defendant_conversion",
         "reconcile/linkage_match_rates",
+        # what the completeness gate reads from the build database beside the candidate
+        "intermediate/int_scorecard__extract_months", "definitions/scorecard_areas", "definitions/measures",
     }
     # the external accuracy checks show on the mart's page in the UI, one per published series
     mart = dg.AssetKey(["reconcile", "external_accuracy"])

@@ -80,12 +80,18 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
     dbt reads the build database's path from CJS_BUILD_DB (profiles.yml). With dbt split in two, "eager" indirect
     selection would run a test as soon as one of its parents is selected (a relationships test from a late model to
     an early one would run before the late model exists); "buildable" runs a test once all its parents are built; an
-    explicit DBT_INDIRECT_SELECTION still wins. Both are set for the dbt process the run starts."""
+    explicit DBT_INDIRECT_SELECTION still wins. Both are set for the dbt process the run starts.
+
+    dbt's unit tests (unit_tests: in the models' YAML: fixed rows in, expected rows out) check the SQL, not the data,
+    and `dbt build` would run them before their models in every refresh: they are left out here and run by the test
+    suite (tests/contract/test_dbt_unit_tests.py)."""
     build_db = warehouse.private_build_db()
     os.environ[BUILD_DB_ENV] = str(build_db)
     os.environ.setdefault("DBT_INDIRECT_SELECTION", "buildable")
     target_path = build_db.parent / "dbt" / context.op_def.name
-    yield from dbt.cli(["build"], context=context, target_path=target_path).stream()
+    yield from dbt.cli(
+        ["build", "--exclude-resource-type", "unit_test"], context=context, target_path=target_path
+    ).stream()
 
 
 @dbt_assets(

@@ -63,7 +63,8 @@ board_units as (
     inner join scorecards
         on scorecard_areas.scorecard_id = scorecards.scorecard_id
     where scorecard_areas.scorecard_id in (
-        select scorecard_id from scorecard_areas group by scorecard_id having count(*) > 1
+        select board_areas.scorecard_id from scorecard_areas as board_areas
+        group by board_areas.scorecard_id having count(*) > 1
     )
 
 ),
@@ -77,7 +78,7 @@ national_unit as (
         area_code,
         is_area_in_data
     from area_units
-    where (select count(*) from area_units) = (select count(*) from force_areas)
+    where (select count(*) from area_units as every_area_unit) = (select count(*) from force_areas)
 
 )
 

@@ -226,7 +226,10 @@ provisional as (
         and scorecard_rows.unit_code = data_cut_off.unit_code
     where scorecard_rows.status = 'ok'
         and definitions.provisional_months > 0
-        and scorecard_rows.period_end > data_cut_off.as_at - to_months(definitions.provisional_months)
+        -- after the last day of the month provisional_months before the as-at month (30 April less a month by the
+        -- day is 30 March, which would make March provisional too)
+        and scorecard_rows.period_end
+            > last_day(date_trunc('month', data_cut_off.as_at) - to_months(definitions.provisional_months))
 
 ),
 
