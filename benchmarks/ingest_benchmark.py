@@ -76,7 +76,9 @@ def side(name: str, data: Path, scratch: Path) -> dict:
     """Run one side in a fresh interpreter so its peak memory is measured alone."""
     completed = subprocess.run(
         [sys.executable, __file__, "--data", str(data), "--side", name, "--scratch", str(scratch)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     if completed.returncode != 0:
         raise SystemExit(f"the {name} side failed:\n{completed.stderr[-3000:]}")
@@ -103,8 +105,25 @@ def main() -> int:
             data = scratch / "landing"
             print("simulating all 43 force areas, 2024-08 to 2025-03 ...", flush=True)
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "pipelines.cli", "simulate", "--areas", "all", "--start", "2024-08",
-                            "--end", "2025-03", "--out", str(data)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pipelines.cli",
+                    "simulate",
+                    "--areas",
+                    "all",
+                    "--start",
+                    "2024-08",
+                    "--end",
+                    "2025-03",
+                    "--out",
+                    str(data),
+                ],
+                check=True,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+            )
             print(f"simulated in {time.perf_counter() - started:.0f} s", flush=True)
         files = csv_files(data)
         print(f"extracts: {', '.join(f'{k} ({len(v)} files)' for k, v in sorted(files.items()))}")
@@ -114,10 +133,14 @@ def main() -> int:
             print(f"warning: only {pipeline['rows']:,} rows; the benchmark asks for at least {args.min_rows:,}")
         print(f"{'':10} {'rows':>12} {'seconds':>9} {'rows/s':>12} {'peak MB':>9}")
         for name, result in (("baseline", baseline), ("pipeline", pipeline)):
-            print(f"{name:10} {result['rows']:>12,} {result['seconds']:>9.1f} {result['rows'] / result['seconds']:>12,.0f} {result['peak_mb']:>9.0f}")
-        print(f"pipeline / baseline: time x{pipeline['seconds'] / baseline['seconds']:.1f}, "
-              f"throughput x{(pipeline['rows'] / pipeline['seconds']) / (baseline['rows'] / baseline['seconds']):.2f}, "
-              f"peak memory x{pipeline['peak_mb'] / baseline['peak_mb']:.1f}; rows quarantined: {pipeline['rejected']:,}")
+            print(
+                f"{name:10} {result['rows']:>12,} {result['seconds']:>9.1f} {result['rows'] / result['seconds']:>12,.0f} {result['peak_mb']:>9.0f}"
+            )
+        print(
+            f"pipeline / baseline: time x{pipeline['seconds'] / baseline['seconds']:.1f}, "
+            f"throughput x{(pipeline['rows'] / pipeline['seconds']) / (baseline['rows'] / baseline['seconds']):.2f}, "
+            f"peak memory x{pipeline['peak_mb'] / baseline['peak_mb']:.1f}; rows quarantined: {pipeline['rejected']:,}"
+        )
     return 0
 
 

@@ -44,10 +44,20 @@ from pipelines.settings import DBT_PROJECT_DIR, MEMORY_LIMIT_ENV, THREADS_ENV, d
 FLOOR_SQL = ROOT / "benchmarks" / "floor.sql"
 SEEDS = DBT_PROJECT_DIR / "seeds"
 CORE_MEASURES = [  # the measures of floor.sql and pandas_baseline.py: police, CPS and HMCTS, counts, rates and a mean
-    "total_victims", "da_crimes", "outcome_15_16_pct", "precharge_timeliness_cps_days", "overall_conviction_rate",
-    "unsuccessful_outcomes", "mc_receipts", "mc_disposals", "mc_receipts_per_finalisation", "mc_outstanding",
+    "total_victims",
+    "da_crimes",
+    "outcome_15_16_pct",
+    "precharge_timeliness_cps_days",
+    "overall_conviction_rate",
+    "unsuccessful_outcomes",
+    "mc_receipts",
+    "mc_disposals",
+    "mc_receipts_per_finalisation",
+    "mc_outstanding",
 ]
-PROGRESS_LINE = re.compile(r"^\[\d+/\d+\] (?P<asset>\S+)(?: (?P<month>\d{4}-\d{2}))? ok(?: \((?P<seconds>[\d.]+) s\))?$")
+PROGRESS_LINE = re.compile(
+    r"^\[\d+/\d+\] (?P<asset>\S+)(?: (?P<month>\d{4}-\d{2}))? ok(?: \((?P<seconds>[\d.]+) s\))?$"
+)
 RUN_DONE_LINE = re.compile(r"^refresh done: \d+/\d+ assets in (?P<seconds>\d+) s$")
 ECHOED = ("[", "refresh ", "FAILED", "  !")
 TOLERANCE = 1e-9  # relative, for rates and means (the sums are added up in different orders)
@@ -100,8 +110,16 @@ def stage(landing: Path, staged: Path, last_month: str, arriving: bool) -> int:
 
 
 def refresh_command(args: argparse.Namespace, *month_range: str) -> list[str]:
-    command = [sys.executable, "-m", "pipelines.cli", "refresh", "--sources", str(args.work / "staged"),
-               "--warehouse", str(args.work / "warehouse")]
+    command = [
+        sys.executable,
+        "-m",
+        "pipelines.cli",
+        "refresh",
+        "--sources",
+        str(args.work / "staged"),
+        "--warehouse",
+        str(args.work / "warehouse"),
+    ]
     return command + (["--from", month_range[0], "--to", month_range[1]] if month_range else [])
 
 
@@ -170,7 +188,9 @@ def run_io_floor(landing: Path) -> None:
             if path.suffix == ".csv":
                 rows += connection.execute(
                     "select count(*) from read_csv(?, all_varchar = true, header = false, null_padding = true, "
-                    "strict_mode = false, ignore_errors = true)", [str(path)]).fetchone()[0]
+                    "strict_mode = false, ignore_errors = true)",
+                    [str(path)],
+                ).fetchone()[0]
             elif path.suffix == ".xlsx":
                 reader = fastexcel.read_excel(str(path))
                 rows += sum(reader.load_sheet(name, header_row=None).height for name in reader.sheet_names)
@@ -216,8 +236,11 @@ def cross_check(build_db: Path, baselines: dict[str, Path]) -> dict:
                         and (pipeline.value is null) <> (baseline.value is null))
                 order by all""").fetchall()
             compared = connection.execute("select count(*) from pipeline").fetchone()[0]
-            results[name] = {"figures_compared": compared, "mismatches": len(mismatches),
-                             "first_mismatches": [list(map(str, row)) for row in mismatches[:20]]}
+            results[name] = {
+                "figures_compared": compared,
+                "mismatches": len(mismatches),
+                "first_mismatches": [list(map(str, row)) for row in mismatches[:20]],
+            }
     return results
 
 
@@ -244,21 +267,41 @@ def report(results: dict) -> str:
     lines += ["", "| ratio | value |", "|---|---:|"]
     lines += [f"| {name} | {value:.2f} |" for name, value in results["ratios"].items()]
     lines += ["", "| cross-check against the pipeline's figures | figures compared | mismatches |", "|---|---:|---:|"]
-    lines += [f"| {name} | {check['figures_compared']:,} | {check['mismatches']} |"
-              for name, check in results["cross_check"].items()]
-    lines += ["", "Where a refresh's time goes (seconds):", "",
-              "| | full refresh | incremental refresh |", "|---|---:|---:|"]
+    lines += [
+        f"| {name} | {check['figures_compared']:,} | {check['mismatches']} |"
+        for name, check in results["cross_check"].items()
+    ]
+    lines += [
+        "",
+        "Where a refresh's time goes (seconds):",
+        "",
+        "| | full refresh | incremental refresh |",
+        "|---|---:|---:|",
+    ]
     full, incremental = results["profile"]["full refresh"], results["profile"]["incremental refresh"]
     for key in ("wall_seconds", "start_up_seconds", "dbt_seconds", "dbt_model_and_seed_seconds", "dbt_test_seconds"):
         lines.append(f"| {key.removesuffix('_seconds').replace('_', ' ')} | {full[key]:.1f} | {incremental[key]:.1f} |")
     for group in full["seconds_by_asset_group"]:
-        lines.append(f"| assets {group}/* (progress lines) | {full['seconds_by_asset_group'][group]:.1f} | "
-                     f"{incremental['seconds_by_asset_group'].get(group, 0.0):.1f} |")
-    lines += ["", "Ingest of the full refresh, seconds by extract (all months):", "", "| extract | seconds |",
-              "|---|---:|"]
+        lines.append(
+            f"| assets {group}/* (progress lines) | {full['seconds_by_asset_group'][group]:.1f} | "
+            f"{incremental['seconds_by_asset_group'].get(group, 0.0):.1f} |"
+        )
+    lines += [
+        "",
+        "Ingest of the full refresh, seconds by extract (all months):",
+        "",
+        "| extract | seconds |",
+        "|---|---:|",
+    ]
     lines += [f"| {extract} | {seconds:.1f} |" for extract, seconds in full["ingest_seconds_by_extract"].items()]
-    lines += ["", f"dbt in the full refresh: {full['dbt_models_and_seeds']} models and seeds; the 15 slowest "
-              "(run_results.json execution time):", "", "| model | seconds |", "|---|---:|"]
+    lines += [
+        "",
+        f"dbt in the full refresh: {full['dbt_models_and_seeds']} models and seeds; the 15 slowest "
+        "(run_results.json execution time):",
+        "",
+        "| model | seconds |",
+        "|---|---:|",
+    ]
     lines += [f"| {model} | {seconds:.1f} |" for model, seconds in full["dbt_top_models_seconds"].items()]
     return "\n".join(lines) + "\n"
 
@@ -270,7 +313,9 @@ def main() -> int:
     parser.add_argument("--end", default="2026-03", help="last reporting month: the incremental refresh's month")
     parser.add_argument("--scale", type=float, default=1.0, help="volume multiplier (1.0: ~5.4 million crimes a year)")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--work", type=Path, required=True, help="scratch folder: landing zone, warehouse, logs, results")
+    parser.add_argument(
+        "--work", type=Path, required=True, help="scratch folder: landing zone, warehouse, logs, results"
+    )
     parser.add_argument("--skip-simulate", action="store_true", help="reuse the landing zone in WORK/landing")
     parser.add_argument("--memory-limit", default=duckdb_config()["memory_limit"], help="DuckDB memory_limit")
     parser.add_argument("--threads", default=duckdb_config()["threads"], help="DuckDB threads")
@@ -289,9 +334,28 @@ def main() -> int:
     figures: dict[str, Measured] = {}
     if not args.skip_simulate:
         shutil.rmtree(landing, ignore_errors=True)
-        figures["simulate"] = step("simulate", [
-            sys.executable, "-m", "pipelines.cli", "simulate", "--areas", args.areas, "--start", args.start,
-            "--end", args.end, "--scale", str(args.scale), "--seed", str(args.seed), "--out", str(landing)], args)
+        figures["simulate"] = step(
+            "simulate",
+            [
+                sys.executable,
+                "-m",
+                "pipelines.cli",
+                "simulate",
+                "--areas",
+                args.areas,
+                "--start",
+                args.start,
+                "--end",
+                args.end,
+                "--scale",
+                str(args.scale),
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(landing),
+            ],
+            args,
+        )
     manifest = json.loads((landing / "_truth" / "manifest.json").read_text())
     args.start, args.end, last = manifest["start"], manifest["end"], manifest["end"]
 
@@ -301,34 +365,58 @@ def main() -> int:
     started = time.time()
     figures["full refresh"] = step("full refresh", refresh_command(args), args, echo=True)
     artefacts = args.work / "warehouse" / "build" / "dbt"
-    profiles = {"full refresh": profile(args.work / "logs" / "full_refresh.log", figures["full refresh"], started,
-                                        artefacts)}
+    profiles = {
+        "full refresh": profile(args.work / "logs" / "full_refresh.log", figures["full refresh"], started, artefacts)
+    }
     files += stage(landing, staged, last, arriving=True)
     started = time.time()
     figures["incremental refresh"] = step("incremental refresh", refresh_command(args, last, last), args, echo=True)
-    profiles["incremental refresh"] = profile(args.work / "logs" / "incremental_refresh.log",
-                                              figures["incremental refresh"], started, artefacts)
+    profiles["incremental refresh"] = profile(
+        args.work / "logs" / "incremental_refresh.log", figures["incremental refresh"], started, artefacts
+    )
     # a whole refresh once the month has arrived (it records what it depended on), then one with nothing changed
     figures["whole refresh, month loaded"] = step("whole refresh, month loaded", refresh_command(args), args, echo=True)
     figures["no-op refresh"] = step("no-op refresh", refresh_command(args), args, echo=True)
 
     baselines = {"floor": args.work / "floor_measures.parquet", "pandas": args.work / "pandas_measures.parquet"}
-    figures["floor"] = step("floor", [sys.executable, __file__, "--side", "floor", "--work", str(args.work),
-                                      "--out", str(baselines["floor"])], args)
-    figures["I/O floor"] = step("I/O floor", [sys.executable, __file__, "--side", "io-floor", "--work", str(args.work)],
-                                args)
-    figures["pandas"] = step("pandas", [sys.executable, str(ROOT / "benchmarks" / "pandas_baseline.py"),
-                                        "--landing", str(landing), "--out", str(baselines["pandas"])], args)
+    figures["floor"] = step(
+        "floor",
+        [sys.executable, __file__, "--side", "floor", "--work", str(args.work), "--out", str(baselines["floor"])],
+        args,
+    )
+    figures["I/O floor"] = step(
+        "I/O floor", [sys.executable, __file__, "--side", "io-floor", "--work", str(args.work)], args
+    )
+    figures["pandas"] = step(
+        "pandas",
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "pandas_baseline.py"),
+            "--landing",
+            str(landing),
+            "--out",
+            str(baselines["pandas"]),
+        ],
+        args,
+    )
     checks = cross_check(warehouse / "build" / "cjs_build.duckdb", baselines)
 
     full, incremental = figures["full refresh"].seconds, figures["incremental refresh"].seconds
     results = {
-        "arguments": {**{key: str(value) for key, value in vars(args).items() if key not in ("side", "out")},
-                      "incremental_month": last},
-        "machine": {"cores": os.cpu_count(),
-                    "memory_gb": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3},
-        "landing": {"files": files, "rows": sum(manifest["rows_per_extract"].values()),
-                    "crimes_in_period": manifest["crimes_in_period"], "rows_per_extract": manifest["rows_per_extract"]},
+        "arguments": {
+            **{key: str(value) for key, value in vars(args).items() if key not in ("side", "out")},
+            "incremental_month": last,
+        },
+        "machine": {
+            "cores": os.cpu_count(),
+            "memory_gb": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3,
+        },
+        "landing": {
+            "files": files,
+            "rows": sum(manifest["rows_per_extract"].values()),
+            "crimes_in_period": manifest["crimes_in_period"],
+            "rows_per_extract": manifest["rows_per_extract"],
+        },
         "figures": {name: {"seconds": m.seconds, "peak_rss_mb": m.peak_rss_mb} for name, m in figures.items()},
         "ratios": {
             "pipeline / floor (time)": ratio(full, figures["floor"].seconds),

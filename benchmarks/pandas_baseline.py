@@ -23,8 +23,12 @@ SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 CHUNK_ROWS = 200_000
 AMOUNT_COLUMNS = ["measure_id", "area_code", "period_start", "numerator", "denominator"]
 # value = numerator / denominator x scale for these; the others are counts (value = numerator)
-SCALES = {"outcome_15_16_pct": 100, "overall_conviction_rate": 100, "precharge_timeliness_cps_days": 1,
-          "mc_receipts_per_finalisation": 1}
+SCALES = {
+    "outcome_15_16_pct": 100,
+    "overall_conviction_rate": 100,
+    "precharge_timeliness_cps_days": 1,
+    "mc_receipts_per_finalisation": 1,
+}
 
 
 class Places:
@@ -34,7 +38,9 @@ class Places:
         aliases = pd.read_csv(seeds / "ref_force_name_aliases.csv", dtype=str)
         self.by_name = aliases[aliases.covers_several_areas == "N"].set_index("force_name").area_code
         self.areas_by_name = aliases.groupby("force_name").area_code.agg(sorted)
-        self.by_number = pd.read_csv(seeds / "ref_police_force_areas.csv", dtype=str).set_index("force_number").area_code
+        self.by_number = (
+            pd.read_csv(seeds / "ref_police_force_areas.csv", dtype=str).set_index("force_number").area_code
+        )
         courts = pd.read_csv(seeds / "ref_court_centres.csv", dtype=str)
         self.mc_courts = courts[courts.court_type == "MC"].set_index("court_code").area_code
 
@@ -47,10 +53,14 @@ class Places:
         the first of its areas."""
         named = force_name.str.strip().map(self.areas_by_name)
         by_number = force_number.map(self.by_number)
-        return pd.Series([
-            None if not isinstance(areas, list) else number if number in areas else areas[0]
-            for areas, number in zip(named, by_number, strict=True)
-        ], index=force_name.index, dtype=object)
+        return pd.Series(
+            [
+                None if not isinstance(areas, list) else number if number in areas else areas[0]
+                for areas, number in zip(named, by_number, strict=True)
+            ],
+            index=force_name.index,
+            dtype=object,
+        )
 
 
 class Deliveries:
@@ -72,30 +82,47 @@ class Deliveries:
 
 def chunks(path: Path, columns: list[str]) -> Iterator[pd.DataFrame]:
     """The file's columns as text, CHUNK_ROWS rows at a time; an empty field is missing (as DuckDB reads it)."""
-    yield from pd.read_csv(path, usecols=columns, dtype=str, keep_default_na=False, na_values=[""], chunksize=CHUNK_ROWS)
+    yield from pd.read_csv(
+        path, usecols=columns, dtype=str, keep_default_na=False, na_values=[""], chunksize=CHUNK_ROWS
+    )
 
 
 def month_of(dates: pd.Series) -> pd.Series:
     return dates.dt.to_period("M").dt.to_timestamp()
 
 
-def amounts(measure_id: str, rows: pd.DataFrame, date: pd.Series, numerator: pd.Series | None = None,
-            denominator: pd.Series | None = None) -> pd.DataFrame:
+def amounts(
+    measure_id: str,
+    rows: pd.DataFrame,
+    date: pd.Series,
+    numerator: pd.Series | None = None,
+    denominator: pd.Series | None = None,
+) -> pd.DataFrame:
     """Sum per area and month of `numerator` (default: one per row) and `denominator` (default: none: a count)."""
-    frame = pd.DataFrame({
-        "area_code": rows.area_code.to_numpy(),
-        "period_start": month_of(date).to_numpy(),
-        "numerator": 1.0 if numerator is None else numerator.astype(float).to_numpy(),
-        "denominator": float("nan") if denominator is None else denominator.astype(float).to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "area_code": rows.area_code.to_numpy(),
+            "period_start": month_of(date).to_numpy(),
+            "numerator": 1.0 if numerator is None else numerator.astype(float).to_numpy(),
+            "denominator": float("nan") if denominator is None else denominator.astype(float).to_numpy(),
+        }
+    )
     summed = frame.groupby(["area_code", "period_start"], as_index=False).sum(min_count=1)
     return summed.assign(measure_id=measure_id)[AMOUNT_COLUMNS]
 
 
 def police_crimes(path: Path, places: Places, _: Deliveries) -> Iterator[pd.DataFrame]:
     reporting_month = re.search(r"(\d{4}-\d{2})\.csv$", path.name).group(1)
-    columns = ["Force", "Crime Reference", "Recorded Date", "DA Flag", "Victim Sex", "Outcome Code", "Outcome Date",
-               "Record Status"]
+    columns = [
+        "Force",
+        "Crime Reference",
+        "Recorded Date",
+        "DA Flag",
+        "Victim Sex",
+        "Outcome Code",
+        "Outcome Date",
+        "Record Status",
+    ]
     for chunk in chunks(path, columns):
         chunk["area_code"] = places.area(chunk["Force"], chunk["Crime Reference"].str.split("/").str[0])
         new = chunk[chunk["Record Status"] == "New"]
@@ -138,7 +165,9 @@ def mc_cases(path: Path, places: Places, _: Deliveries) -> Iterator[pd.DataFrame
         chunk["area_code"] = chunk["Court Code"].map(places.mc_courts)
         record_type = chunk["Record Type"].str.lower()
         receipt, disposal = record_type == "receipt", record_type == "disposal"
-        event_date = pd.to_datetime(chunk["First Listing Date"].where(receipt, chunk["Disposal Date"]), format="%d-%b-%Y")
+        event_date = pd.to_datetime(
+            chunk["First Listing Date"].where(receipt, chunk["Disposal Date"]), format="%d-%b-%Y"
+        )
         yield amounts("mc_receipts", chunk[receipt], event_date[receipt])
         yield amounts("mc_disposals", chunk[disposal], event_date[disposal])
         yield amounts("mc_receipts_per_finalisation", chunk, event_date, receipt, disposal)

@@ -40,7 +40,7 @@ def _descendants(pid: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:  # exited while listing
             continue
-        parent = int(stat[stat.rindex(")") + 2:].split()[1])  # the command may hold spaces and brackets
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])  # the command may hold spaces and brackets
         children.setdefault(parent, []).append(int(entry.name))
     found, pending = [], [pid]
     while pending:
@@ -61,8 +61,14 @@ def tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_measured(command: list[str], log: Path, env: dict[str, str] | None = None, cwd: Path | None = None,
-                 echo: Callable[[str], None] | None = None, interval: float = 0.5) -> Measured:
+def run_measured(
+    command: list[str],
+    log: Path,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    echo: Callable[[str], None] | None = None,
+    interval: float = 0.5,
+) -> Measured:
     """Run `command` to its end, its output (stdout and stderr) written to `log` line by line and each line passed to
     `echo` (progress on the terminal), its tree's memory sampled every `interval` seconds."""
     log.parent.mkdir(parents=True, exist_ok=True)

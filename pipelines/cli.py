@@ -52,24 +52,24 @@ DEMO_CONTACT = "cjs-scorecard demo (simulated data): performance-team@example.or
 # What each subcommand's --help says under its usage line: what it does, what it reads and writes, how it fails.
 DESCRIPTIONS = {
     "refresh": "Ingest the agency extracts of the landing zone, build and test the warehouse, and publish it: the "
-               "DuckDB file BI tools read, its Parquet, an Excel workbook per scorecard and the latest board packs. "
-               "With --from/--to it loads or reloads only those months (a backfill). Exit code 2: the refresh could "
-               "not start (configuration, landing zone); 3: it published, but refused a monthly extract the schedule "
-               "waits for.",
+    "DuckDB file BI tools read, its Parquet, an Excel workbook per scorecard and the latest board packs. "
+    "With --from/--to it loads or reloads only those months (a backfill). Exit code 2: the refresh could "
+    "not start (configuration, landing zone); 3: it published, but refused a monthly extract the schedule "
+    "waits for.",
     "demo": "Run the whole pipeline on simulated sample extracts (Wiltshire's, or with --board that board's forces), "
-            "with a fixed demo key and a demo contact, and print the latest figures. The data is fake: never use the "
-            "demo key with real extracts.",
+    "with a fixed demo key and a demo contact, and print the latest figures. The data is fake: never use the "
+    "demo key with real extracts.",
     "ui": "Start the Dagster UI (dagster dev) over the sample extracts, or --sources: materialise, check and "
-          "schedule the assets from a browser.",
+    "schedule the assets from a browser.",
     "simulate": "Write realistic fake agency extracts of the given police force areas and months into --out, with "
-                "their ground truth in OUT/_truth; the same arguments and seed give the same bytes.",
+    "their ground truth in OUT/_truth; the same arguments and seed give the same bytes.",
     "dbt-sources": "Rewrite the dbt sources of the raw layer (dbt_project/models/staging/_raw__sources.yml) and the "
-                   "macro of which force sends which extract from the extract specs, after adding or changing a spec.",
+    "macro of which force sends which extract from the extract specs, after adding or changing a spec.",
     "rollback": "Put a kept publication back in place (the published file with its Parquet, workbooks and board "
-                "packs), by default the one before the current. The last CJS_KEEP_PUBLICATIONS (default 5) are kept "
-                "in WAREHOUSE/versions/, named <time>_<publication id>.duckdb.",
+    "packs), by default the one before the current. The last CJS_KEEP_PUBLICATIONS (default 5) are kept "
+    "in WAREHOUSE/versions/, named <time>_<publication id>.duckdb.",
     "report": "Write a board pack: the scorecard of one area and month as an HTML page (print it to PDF from a "
-              "browser), read from the published file.",
+    "browser), read from the published file.",
 }
 
 
@@ -100,12 +100,16 @@ def run_refresh(
         raise ConfigurationError(f"landing zone {paths.sources_dir} does not exist")
     present = months_present(paths.sources_dir)
     if not present:
-        raise ConfigurationError(f"no agency extract files in the landing zone {paths.sources_dir} (see sources/README.md)")
+        raise ConfigurationError(
+            f"no agency extract files in the landing zone {paths.sources_dir} (see sources/README.md)"
+        )
     months = present
     if first_month or last_month:
         # an open end reaches the month given, so `--from` after the data names the gap, not a backward range
-        wanted = months_between(first_month or min(present[0], last_month or present[0]),
-                                last_month or max(present[-1], first_month or present[-1]))
+        wanted = months_between(
+            first_month or min(present[0], last_month or present[0]),
+            last_month or max(present[-1], first_month or present[-1]),
+        )
         months = [month for month in present if month in wanted]
         if not months:
             raise ConfigurationError(
@@ -117,15 +121,24 @@ def run_refresh(
     inputs = None if first_month or last_month else fingerprint(paths)
     last = unchanged_since(paths, inputs) if inputs else None
     if last:
-        print(f"refresh: nothing changed since the last refresh ({last['recorded_at']}): the landing zone, definitions, "
-              f"specs, dbt project, code and settings are as they were; publication {last['publication_id']} stands "
-              f"({paths.published_db})", file=sys.stderr)
+        print(
+            f"refresh: nothing changed since the last refresh ({last['recorded_at']}): the landing zone, definitions, "
+            f"specs, dbt project, code and settings are as they were; publication {last['publication_id']} stands "
+            f"({paths.published_db})",
+            file=sys.stderr,
+        )
     else:
         if inputs:
             changed = changed_inputs(paths, inputs)
-            print("refresh: " + (f"changed since the last refresh: {', '.join(changed) or 'the published file'}"
-                                 if changed is not None else "no earlier refresh recorded in this warehouse"),
-                  file=sys.stderr)
+            print(
+                "refresh: "
+                + (
+                    f"changed since the last refresh: {', '.join(changed) or 'the published file'}"
+                    if changed is not None
+                    else "no earlier refresh recorded in this warehouse"
+                ),
+                file=sys.stderr,
+            )
         tags = {
             "dagster/asset_partition_range_start": partition_key(months[0]),
             "dagster/asset_partition_range_end": partition_key(months[-1]),
@@ -156,7 +169,10 @@ def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: Dagst
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     assets = list(defs.assets or [])
     job = dg.Definitions(
-        assets=assets, asset_checks=defs.asset_checks, jobs=[refresh_job], resources=resources_for(paths),
+        assets=assets,
+        asset_checks=defs.asset_checks,
+        jobs=[refresh_job],
+        resources=resources_for(paths),
         loggers={"progress": progress_logger},
     ).resolve_job_def(refresh_job.name)
     first, last = (reporting_month(tags[f"dagster/asset_partition_range_{end}"]) for end in ("start", "end"))
@@ -196,7 +212,9 @@ def _use_demo_key() -> None:
     """The demo's fake data needs no secret key, and its pack and workbook a contact that says it is a demo."""
     if not os.environ.get(KEY_ENV):
         os.environ[KEY_ENV] = DEMO_KEY
-        print(f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)")
+        print(
+            f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)"
+        )
     os.environ.setdefault(CONTACT_ENV, DEMO_CONTACT)
 
 
@@ -207,8 +225,10 @@ def _simulated_areas(text: str) -> list[str] | str:
 
     areas = "all" if text.strip().lower() == "all" else [a.strip() for a in text.split(",") if a.strip()]
     if not areas:
-        raise ConfigurationError("--areas names no police force area: give force slugs (e.g. wiltshire,durham), "
-                                 "ONS codes (e.g. E23000038) or 'all'")
+        raise ConfigurationError(
+            "--areas names no police force area: give force slugs (e.g. wiltshire,durham), "
+            "ONS codes (e.g. E23000038) or 'all'"
+        )
     for area in [] if areas == "all" else areas:
         try:
             resolve_areas([area])
@@ -282,8 +302,10 @@ def _print_summary(published: Path, board: str | None = None) -> None:
 def query_command(published: Path, board: str) -> str:
     """A shell command that shows the board's latest monthly figures on any machine this project is installed on:
     through the project's own DuckDB (no duckdb CLI is installed), from any folder, read-only."""
-    sql = ("select title, area_name, period, value, unit, status, reason from scorecard.latest_figures "
-           f"where scorecard_id = '{board}' and period_type = 'month'")
+    sql = (
+        "select title, area_name, period, value, unit, status, reason from scorecard.latest_figures "
+        f"where scorecard_id = '{board}' and period_type = 'month'"
+    )
     code = f"import duckdb; duckdb.connect({str(published)!r}, read_only=True).sql({sql!r}).show(max_rows=200, max_width=250)"
     return f"uv run --project {shlex.quote(str(REPO_ROOT))} python -c {shlex.quote(code)}"
 
@@ -292,45 +314,77 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cjs-scorecard", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    refresh = commands.add_parser("refresh", help="ingest the landing zone, build, test and publish the warehouse",
-                                  description=DESCRIPTIONS["refresh"])
+    refresh = commands.add_parser(
+        "refresh",
+        help="ingest the landing zone, build, test and publish the warehouse",
+        description=DESCRIPTIONS["refresh"],
+    )
     refresh.add_argument("--sources", help=f"landing zone (default ${SOURCES_ENV} or ./sources)")
     refresh.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
-    refresh.add_argument("--from", dest="first_month", metavar="YYYY-MM", help="first month to load or reload (a backfill)")
+    refresh.add_argument(
+        "--from", dest="first_month", metavar="YYYY-MM", help="first month to load or reload (a backfill)"
+    )
     refresh.add_argument("--to", dest="last_month", metavar="YYYY-MM", help="last month to load or reload (a backfill)")
 
-    demo = commands.add_parser("demo", help="run the whole pipeline on the shipped sample extracts",
-                               description=DESCRIPTIONS["demo"])
+    demo = commands.add_parser(
+        "demo", help="run the whole pipeline on the shipped sample extracts", description=DESCRIPTIONS["demo"]
+    )
     demo.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
-    demo.add_argument("--board", help="a board of scorecard_definitions/ (e.g. durham_cleveland): simulate its forces into "
-                      "sources/sample_<board>/ and publish to warehouse_<board>/ (default: the Wiltshire sample)")
+    demo.add_argument(
+        "--board",
+        help="a board of scorecard_definitions/ (e.g. durham_cleveland): simulate its forces into "
+        "sources/sample_<board>/ and publish to warehouse_<board>/ (default: the Wiltshire sample)",
+    )
     demo.add_argument("--scale", type=_positive, default=1.0, help="with --board: multiplies every simulated volume")
 
-    ui = commands.add_parser("ui", help="the Dagster UI over the sample extracts (loopback only unless --host says otherwise)",
-                             description=DESCRIPTIONS["ui"])
+    ui = commands.add_parser(
+        "ui",
+        help="the Dagster UI over the sample extracts (loopback only unless --host says otherwise)",
+        description=DESCRIPTIONS["ui"],
+    )
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     ui.add_argument("--sources", help="landing zone (default: the shipped sample, simulated on first use)")
 
-    simulate = commands.add_parser("simulate", help="write realistic fake agency extracts and their ground truth",
-                                   description=DESCRIPTIONS["simulate"])
-    simulate.add_argument("--areas", required=True, help="force slugs or ONS codes, comma separated (e.g. wiltshire,durham), or 'all'")
+    simulate = commands.add_parser(
+        "simulate",
+        help="write realistic fake agency extracts and their ground truth",
+        description=DESCRIPTIONS["simulate"],
+    )
+    simulate.add_argument(
+        "--areas", required=True, help="force slugs or ONS codes, comma separated (e.g. wiltshire,durham), or 'all'"
+    )
     simulate.add_argument("--start", required=True, help="first reporting month, YYYY-MM")
     simulate.add_argument("--end", required=True, help="last reporting month, YYYY-MM")
     simulate.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same bytes")
     simulate.add_argument("--scale", type=_positive, default=1.0, help="multiplies every volume (1.0 = realistic)")
+    simulate.add_argument(
+        "--missing-deliveries",
+        type=int,
+        default=0,
+        help="agency files (months inside the range) never sent, to see them missing on the scorecard",
+    )
     simulate.add_argument("--out", required=True, help="landing-zone folder to write (truth goes to OUT/_truth)")
 
-    commands.add_parser("dbt-sources", help="rewrite the dbt sources of the raw layer from the extract specs",
-                        description=DESCRIPTIONS["dbt-sources"])
+    commands.add_parser(
+        "dbt-sources",
+        help="rewrite the dbt sources of the raw layer from the extract specs",
+        description=DESCRIPTIONS["dbt-sources"],
+    )
 
-    rollback = commands.add_parser("rollback", help="put back a kept publication (default: the one before the current)",
-                                   description=DESCRIPTIONS["rollback"])
+    rollback = commands.add_parser(
+        "rollback",
+        help="put back a kept publication (default: the one before the current)",
+        description=DESCRIPTIONS["rollback"],
+    )
     rollback.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
     rollback.add_argument("--to", help="publication id to restore (see warehouse/versions/)")
 
-    report = commands.add_parser("report", help="write a board pack: the scorecard of one area and month as an HTML page",
-                                 description=DESCRIPTIONS["report"])
+    report = commands.add_parser(
+        "report",
+        help="write a board pack: the scorecard of one area and month as an HTML page",
+        description=DESCRIPTIONS["report"],
+    )
     report.add_argument("--scorecard", required=True, help="scorecard id, e.g. wcjb")
     report.add_argument("--area", help="area code (default: the board's own area)")
     report.add_argument("--period", help="month, YYYY-MM (default: the latest month with figures)")
@@ -355,7 +409,15 @@ def main(argv: list[str] | None = None) -> int:
 
             areas = _simulated_areas(args.areas)
             months_between(args.start, args.end)  # YYYY-MM, forwards: a clear message before anything is written
-            summary = run_simulation(areas, args.start, args.end, Path(args.out), seed=args.seed, scale=args.scale)
+            summary = run_simulation(
+                areas,
+                args.start,
+                args.end,
+                Path(args.out),
+                seed=args.seed,
+                scale=args.scale,
+                missing_deliveries=args.missing_deliveries,
+            )
             print(json.dumps(summary.to_dict(), indent=2))
             return 0
         if args.command == "rollback":
@@ -365,7 +427,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"restored {restore(published_db, args.to).name} as {published_db}")
             return 0
         if args.command == "refresh":
-            refreshed = run_refresh(args.sources, args.warehouse, first_month=args.first_month, last_month=args.last_month)
+            refreshed = run_refresh(
+                args.sources, args.warehouse, first_month=args.first_month, last_month=args.last_month
+            )
         elif args.command == "ui":
             _use_demo_key()
             os.environ[SOURCES_ENV] = str(Path(args.sources).resolve() if args.sources else ensure_sample())
@@ -373,11 +437,16 @@ def main(argv: list[str] | None = None) -> int:
 
             prepare()
             dagster = Path(sys.executable).parent / "dagster"
-            os.execv(dagster, [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)])
+            os.execv(
+                dagster,
+                [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", args.host, "-p", str(args.port)],
+            )
         elif args.board:
             _use_demo_key()
             sample, warehouse = board_folders(args.board)
-            refreshed = run_refresh(ensure_sample(sample, board_simulation(args.board, args.scale)), args.warehouse or warehouse)
+            refreshed = run_refresh(
+                ensure_sample(sample, board_simulation(args.board, args.scale)), args.warehouse or warehouse
+            )
         else:
             _use_demo_key()
             refreshed = run_refresh(ensure_sample(), args.warehouse)
@@ -386,8 +455,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cjs-scorecard: {exc}", file=sys.stderr)
         return EXIT_CONFIGURATION
     if any(u.awaited for u in refreshed.unloaded):
-        print("cjs-scorecard: a monthly extract the schedule waits for was refused (see above): its month's figures "
-              "stand on the delivery in force, if any", file=sys.stderr)
+        print(
+            "cjs-scorecard: a monthly extract the schedule waits for was refused (see above): its month's figures "
+            "stand on the delivery in force, if any",
+            file=sys.stderr,
+        )
         return EXIT_AWAITED_DELIVERY_REFUSED
     return 0
 

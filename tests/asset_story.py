@@ -30,7 +30,10 @@ def expected_group_sizes() -> dict[str, int]:
         "ingest": specs + AUDIT_ASSETS + _models("audit"),
         "reference": sum(1 for _ in (DBT_PROJECT_DIR / "seeds").rglob("*.csv")),
         "staging": _models("staging"),
-        "reconcile": _models("intermediate") - engine + _models("marts", "reconcile") + _models("marts", "public")
+        "reconcile": _models("intermediate")
+        - engine
+        + _models("marts", "reconcile")
+        + _models("marts", "public")
         + LINKAGE_ASSETS,
         "scorecard": engine + _models("marts", "facts") + _models("marts", "scorecard") + DEFINITIONS_ASSETS,
         "publish": PUBLISH_ASSETS,

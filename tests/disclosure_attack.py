@@ -22,8 +22,12 @@ import numpy as np
 import polars as pl
 
 COLUMNS_BY_AGGREGATE = {
-    "count": ["value"], "count_distinct": ["value"], "sum": ["value"],
-    "ratio": ["numerator", "denominator"], "mean": ["numerator", "denominator"], "median": ["denominator"],
+    "count": ["value"],
+    "count_distinct": ["value"],
+    "sum": ["value"],
+    "ratio": ["numerator", "denominator"],
+    "mean": ["numerator", "denominator"],
+    "median": ["denominator"],
 }
 PART_OF_COLUMN = {"value": "value", "numerator": "numerator", "denominator": "denominator"}
 
@@ -146,7 +150,9 @@ def recovered_cells(published_db: Path) -> pl.DataFrame:
         catalogue = connection.sql("select * from scorecard.measures").pl()
     measures = {r["measure_id"]: r for r in catalogue.unique("measure_id").iter_rows(named=True)}
     boards: dict[str, list[str]] = defaultdict(list)
-    for scorecard_id, area in figures.filter(pl.col("area_type") == "area").select("scorecard_id", "area_code").unique().iter_rows():
+    for scorecard_id, area in (
+        figures.filter(pl.col("area_type") == "area").select("scorecard_id", "area_code").unique().iter_rows()
+    ):
         boards[scorecard_id].append(area)
     boards = {b: a for b, a in boards.items() if figures.filter(pl.col("area_code") == b).height}
     shown_areas = set(figures.filter(pl.col("area_type") == "area")["area_code"])
@@ -159,7 +165,10 @@ def recovered_cells(published_db: Path) -> pl.DataFrame:
             return None
         text = _quantity(measure["computation"], column)
         if text not in quantities:
-            summing = text.startswith(("count(*)", "sum(")) and measure["counting_basis"] in ("in_period", "rolling_12_months")
+            summing = text.startswith(("count(*)", "sum(")) and measure["counting_basis"] in (
+                "in_period",
+                "rolling_12_months",
+            )
             time = "sum" if summing else "snapshot" if measure["counting_basis"] == "snapshot" else "own"
             quantities[text] = _Quantity(time, not text.startswith("median("))
         owners[text].append((measure_id, column))
@@ -171,8 +180,13 @@ def recovered_cells(published_db: Path) -> pl.DataFrame:
                 quantity = quantity_of(r["measure_id"], column)
                 if quantity is None:
                     continue
-                cell = (r["area_code"], r["period_type"], r["period_start"],
-                        r["breakdown"] if with_category else "", r["category"] if with_category else "")
+                cell = (
+                    r["area_code"],
+                    r["period_type"],
+                    r["period_start"],
+                    r["breakdown"] if with_category else "",
+                    r["category"] if with_category else "",
+                )
                 quantity.add(cell, r["period_end"], r[column], r["status"] == "suppressed")
                 if not with_category and r["national_value"] is not None and column == "value":
                     national = ("K04000001",) + cell[1:]
@@ -187,8 +201,28 @@ def recovered_cells(published_db: Path) -> pl.DataFrame:
         _identities(quantity, boards, shown_areas)
         for cell, value in _solve(quantity).items():
             for measure_id, column in sorted(set(owners[text])):
-                rows.append({"measure_id": measure_id, "column": column, "area_code": cell[0], "period_type": cell[1],
-                             "period_start": cell[2], "breakdown": cell[3], "category": cell[4], "recovered": value})
-    return pl.DataFrame(rows, schema={"measure_id": pl.String, "column": pl.String, "area_code": pl.String,
-                                      "period_type": pl.String, "period_start": pl.Date, "breakdown": pl.String,
-                                      "category": pl.String, "recovered": pl.Float64})
+                rows.append(
+                    {
+                        "measure_id": measure_id,
+                        "column": column,
+                        "area_code": cell[0],
+                        "period_type": cell[1],
+                        "period_start": cell[2],
+                        "breakdown": cell[3],
+                        "category": cell[4],
+                        "recovered": value,
+                    }
+                )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "measure_id": pl.String,
+            "column": pl.String,
+            "area_code": pl.String,
+            "period_type": pl.String,
+            "period_start": pl.Date,
+            "breakdown": pl.String,
+            "category": pl.String,
+            "recovered": pl.Float64,
+        },
+    )

@@ -38,7 +38,9 @@ class RunProgress:
 
     done: int = 0
     started: float = field(default_factory=time.monotonic)
-    last_event: dict[str, float] = field(default_factory=dict)  # step key -> when its last asset finished, or it started
+    last_event: dict[str, float] = field(
+        default_factory=dict
+    )  # step key -> when its last asset finished, or it started
 
 
 RUNS: dict[str, RunProgress] = {}
@@ -77,7 +79,9 @@ class ProgressHandler(logging.Handler):
             self._write(f"[{run.done}/{self.total}] {event.asset_key.to_user_string()}{month} ok{timing}")
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and not event.event_specific_data.passed:
             check = event.event_specific_data
-            self._write(f"  ! check {check.check_name} on {check.asset_key.to_user_string()} failed ({check.severity.value})")
+            self._write(
+                f"  ! check {check.check_name} on {check.asset_key.to_user_string()} failed ({check.severity.value})"
+            )
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             self._write(f"FAILED {step}: {root_error(event.event_specific_data.error).splitlines()[0]}")
         elif event.event_type in (dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE):

@@ -38,7 +38,9 @@ def root_error(error: dg.SerializableErrorInfo | None) -> str:
 def failed_run(context: dg.RunFailureSensorContext) -> FailedRun:
     """What the summary says, gathered from the run and its event log."""
     run, instance = context.dagster_run, context.instance
-    planned = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records
+    planned = instance.get_records_for_run(
+        run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+    ).records
     assets_by_step: dict[str, set[str]] = {}
     for record in planned:
         event = record.event_log_entry.dagster_event
@@ -53,9 +55,15 @@ def failed_run(context: dg.RunFailureSensorContext) -> FailedRun:
         failed_at=datetime.fromtimestamp(ended, UK) if ended else datetime.now(UK),
         first_month=reporting_month(first) if first else None,
         last_month=reporting_month(last) if last else None,
-        trigger=run.tags.get("cjs/trigger") or run.tags.get("dagster/schedule_name") or run.tags.get("dagster/sensor_name"),
+        trigger=run.tags.get("cjs/trigger")
+        or run.tags.get("dagster/schedule_name")
+        or run.tags.get("dagster/sensor_name"),
         steps=[
-            FailedStep(event.step_key or "", sorted(assets_by_step.get(event.step_key or "", [])), root_error(event.step_failure_data.error))
+            FailedStep(
+                event.step_key or "",
+                sorted(assets_by_step.get(event.step_key or "", [])),
+                root_error(event.step_failure_data.error),
+            )
             for event in context.get_step_failure_events()
         ],
     )

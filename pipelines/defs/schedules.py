@@ -53,7 +53,8 @@ def monthly_refresh_schedule(context: dg.ScheduleEvaluationContext, warehouse: W
     missing = missing_monthly_files(sources, month)
     if missing:
         return dg.SkipReason(
-            f"{month}: {len(missing)} monthly extract file(s) not yet in {sources}: " + ", ".join(str(p) for p in missing)
+            f"{month}: {len(missing)} monthly extract file(s) not yet in {sources}: "
+            + ", ".join(str(p) for p in missing)
         )
     return dg.RunRequest(
         run_key=f"monthly-{month}",

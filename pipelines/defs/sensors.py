@@ -29,15 +29,23 @@ def landing_zone_sensor(context: dg.SensorEvaluationContext, warehouse: Warehous
     covered = agency_months(surveyed)
     # An agency file's month; a published statistics file's month where the agency extracts cover it (never widening
     # the range: one of another month is loaded by any refresh, as is a file whose periods are in its rows).
-    months = sorted({m for spec, path in changed if (m := spec.reporting_month(path))
-                     and (spec.publisher == "agency" or (covered and covered[0] <= m <= covered[-1]))})
+    months = sorted(
+        {
+            m
+            for spec, path in changed
+            if (m := spec.reporting_month(path))
+            and (spec.publisher == "agency" or (covered and covered[0] <= m <= covered[-1]))
+        }
+    )
     if not months:
         # Refresh the newest agency month delivered, so the new release reaches the comparisons without reloading the
         # other months.
         months = covered[-1:]
     if not months:
         return dg.SkipReason(f"no month delivered yet to refresh with {[p.name for _, p in changed]}")
-    fingerprint = hashlib.sha256(json.dumps({str(p): current[str(p)] for _, p in changed}, sort_keys=True).encode()).hexdigest()[:16]
+    fingerprint = hashlib.sha256(
+        json.dumps({str(p): current[str(p)] for _, p in changed}, sort_keys=True).encode()
+    ).hexdigest()[:16]
     return dg.RunRequest(
         run_key=f"landing-{fingerprint}",
         tags={

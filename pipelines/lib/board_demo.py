@@ -14,7 +14,9 @@ def board_areas(board: str, root: Path | None = None) -> list[str]:
     """The ONS codes of the police force areas `board` covers (its scorecard.yaml `areas`)."""
     scorecards = {scorecard.id: scorecard for scorecard, _ in load_definitions(root or definitions_dir()).scorecards}
     if board not in scorecards:
-        raise ConfigurationError(f"no board {board!r} in {root or definitions_dir()}; boards: {', '.join(sorted(scorecards))}")
+        raise ConfigurationError(
+            f"no board {board!r} in {root or definitions_dir()}; boards: {', '.join(sorted(scorecards))}"
+        )
     return scorecards[board].areas
 
 

@@ -75,8 +75,9 @@ class PackHeader:
     next_update: date | None
 
 
-def board_pack_page(published_db: str | Path, scorecard_id: str, area_code: str | None = None,
-                    period: str | None = None) -> tuple[str, str]:
+def board_pack_page(
+    published_db: str | Path, scorecard_id: str, area_code: str | None = None, period: str | None = None
+) -> tuple[str, str]:
     """The pack's file name (`<scorecard>_<area>_<YYYY-MM>.html`) and its page, read from `published_db`.
 
     The area defaults to the board's own (`board_area`), the period to the latest month with a figure.
@@ -127,7 +128,9 @@ def write_board_pack(
 
 def every_board_pack(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """The packs a publication has: every scorecard, for each area of its board (the board first)."""
-    scorecards = [r[0] for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()]
+    scorecards = [
+        r[0] for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()
+    ]
     return [(scorecard, area) for scorecard in scorecards for area in board_areas(connection, scorecard)]
 
 
@@ -196,7 +199,9 @@ def _header(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_code:
     ).fetchall()[0]
     if first is None or not first <= last_day <= last:
         span = f"{first:%Y-%m} to {last:%Y-%m}" if first else "none"
-        raise ConfigurationError(f"no figures for {period} in scorecard {scorecard_id!r}, area {area_code!r}; months published: {span}")
+        raise ConfigurationError(
+            f"no figures for {period} in scorecard {scorecard_id!r}, area {area_code!r}; months published: {span}"
+        )
     scorecard_title, area_name = connection.execute(
         """
         select m.scorecard_title, v.area_name
@@ -207,8 +212,16 @@ def _header(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_code:
     ).fetchall()[0]
     publication = publication_record(connection)
     return PackHeader(
-        scorecard_id, scorecard_title, area_code, area_name, period, publication["publication_id"],
-        publication["published_at"], None, publication.get("contact") or "", publication.get("next_update"),
+        scorecard_id,
+        scorecard_title,
+        area_code,
+        area_name,
+        period,
+        publication["publication_id"],
+        publication["published_at"],
+        None,
+        publication.get("contact") or "",
+        publication.get("next_update"),
     )
 
 
@@ -232,7 +245,9 @@ def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
             "trend": [_sparkline(row["sparkline"]) for row in measures],
             "change": [_change_cell(row) for row in measures],
             "last_year": [_last_year_cell(row) for row in measures],
-            "national": [_place_cell(row, row["national_value"], row["national_judgement"], "national") for row in measures],
+            "national": [
+                _place_cell(row, row["national_value"], row["national_judgement"], "national") for row in measures
+            ],
             "peers": [_place_cell(row, row["peer_value"], row["peer_judgement"], "peers") for row in measures],
             "rag": [_rag_cell(row) for row in measures],
         },
@@ -243,18 +258,36 @@ def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
         GT(rows, id=f"{scorecard_id}-section-{index + 1}")
         .tab_header(title=section["section_title"][0])
         .cols_label(
-            measure="Measure", value="Figure (95% interval, base)", trend=f"Trend ({TREND_MONTHS} months)",
-            change="Since last period", last_year="Same period last year", national="England and Wales",
-            peers="Peer forces", rag="RAG",
+            measure="Measure",
+            value="Figure (95% interval, base)",
+            trend=f"Trend ({TREND_MONTHS} months)",
+            change="Since last period",
+            last_year="Same period last year",
+            national="England and Wales",
+            peers="Peer forces",
+            rag="RAG",
         )
         .fmt(columns=html_columns, fns=lambda cell: cell)  # cells are HTML built (and escaped) here
         .fmt_nanoplot(
-            columns="trend", missing_vals="gap",
-            options=nanoplot_options(data_line_stroke_color="#1d4f91", data_point_radius=4, data_area_fill_color="#dbe6f4"),
+            columns="trend",
+            missing_vals="gap",
+            options=nanoplot_options(
+                data_line_stroke_color="#1d4f91", data_point_radius=4, data_area_fill_color="#dbe6f4"
+            ),
         )
         .sub_missing(columns="trend", missing_text="")
-        .cols_width({"measure": "24%", "value": "13%", "trend": "11%", "change": "11%", "last_year": "11%",
-                     "national": "11%", "peers": "11%", "rag": "8%"})
+        .cols_width(
+            {
+                "measure": "24%",
+                "value": "13%",
+                "trend": "11%",
+                "change": "11%",
+                "last_year": "11%",
+                "national": "11%",
+                "peers": "11%",
+                "rag": "8%",
+            }
+        )
         .tab_options(table_width="100%", table_font_size="12px", heading_align="left", data_row_padding="2px")
     )
     return f'<section class="pack-section" data-section-id="{html.escape(section["section_id"][0])}">{table.as_raw_html()}</section>\n'
@@ -263,7 +296,11 @@ def _section_html(section: pl.DataFrame, index: int, scorecard_id: str) -> str:
 def _measure_cell(row: dict) -> str:
     """The measure's title, its period when it is not the pack's month (a quarter, a rolling year, a cohort), and
     the link to its note."""
-    label = period_label(row["period_type"], row["period_start"], row["counting_basis"]) if row["period_type"] != "month" else ""
+    label = (
+        period_label(row["period_type"], row["period_start"], row["counting_basis"])
+        if row["period_type"] != "month"
+        else ""
+    )
     period = f'<span class="period" data-period="{html.escape(label)}">{html.escape(label)}</span>' if label else ""
     return (
         f'<span class="measure" data-measure-id="{html.escape(row["measure_id"])}">{html.escape(row["title"])}</span>'
@@ -284,16 +321,20 @@ def _change_cell(row: dict) -> str:
     direction = {"↑": "up", "↓": "down"}.get(arrow, "flat")
     signed = unit_format(row["unit"]).difference(row["change"])
     since = previous_period_label(row["period_type"], row["period_start"], row["counting_basis"])
-    return (f'<span class="arrow" data-direction="{direction}" title="since {html.escape(since)}">{arrow}</span> {signed} '
-            f'{judgement_html(row["change_judgement"], True, untested_change_reason(row))}')
+    return (
+        f'<span class="arrow" data-direction="{direction}" title="since {html.escape(since)}">{arrow}</span> {signed} '
+        f"{judgement_html(row['change_judgement'], True, untested_change_reason(row))}"
+    )
 
 
 def _last_year_cell(row: dict) -> str:
     """The same period a year earlier, the difference, and its judgement."""
     if row["same_period_last_year"] is None:
         return '<span class="muted">&ndash;</span>'
-    return (f'{_with_difference(row, row["same_period_last_year"])} '
-            f'{judgement_html(row["last_year_judgement"], True, why_untested(row))}')
+    return (
+        f"{_with_difference(row, row['same_period_last_year'])} "
+        f"{judgement_html(row['last_year_judgement'], True, why_untested(row))}"
+    )
 
 
 def _place_cell(row: dict, other: float | None, judgement: str | None, against: str) -> str:
@@ -305,7 +346,7 @@ def _place_cell(row: dict, other: float | None, judgement: str | None, against: 
         return f'<span class="muted no-comparator" title="{html.escape(reason)}">{text}</span>'
     # an area's count against the country's total is no comparison: the difference only for rates and averages
     shown = _with_difference(row, other) if row["unit"] != "count" else format_figure(other, row["unit"])
-    cell = f'{shown} {judgement_html(judgement, False, why_untested(row))}'
+    cell = f"{shown} {judgement_html(judgement, False, why_untested(row))}"
     if against == "peers" and row["peer_group"]:
         return f'<span title="peer group: {html.escape(row["peer_group"])}">{cell}</span>'
     return cell
@@ -338,16 +379,23 @@ def _note_html(row: dict, period: str, names: Vocabulary) -> str:
         uncertainty = f"No interval: {why_untested(row)}."
     else:
         uncertainty = ""
-    comparator = (f"England and Wales and peer forces: {names.text(row['comparator_series'])}."
-                  if row["comparator_series"] else "")
+    comparator = (
+        f"England and Wales and peer forces: {names.text(row['comparator_series'])}."
+        if row["comparator_series"]
+        else ""
+    )
     parts = [
         f"{html.escape(names.text(row['description']))}",
         f"Counts {html.escape(counting_basis(row['counting_basis']))}{f' ({label})' if label else ''}.",
         f"Source: {html.escape(names.sources(row['source_agencies'], row['source_extracts']))}.",
-        as_at, html.escape(uncertainty), html.escape(comparator),
+        as_at,
+        html.escape(uncertainty),
+        html.escape(comparator),
     ]
-    return (f'<li id="note-{row["note"]}"><strong>{html.escape(row["title"])}</strong>: '
-            f'{" ".join(p for p in parts if p)}{why}</li>')
+    return (
+        f'<li id="note-{row["note"]}"><strong>{html.escape(row["title"])}</strong>: '
+        f"{' '.join(p for p in parts if p)}{why}</li>"
+    )
 
 
 def _about_html(header: PackHeader) -> str:
@@ -416,5 +464,7 @@ $rag
 """).substitute(
     green=RAG["green"].fill,
     red=RAG["red"].fill,
-    rag="\n".join(f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()),
+    rag="\n".join(
+        f".rag-{colour} {{ background: {style.fill}; color: {style.text}; }}" for colour, style in RAG.items()
+    ),
 )

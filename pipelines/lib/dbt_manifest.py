@@ -49,9 +49,19 @@ def prepare(project_dir: Path = DBT_PROJECT_DIR) -> bool:
         return False
     env = {**os.environ, BUILD_DB_ENV: os.environ.get(BUILD_DB_ENV) or str(resolve_paths().build_db)}
     completed = subprocess.run(
-        [str(dbt_executable()), "parse", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-         "--quiet"],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            str(dbt_executable()),
+            "parse",
+            "--project-dir",
+            str(project_dir),
+            "--profiles-dir",
+            str(project_dir),
+            "--quiet",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if completed.returncode != 0:
         raise RuntimeError(f"dbt parse failed in {project_dir}:\n{completed.stdout}{completed.stderr}")

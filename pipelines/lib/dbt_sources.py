@@ -1,8 +1,9 @@
 """The dbt sources for the raw layer, derived from the extract specs (written once, in the spec).
 
-`cjs-scorecard dbt-sources` rewrites dbt_project/models/staging/_raw__sources.yml and the macro
+`cjs-scorecard dbt-sources` rewrites dbt_project/models/staging/_raw__sources.yml and the macros
 dbt_project/macros/generated/extracts_sent_by_force.sql (which extracts each force sends on its own, and the column
-naming the force); a test fails when either committed file is out of date with the specs.
+naming the force) and monthly_agency_extracts.sql (the extracts a board waits for every month, with the day each is
+due); a test fails when a committed file is out of date with the specs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pipelines.settings import DBT_PROJECT_DIR
 
 RAW_SOURCES_FILE = DBT_PROJECT_DIR / "models" / "staging" / "_raw__sources.yml"
 SENDERS_MACRO_FILE = DBT_PROJECT_DIR / "macros" / "generated" / "extracts_sent_by_force.sql"
+SCHEDULE_MACRO_FILE = DBT_PROJECT_DIR / "macros" / "generated" / "monthly_agency_extracts.sql"
 HEADER = (
     "# Generated from pipelines/defs/ingest/specs/*.yaml by `cjs-scorecard dbt-sources`: do not edit by hand.\n"
     "# Column rules are checked at ingestion (pandera, from the same specs) and again on the staging models.\n"
@@ -36,7 +38,9 @@ def _column_description(spec: SourceSpec, column) -> str:
     if column.header in spec.header_groups:
         text += f"Carried by the headers (the `{column.header}` group of their header_pattern)"
     elif column.header_pattern:
-        text += f"Delivered as '{column.header}', or its name in another vintage (header_pattern `{column.header_pattern}`)"
+        text += (
+            f"Delivered as '{column.header}', or its name in another vintage (header_pattern `{column.header_pattern}`)"
+        )
     else:
         text += f"Delivered as '{column.header}'"
     if column.personal:
@@ -59,7 +63,13 @@ def _table(spec: SourceSpec) -> dict:
         "description": f"{spec.title}. Counting basis: {spec.counting_basis}. {' '.join(spec.description.split())}",
         "meta": {"dagster": {"asset_key": ["raw", spec.extract]}},
         "columns": [{"name": c.name, "description": _column_description(spec, c)} for c in spec.kept_columns]
-        + [{"name": name, "description": f"Why {name.removesuffix(MARKER_SUFFIX)} is empty: suppressed, not_available, not_applicable or missing (the publisher's marker, read by pipelines/lib/markers.py); empty when it holds a value."} for name in spec.marker_columns]
+        + [
+            {
+                "name": name,
+                "description": f"Why {name.removesuffix(MARKER_SUFFIX)} is empty: suppressed, not_available, not_applicable or missing (the publisher's marker, read by pipelines/lib/markers.py); empty when it holds a value.",
+            }
+            for name in spec.marker_columns
+        ]
         + [{"name": k.name, "description": _person_key_description(spec, k)} for k in spec.person_keys]
         + [{"name": name, "description": text} for name, text in LINEAGE_COLUMNS.items()],
     }
@@ -99,8 +109,33 @@ def render_senders_macro(specs: dict[str, SourceSpec] | None = None) -> str:
     )
 
 
-def write_raw_sources(path: Path = RAW_SOURCES_FILE, senders_path: Path = SENDERS_MACRO_FILE) -> Path:
+def render_schedule_macro(specs: dict[str, SourceSpec] | None = None) -> str:
+    """A dbt macro returning {extract: {agency, expected_delivery_day}} for the extracts a board waits for every month
+    (agency extracts of cadence monthly): dbt judges each delivery on time, late or missing against the spec's day."""
+    monthly = [
+        spec
+        for spec in sorted((specs or load_specs()).values(), key=lambda s: s.extract)
+        if spec.publisher == "agency" and spec.cadence == "monthly"
+    ]
+    entries = "".join(
+        f"\n        '{spec.extract}': {{'agency': '{spec.agency}', 'expected_delivery_day': {spec.expected_delivery_day}}},"
+        for spec in monthly
+    )
+    return (
+        "{#- Generated from pipelines/defs/ingest/specs/*.yaml (cadence, expected_delivery_day) by `cjs-scorecard\n"
+        "    dbt-sources`: do not edit by hand. The agency extracts a board waits for every month, each with its agency and\n"
+        "    the day of the following month its file is due. -#}\n"
+        "{% macro monthly_agency_extracts() -%}\n"
+        f"    {{{{ return({{{entries}\n    }}) }}}}\n"
+        "{%- endmacro %}\n"
+    )
+
+
+def write_raw_sources(
+    path: Path = RAW_SOURCES_FILE, senders_path: Path = SENDERS_MACRO_FILE, schedule_path: Path = SCHEDULE_MACRO_FILE
+) -> Path:
     path.write_text(render_raw_sources(), encoding="utf-8")
     senders_path.parent.mkdir(parents=True, exist_ok=True)
     senders_path.write_text(render_senders_macro(), encoding="utf-8")
+    schedule_path.write_text(render_schedule_macro(), encoding="utf-8")
     return path

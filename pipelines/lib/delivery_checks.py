@@ -30,7 +30,9 @@ MIN_REJECTED_ROWS = 5
 PROBLEMS_NAMED = 3
 
 
-def delivery_problem(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, read: ReadExtract, rows_accepted: int) -> str | None:
+def delivery_problem(
+    connection: duckdb.DuckDBPyConnection, spec: SourceSpec, read: ReadExtract, rows_accepted: int
+) -> str | None:
     """Why the file must not replace its month (the first reason found), or None if it may."""
     return (
         rejected_share_problem(spec, read)
@@ -42,15 +44,25 @@ def delivery_problem(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, re
 def rejected_share_problem(spec: SourceSpec, read: ReadExtract) -> str | None:
     """More of the file's rows fail their own checks than the spec allows: name the commonest failures."""
     rejected = read.rows_rejected
-    if read.rows_read == 0 or rejected / read.rows_read <= spec.max_rejected_share or rejected < min(read.rows_read, MIN_REJECTED_ROWS):
+    if (
+        read.rows_read == 0
+        or rejected / read.rows_read <= spec.max_rejected_share
+        or rejected < min(read.rows_read, MIN_REJECTED_ROWS)
+    ):
         return None
     commonest = (
-        read.rejections.group_by("column", "check").agg(pl.col("_line_number").n_unique().alias("rows"))
-        .sort("rows", "column", "check", descending=[True, False, False], nulls_last=True).head(PROBLEMS_NAMED)
+        read.rejections.group_by("column", "check")
+        .agg(pl.col("_line_number").n_unique().alias("rows"))
+        .sort("rows", "column", "check", descending=[True, False, False], nulls_last=True)
+        .head(PROBLEMS_NAMED)
     )
-    named = "; ".join(f"{column or 'the row'}: {check} ({rows:,} rows)" for column, check, rows in commonest.iter_rows())
-    return (f"{rejected:,} of {read.rows_read:,} rows ({rejected / read.rows_read:.0%}) fail their checks, more than the "
-            f"{spec.max_rejected_share:.0%} {spec.extract} allows (max_rejected_share): {named}")
+    named = "; ".join(
+        f"{column or 'the row'}: {check} ({rows:,} rows)" for column, check, rows in commonest.iter_rows()
+    )
+    return (
+        f"{rejected:,} of {read.rows_read:,} rows ({rejected / read.rows_read:.0%}) fail their checks, more than the "
+        f"{spec.max_rejected_share:.0%} {spec.extract} allows (max_rejected_share): {named}"
+    )
 
 
 def _row_months(rows: pl.DataFrame, spec: SourceSpec) -> pl.Series:
@@ -75,11 +87,15 @@ def stated_month_problem(spec: SourceSpec, read: ReadExtract) -> str | None:
         return None
     headers = ", ".join(c.header for c in spec.columns if c.name in spec.period_columns)
     source = "folder" if spec.period_from == "folder" else "name"
-    return (f"its rows are for {stated} ({rows:,} of {months.len():,} rows by {headers}) but its {source} says "
-            f"{read.reporting_month}: a file of one month under another's {source} is refused")
+    return (
+        f"its rows are for {stated} ({rows:,} of {months.len():,} rows by {headers}) but its {source} says "
+        f"{read.reporting_month}: a file of one month under another's {source} is refused"
+    )
 
 
-def row_count_problem(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, month: str | None, rows_accepted: int) -> str | None:
+def row_count_problem(
+    connection: duckdb.DuckDBPyConnection, spec: SourceSpec, month: str | None, rows_accepted: int
+) -> str | None:
     """The file's rows depart from the median of the deliveries in force around its month by more than the spec's
     tolerance and chance allow (a file cut short at a line end, or sent twice). Compared only where a month is one
     delivery."""
@@ -99,6 +115,8 @@ def row_count_problem(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, m
     if low <= rows_accepted <= high:
         return None
     months = ", ".join(sorted(m for m, _ in around))
-    return (f"{rows_accepted:,} rows accepted where the months around it ({months}) have a median of {median:,.0f}: "
-            f"outside {low:,.0f}..{high:,.0f} (row_count_tolerance {spec.row_count_tolerance:.0%}); a file cut short or "
-            f"sent twice? If the change is real, raise row_count_tolerance in the spec")
+    return (
+        f"{rows_accepted:,} rows accepted where the months around it ({months}) have a median of {median:,.0f}: "
+        f"outside {low:,.0f}..{high:,.0f} (row_count_tolerance {spec.row_count_tolerance:.0%}); a file cut short or "
+        f"sent twice? If the change is real, raise row_count_tolerance in the spec"
+    )

@@ -100,8 +100,17 @@ def _series_of(parts: pl.DataFrame) -> dict[tuple[str, str], Series]:
     """(measure, part) -> its series; parts defined identically are the same series."""
     series: dict[tuple[str, str], Series] = {}
     for part in parts.iter_rows(named=True):
-        key = (part["model"], part["date_column"], part["measure_window"], part["filter_sql"], part["aggregate"],
-               part["column_name"], part["min_events"], part["per_1000_residents"], part["key_scope"])
+        key = (
+            part["model"],
+            part["date_column"],
+            part["measure_window"],
+            part["filter_sql"],
+            part["aggregate"],
+            part["column_name"],
+            part["min_events"],
+            part["per_1000_residents"],
+            part["key_scope"],
+        )
         if part["measure_window"] == "snapshot":
             time = "snapshot"
         elif part["measure_window"] == "event" and part["aggregate"] in ("count", "sum"):
@@ -124,13 +133,15 @@ class _SeriesSystem:
     """The published and withheld cells of one series as 0/1 rows over its base cells (area x time x category)."""
 
     def __init__(self, series: Series, cells: list[tuple], unit_areas: dict[str, list[str]]):
-        individual = sorted({a for (unit, *_rest) in cells if unit != NATIONAL_UNIT for a in unit_areas.get(unit, [unit])})
+        individual = sorted(
+            {a for (unit, *_rest) in cells if unit != NATIONAL_UNIT for a in unit_areas.get(unit, [unit])}
+        )
         self.series = series
         self.areas = {unit: unit_areas.get(unit, [unit]) for (unit, *_rest) in cells}
         if NATIONAL_UNIT in self.areas:  # areas never published one by one only ever appear together
             self.areas[NATIONAL_UNIT] = [a for a in self.areas[NATIONAL_UNIT] if a in individual] + ["(rest)"]
         categories: dict[str, set[str]] = defaultdict(set)
-        for (_unit, _ptype, _pstart, _pend, breakdown, category) in cells:
+        for _unit, _ptype, _pstart, _pend, breakdown, category in cells:
             if breakdown:
                 categories[breakdown].add(category)
         self.breakdowns = sorted(categories)
@@ -151,7 +162,9 @@ class _SeriesSystem:
         areas = self.areas[unit] if self.series.additive else [unit]
         if breakdown:
             position = self.breakdowns.index(breakdown)
-            joint = [c for c in self.joint if c[position] == category] if self.series.additive else [(breakdown, category)]
+            joint = (
+                [c for c in self.joint if c[position] == category] if self.series.additive else [(breakdown, category)]
+            )
         else:
             joint = self.joint if self.series.additive else [()]
         return [
@@ -199,8 +212,11 @@ def _perturbations(system: _SeriesSystem, target: list[int]) -> np.ndarray:
             for y in axes[second]:
                 if x == pivot[first] or y == pivot[second]:
                     continue
-                along_x, along_y, diagonal = (moved(pivot, {first: x}), moved(pivot, {second: y}),
-                                              moved(pivot, {first: x, second: y}))
+                along_x, along_y, diagonal = (
+                    moved(pivot, {first: x}),
+                    moved(pivot, {second: y}),
+                    moved(pivot, {first: x, second: y}),
+                )
                 if along_x is not None and along_y is not None and diagonal is not None:
                     candidates.append({target[0]: 1.0, along_x: -1.0, along_y: -1.0, diagonal: 1.0})
     vectors = np.zeros((len(system.index), len(candidates)))
@@ -218,10 +234,13 @@ class _PrimaryRule:
         self.series_of = _series_of(parts)
         self.per_1000 = {
             (r["measure_id"], r["part"]): r["per_1000_residents"]
-            for r in parts.iter_rows(named=True) if r["per_1000_residents"]
+            for r in parts.iter_rows(named=True)
+            if r["per_1000_residents"]
         }
         self.definition = {r["measure_id"]: r for r in measures.unique("measure_id").iter_rows(named=True)}
-        self.residents = {(r["unit_code"], r["population_group"]): r["residents"] for r in population.iter_rows(named=True)}
+        self.residents = {
+            (r["unit_code"], r["population_group"]): r["residents"] for r in population.iter_rows(named=True)
+        }
         self.thresholds = thresholds
 
     def published_parts(self, measure_id: str) -> dict[str, str]:
@@ -270,8 +289,18 @@ class _Table:
     primary_rows: set[int] = field(default_factory=set)
     national_rows: dict[tuple, int] = field(default_factory=dict)
 
-    def add(self, rule: _PrimaryRule, kind: str, index: int, measure_id: str, unit: str, period: tuple,
-            breakdown: str, category: str, columns: dict[str, float | None]) -> None:
+    def add(
+        self,
+        rule: _PrimaryRule,
+        kind: str,
+        index: int,
+        measure_id: str,
+        unit: str,
+        period: tuple,
+        breakdown: str,
+        category: str,
+        columns: dict[str, float | None],
+    ) -> None:
         row = _Row(kind, index)
         amounts = {part: columns.get(column) for part, column in rule.published_parts(measure_id).items()}
         primary = rule.is_primary(measure_id, unit, amounts, columns["value"])
@@ -293,18 +322,48 @@ def _table(figures: pl.DataFrame, breakdowns: pl.DataFrame, rule: _PrimaryRule) 
     table = _Table()
     for index, r in enumerate(figures.iter_rows(named=True)):
         period = (r["period_type"], r["period_start"], r["period_end"])
-        table.add(rule, "figure", index, r["measure_id"], r["area_code"], period, "", "",
-                  {"value": r["value"], "numerator": r["numerator"], "denominator": r["denominator"]})
+        table.add(
+            rule,
+            "figure",
+            index,
+            r["measure_id"],
+            r["area_code"],
+            period,
+            "",
+            "",
+            {"value": r["value"], "numerator": r["numerator"], "denominator": r["denominator"]},
+        )
         national_key = (r["measure_id"], r["period_type"], r["period_start"])
         if r["national_value"] is not None and national_key not in table.national_rows:
             table.national_rows[national_key] = len(table.rows)
-            table.add(rule, "national", len(table.national_rows) - 1, r["measure_id"], NATIONAL_UNIT, period, "", "",
-                      {"value": r["national_value"], "numerator": r["national_numerator"],
-                       "denominator": r["national_denominator"]})
+            table.add(
+                rule,
+                "national",
+                len(table.national_rows) - 1,
+                r["measure_id"],
+                NATIONAL_UNIT,
+                period,
+                "",
+                "",
+                {
+                    "value": r["national_value"],
+                    "numerator": r["national_numerator"],
+                    "denominator": r["national_denominator"],
+                },
+            )
     for index, r in enumerate(breakdowns.iter_rows(named=True)):
         period = (r["period_type"], r["period_start"], r["period_end"])
-        table.add(rule, "breakdown", index, r["measure_id"], r["area_code"], period, r["breakdown"], r["category"],
-                  {"value": r["value"], "numerator": r["numerator"], "denominator": r["denominator"]})
+        table.add(
+            rule,
+            "breakdown",
+            index,
+            r["measure_id"],
+            r["area_code"],
+            period,
+            r["breakdown"],
+            r["category"],
+            {"value": r["value"], "numerator": r["numerator"], "denominator": r["denominator"]},
+        )
     return table
 
 
@@ -328,7 +387,9 @@ def decide(
     rule = _PrimaryRule(measures, parts, population, thresholds)
     table = _table(figures, breakdowns, rule)
     unit_areas: dict[str, list[str]] = defaultdict(list)
-    for unit_code, area_code in units.select("unit_code", "area_code").unique().sort("unit_code", "area_code").iter_rows():
+    for unit_code, area_code in (
+        units.select("unit_code", "area_code").unique().sort("unit_code", "area_code").iter_rows()
+    ):
         unit_areas[unit_code].append(area_code)
     search = _Search(table.rows, table.values, rule.series_of, unit_areas)
     search.run(table.primary_rows, table.small)
@@ -340,10 +401,13 @@ def decide(
     ).with_columns(
         pl.Series("is_suppressed", _flags(rows, "figure", withheld), dtype=pl.Boolean),
         pl.Series("suppression", _reasons(rows, "figure", withheld, primary_rows), dtype=pl.String),
-        pl.Series("is_national_suppressed", [
-            national_withheld.get((m, t, s), False)
-            for m, t, s in figures.select("measure_id", "period_type", "period_start").iter_rows()
-        ]),
+        pl.Series(
+            "is_national_suppressed",
+            [
+                national_withheld.get((m, t, s), False)
+                for m, t, s in figures.select("measure_id", "period_type", "period_start").iter_rows()
+            ],
+        ),
     )
     breakdown_decisions = breakdowns.select(
         "scorecard_id", "measure_id", "area_code", "period_type", "period_start", "breakdown", "category"
@@ -357,8 +421,13 @@ def decide(
 class _Search:
     """The secondary search over every row at once: a cell withheld anywhere is withheld everywhere it is shown."""
 
-    def __init__(self, rows: list[_Row], values: dict[tuple, float], series_of: dict[tuple[str, str], Series],
-                 unit_areas: dict[str, list[str]]):
+    def __init__(
+        self,
+        rows: list[_Row],
+        values: dict[tuple, float],
+        series_of: dict[tuple[str, str], Series],
+        unit_areas: dict[str, list[str]],
+    ):
         self.rows, self.values, self.unit_areas = rows, values, unit_areas
         self.rows_of_cell: dict[tuple, list[int]] = defaultdict(list)
         for position, row in enumerate(rows):
@@ -433,7 +502,9 @@ class _Search:
         for key in {cell[0] for cell in withheld_cells}:
             system = self._system(key)
             cells = [c for c in self.cells_by_series[key] if c in withheld_cells]
-            found = _recoverable(system.matrix([c[1:] for c in self._published(key)]), system.matrix([c[1:] for c in cells]))
+            found = _recoverable(
+                system.matrix([c[1:] for c in self._published(key)]), system.matrix([c[1:] for c in cells])
+            )
             determined.update(c for c, hit in zip(cells, found, strict=True) if hit)
         return {p for p in self.withheld if self.rows[p].cells and all(c in determined for c in self.rows[p].cells)}
 

@@ -58,12 +58,28 @@ TEXT_WIDTH = 110  # the cover's and descriptions' text column
 
 # Widths in characters: a judgement column fits its longest word ("no real change") after the text indent.
 SECTION_COLUMNS = [
-    Column("Measure", 32), Column("Area", 16), Column("Period", 13), Column("Value", 9), Column("Status", 18),
-    Column("Unit", 9), Column(f"{CONFIDENCE} CI lower", 9), Column(f"{CONFIDENCE} CI upper", 9),
-    Column("Base (n)", 9), Column("Previous period", 9), Column("Change", 9), Column("Since last period", 16),
-    Column("Same period last year", 10), Column("Since a year before", 16), Column("England and Wales", 10),
-    Column("Against England and Wales", 12), Column("Peer forces", 9), Column("Against peer forces", 12),
-    Column("RAG", 10), Column("Target", 8), Column("Note", 10), Column("Measure id", 30),
+    Column("Measure", 32),
+    Column("Area", 16),
+    Column("Period", 13),
+    Column("Value", 9),
+    Column("Status", 18),
+    Column("Unit", 9),
+    Column(f"{CONFIDENCE} CI lower", 9),
+    Column(f"{CONFIDENCE} CI upper", 9),
+    Column("Base (n)", 9),
+    Column("Previous period", 9),
+    Column("Change", 9),
+    Column("Since last period", 16),
+    Column("Same period last year", 10),
+    Column("Since a year before", 16),
+    Column("England and Wales", 10),
+    Column("Against England and Wales", 12),
+    Column("Peer forces", 9),
+    Column("Against peer forces", 12),
+    Column("RAG", 10),
+    Column("Target", 8),
+    Column("Note", 10),
+    Column("Measure id", 30),
 ]
 PRINTED_SECTION_COLUMNS = len(SECTION_COLUMNS) - 1  # the measure id is for machines: not printed
 WRAPPED_SECTION_COLUMNS = (0, 1, 2)  # measure, area and period: text that may not fit one line
@@ -71,19 +87,42 @@ WRAPPED_SECTION_COLUMNS = (0, 1, 2)  # measure, area and period: text that may n
 # left-aligned like them, so that "[x]" right-aligned in one cell never reads as one phrase with the next cell's word
 # (seen in the LibreOffice render: "[x] no target" across the peer judgement and RAG columns).
 NUMBER_SECTION_COLUMNS = frozenset(
-    index for index, column in enumerate(SECTION_COLUMNS)
-    if column.header in {"Value", f"{CONFIDENCE} CI lower", f"{CONFIDENCE} CI upper", "Base (n)", "Previous period",
-                         "Change", "Same period last year", "England and Wales", "Peer forces", "Target"}
+    index
+    for index, column in enumerate(SECTION_COLUMNS)
+    if column.header
+    in {
+        "Value",
+        f"{CONFIDENCE} CI lower",
+        f"{CONFIDENCE} CI upper",
+        "Base (n)",
+        "Previous period",
+        "Change",
+        "Same period last year",
+        "England and Wales",
+        "Peer forces",
+        "Target",
+    }
 )
 
 # (catalogue column, header, width): the printed definition first, the machine-readable detail after it.
 DEFINITION_COLUMNS = [
-    ("section_title", "Section", 26), ("title", "Title", 30), ("description", "Description", 60),
-    ("counting_basis", "Counting basis", 14), ("unit", "Unit", 10), ("period_types", "Period types", 14),
-    ("source_agencies", "Source agencies", 14), ("owner_agency", "Owner", 10), ("polarity", "Polarity", 14),
-    ("availability", "Availability", 12), ("availability_reason", "Availability reason", 50),
-    ("measure_id", "Measure id", 30), ("source_extracts", "Source extracts", 28), ("computation", "Computation", 60),
-    ("target", "Target", 9), ("estimate_reason", "Estimate reason", 40), ("disclosure", "Disclosure", 12),
+    ("section_title", "Section", 26),
+    ("title", "Title", 30),
+    ("description", "Description", 60),
+    ("counting_basis", "Counting basis", 14),
+    ("unit", "Unit", 10),
+    ("period_types", "Period types", 14),
+    ("source_agencies", "Source agencies", 14),
+    ("owner_agency", "Owner", 10),
+    ("polarity", "Polarity", 14),
+    ("availability", "Availability", 12),
+    ("availability_reason", "Availability reason", 50),
+    ("measure_id", "Measure id", 30),
+    ("source_extracts", "Source extracts", 28),
+    ("computation", "Computation", 60),
+    ("target", "Target", 9),
+    ("estimate_reason", "Estimate reason", 40),
+    ("disclosure", "Disclosure", 12),
     ("definition_file", "Definition file", 34),
 ]
 PRINTED_DEFINITION_COLUMNS = 11
@@ -126,8 +165,14 @@ def reporting_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str) ->
     return month_end(latest_month(connection, scorecard_id, board_area(connection, scorecard_id))).replace(day=1)
 
 
-def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard_id: str, scorecard_title: str,
-                    publication: dict[str, Any], names: Vocabulary) -> None:
+def _write_workbook(
+    connection: duckdb.DuckDBPyConnection,
+    path: Path,
+    scorecard_id: str,
+    scorecard_title: str,
+    publication: dict[str, Any],
+    names: Vocabulary,
+) -> None:
     month = reporting_month(connection, scorecard_id)
     sections = _sections(connection, scorecard_id, month)
     notes = _numbered_notes(sections, names)
@@ -135,8 +180,13 @@ def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard
         str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     )
     try:
-        workbook.set_properties({"title": scorecard_title, "author": "cjs-scorecard",
-                                 "comments": f"publication {publication['publication_id']}"})
+        workbook.set_properties(
+            {
+                "title": scorecard_title,
+                "author": "cjs-scorecard",
+                "comments": f"publication {publication['publication_id']}",
+            }
+        )
         formats = Formats(workbook)
         cover, contents = workbook.add_worksheet("Cover"), workbook.add_worksheet("Contents")
         sheet_names = _sheet_names([s.title for s in sections])
@@ -145,8 +195,10 @@ def _write_workbook(connection: duckdb.DuckDBPyConnection, path: Path, scorecard
         _write_trends(workbook.add_worksheet("Trends"), formats, sections, month)
         _write_notes(workbook.add_worksheet("Notes"), formats, notes)
         _write_definitions(workbook.add_worksheet("Definitions"), formats, connection, scorecard_id)
-        as_at = max((row["as_at"] for s in sections for row in s.rows if row["value"] is not None and row["as_at"]),
-                    default=None)
+        as_at = max(
+            (row["as_at"] for s in sections for row in s.rows if row["value"] is not None and row["as_at"]),
+            default=None,
+        )
         _write_cover(cover, formats, scorecard_title, publication, month, as_at, sections)
         _write_contents(contents, formats, list(zip(sheet_names, sections, strict=True)))
         cover.activate()
@@ -253,15 +305,27 @@ def section_cells(row: dict[str, Any], notes: dict[str, int], names: Vocabulary)
     ]
 
 
-def _write_section(sheet: Worksheet, formats: Formats, section: Section, number: int, notes: dict[str, int],
-                   names: Vocabulary) -> None:
+def _write_section(
+    sheet: Worksheet, formats: Formats, section: Section, number: int, notes: dict[str, int], names: Vocabulary
+) -> None:
     first_row = write_title(
-        sheet, formats, section.title,
+        sheet,
+        formats,
+        section.title,
         "This worksheet contains one table: each measure at its latest period covering the reporting month (a cohort "
         "measure at its latest cohort), one row per area where the board covers several, the board first. Markers, "
-        "words and colours are explained on the Cover sheet; [note N] refers to the Notes sheet.", TEXT_WIDTH)
-    add_table(sheet, f"Section_{number}", first_row, SECTION_COLUMNS, len(section.rows), formats,
-              printed_columns=PRINTED_SECTION_COLUMNS)
+        "words and colours are explained on the Cover sheet; [note N] refers to the Notes sheet.",
+        TEXT_WIDTH,
+    )
+    add_table(
+        sheet,
+        f"Section_{number}",
+        first_row,
+        SECTION_COLUMNS,
+        len(section.rows),
+        formats,
+        printed_columns=PRINTED_SECTION_COLUMNS,
+    )
     base_column, rag_column = 8, 18
     for index, row in enumerate(section.rows):
         line = first_row + 1 + index
@@ -284,17 +348,25 @@ def _write_trends(sheet: Worksheet, formats: Formats, sections: list[Section], m
     period ending in the month, [c] or [x] where there is none; estimated or provisional months named in words in
     their own column (never by formatting alone)."""
     months = [add_months(month, offset) for offset in range(1 - TREND_MONTHS, 1)]
-    columns = [Column("Measure", 34), Column("Area", 13), Column("Period type", 11),
-               *[Column(f"{m:%b %Y}", 9) for m in months], Column("Estimate or provisional months", 22),
-               Column("Measure id", 30)]
+    columns = [
+        Column("Measure", 34),
+        Column("Area", 13),
+        Column("Period type", 11),
+        *[Column(f"{m:%b %Y}", 9) for m in months],
+        Column("Estimate or provisional months", 22),
+        Column("Measure id", 30),
+    ]
     rows = [row for section in sections for row in section.rows if row["area_code"] is not None]
     first_row = write_title(
-        sheet, formats, "Trends",
+        sheet,
+        formats,
+        "Trends",
         f"This worksheet contains one table: each measure's figures for the {TREND_MONTHS} months to "
         f"{month:%B %Y}, a column per month holding the figure for the period ending in it (the month, the quarter, "
         "the 12 months or the cohort quarter, as the Period type column says). [c] withheld, [x] not available; "
         "estimates and provisional figures are numbers, and their months are listed in the last column but one.",
-        TEXT_WIDTH)
+        TEXT_WIDTH,
+    )
     add_table(sheet, "Trends", first_row, columns, len(rows), formats, printed_columns=len(columns) - 1)
     period_types = {"month": "month", "quarter": "quarter", "r12m": "12 months"}
     for index, row in enumerate(rows):
@@ -310,12 +382,19 @@ def _write_trends(sheet: Worksheet, formats: Formats, sections: list[Section], m
             if point is None:
                 write_cell(sheet, line, 3 + offset, NOT_AVAILABLE, formats.marker)
                 continue
-            value = _figure({"value": point["value"], "status": point["status"], "status_reason": point["status_reason"]})
+            value = _figure(
+                {"value": point["value"], "status": point["status"], "status_reason": point["status_reason"]}
+            )
             status = shown_status(point["status"], point["status_reason"])
             if status in ("estimate", "provisional") and point["value"] is not None:
                 marked.setdefault(STATUS_MARKERS[status].symbol, []).append(trend_month)
-            write_cell(sheet, line, 3 + offset, value,
-                       formats.numbers[row["unit"]] if isinstance(value, (int, float)) else formats.marker)
+            write_cell(
+                sheet,
+                line,
+                3 + offset,
+                value,
+                formats.numbers[row["unit"]] if isinstance(value, (int, float)) else formats.marker,
+            )
         listed = "; ".join(f"{symbol} {month_ranges(marked_months)}" for symbol, marked_months in marked.items())
         write_cell(sheet, line, 3 + len(months), listed or NOT_APPLICABLE, formats.wrap)
         write_cell(sheet, line, 4 + len(months), row["measure_id"], formats.text)
@@ -324,9 +403,13 @@ def _write_trends(sheet: Worksheet, formats: Formats, sections: list[Section], m
 
 def _write_notes(sheet: Worksheet, formats: Formats, notes: dict[str, int]) -> None:
     first_row = write_title(
-        sheet, formats, "Notes",
+        sheet,
+        formats,
+        "Notes",
         "This worksheet contains one table: why a figure is withheld, not available, an estimate or provisional. "
-        "Each is referred to as [note N] in the section sheets' Note column.", TEXT_WIDTH)
+        "Each is referred to as [note N] in the section sheets' Note column.",
+        TEXT_WIDTH,
+    )
     columns = [Column("Note number", 12), Column("Note text", 110)]
     add_table(sheet, "Notes", first_row, columns, len(notes), formats)
     for index, (text, number) in enumerate(sorted(notes.items(), key=lambda item: item[1])):
@@ -335,8 +418,9 @@ def _write_notes(sheet: Worksheet, formats: Formats, notes: dict[str, int]) -> N
         fit_row(sheet, first_row + 1 + index, [(text, columns[1].width)])
 
 
-def _write_definitions(sheet: Worksheet, formats: Formats, connection: duckdb.DuckDBPyConnection,
-                       scorecard_id: str) -> None:
+def _write_definitions(
+    sheet: Worksheet, formats: Formats, connection: duckdb.DuckDBPyConnection, scorecard_id: str
+) -> None:
     """Every measure of the scorecard with its definition, from scorecard.measures (the published catalogue)."""
     names = ", ".join(name for name, _, _ in DEFINITION_COLUMNS)
     rows = connection.execute(
@@ -344,9 +428,13 @@ def _write_definitions(sheet: Worksheet, formats: Formats, connection: duckdb.Du
         [scorecard_id],
     ).fetchall()
     first_row = write_title(
-        sheet, formats, "Definitions",
+        sheet,
+        formats,
+        "Definitions",
         "This worksheet contains one table: how each measure is defined and computed, and where its data comes from. "
-        f"The first {PRINTED_DEFINITION_COLUMNS} columns print; the columns after them are for analysts.", TEXT_WIDTH)
+        f"The first {PRINTED_DEFINITION_COLUMNS} columns print; the columns after them are for analysts.",
+        TEXT_WIDTH,
+    )
     columns = [Column(header, width) for _, header, width in DEFINITION_COLUMNS]
     add_table(sheet, "Definitions", first_row, columns, len(rows), formats, printed_columns=PRINTED_DEFINITION_COLUMNS)
     for index, values in enumerate(rows):
@@ -368,18 +456,29 @@ def _definition_cell(value: Any) -> Any:
     return str(value).strip() or NOT_AVAILABLE
 
 
-def _write_cover(sheet: Worksheet, formats: Formats, scorecard_title: str, publication: dict[str, Any],
-                 month: date, as_at: date | None, sections: list[Section]) -> None:
+def _write_cover(
+    sheet: Worksheet,
+    formats: Formats,
+    scorecard_title: str,
+    publication: dict[str, Any],
+    month: date,
+    as_at: date | None,
+    sections: list[Section],
+) -> None:
     """The cover: what the workbook is, when it was published and will be next, who to contact, how to read it."""
     areas = sorted({row["area_name"] for s in sections for row in s.rows if row["area_name"]})
     published: datetime = publication["published_at"]
     next_update = publication.get("next_update")
-    agencies = sorted({a.strip() for s in sections for row in s.rows for a in (row["source_agencies"] or "").split(",")
-                       if a.strip()})
+    agencies = sorted(
+        {a.strip() for s in sections for row in s.rows for a in (row["source_agencies"] or "").split(",") if a.strip()}
+    )
     facts = [
-        ("About", f"The {scorecard_title} for {', '.join(areas) or 'its areas'}: each measure's latest figure for "
-                  f"{month:%B %Y}, its comparisons and the {TREND_MONTHS} months before, computed from the criminal "
-                  "justice agencies' monthly extracts. Small numbers are withheld so that no person can be identified."),
+        (
+            "About",
+            f"The {scorecard_title} for {', '.join(areas) or 'its areas'}: each measure's latest figure for "
+            f"{month:%B %Y}, its comparisons and the {TREND_MONTHS} months before, computed from the criminal "
+            "justice agencies' monthly extracts. Small numbers are withheld so that no person can be identified.",
+        ),
         ("Reporting month", f"{month:%B %Y}"),
         ("Data to", long_date(as_at) if as_at else NOT_AVAILABLE),
         ("Published", f"{long_date(published)}, {published:%H:%M} UTC"),
@@ -387,16 +486,25 @@ def _write_cover(sheet: Worksheet, formats: Formats, scorecard_title: str, publi
         ("Contact", publication.get("contact") or "not set (the publisher sets CJS_CONTACT)"),
         ("Source", "Monthly extracts from " + ", ".join(AGENCY_NAMES.get(a, a) for a in agencies) + "."),
         ("Publication reference", publication["publication_id"]),
-        ("Judgements", f"Each comparison is a word: better or worse only where the difference is statistically "
-                       f"significant at the 5% level; no real change (against an earlier period) or similar (against "
-                       f"England and Wales or the peer forces) where it is not; not tested where no test applies. "
-                       f"{CONFIDENCE} CI: the range the underlying figure lies in 19 times out of 20. "
-                       + " ".join(text[0].upper() + text[1:] + "." for text in INTERVAL_METHODS.values())),
-        ("RAG", f"Red, Amber or Green, written in the cell (its colour repeats the word), against the board's target "
-                f"thresholds; {NO_TARGET} where the board has set none."),
+        (
+            "Judgements",
+            f"Each comparison is a word: better or worse only where the difference is statistically "
+            f"significant at the 5% level; no real change (against an earlier period) or similar (against "
+            f"England and Wales or the peer forces) where it is not; not tested where no test applies. "
+            f"{CONFIDENCE} CI: the range the underlying figure lies in 19 times out of 20. "
+            + " ".join(text[0].upper() + text[1:] + "." for text in INTERVAL_METHODS.values()),
+        ),
+        (
+            "RAG",
+            f"Red, Amber or Green, written in the cell (its colour repeats the word), against the board's target "
+            f"thresholds; {NO_TARGET} where the board has set none.",
+        ),
         *[(marker.symbol, marker.explanation) for marker in STATUS_MARKERS.values()],
-        (NOT_APPLICABLE, "Not applicable: the quantity does not exist for this figure (e.g. an interval for an "
-                         "average, whose spread the extracts do not give)."),
+        (
+            NOT_APPLICABLE,
+            "Not applicable: the quantity does not exist for this figure (e.g. an interval for an "
+            "average, whose spread the extracts do not give).",
+        ),
         ("[note N]", "See note N on the Notes sheet."),
     ]
     sheet.set_column(0, 0, 24)
@@ -411,14 +519,19 @@ def _write_cover(sheet: Worksheet, formats: Formats, scorecard_title: str, publi
 
 
 def _write_contents(sheet: Worksheet, formats: Formats, sections: list[tuple[str, Section]]) -> None:
-    first_row = write_title(sheet, formats, "Contents", "This worksheet contains one table: the workbook's sheets.",
-                            TEXT_WIDTH)
-    entries = [("Cover", "What this workbook is, when it was published, who to contact, how to read it"),
-               *[(name, f"{section.title} ({len({r['measure_id'] for r in section.rows})} measures)")
-                 for name, section in sections],
-               ("Trends", f"Every measure's figures for the last {TREND_MONTHS} months, to chart from"),
-               ("Notes", "Why figures are withheld, not available, estimates or provisional"),
-               ("Definitions", "Every measure's definition, computation and sources")]
+    first_row = write_title(
+        sheet, formats, "Contents", "This worksheet contains one table: the workbook's sheets.", TEXT_WIDTH
+    )
+    entries = [
+        ("Cover", "What this workbook is, when it was published, who to contact, how to read it"),
+        *[
+            (name, f"{section.title} ({len({r['measure_id'] for r in section.rows})} measures)")
+            for name, section in sections
+        ],
+        ("Trends", f"Every measure's figures for the last {TREND_MONTHS} months, to chart from"),
+        ("Notes", "Why figures are withheld, not available, estimates or provisional"),
+        ("Definitions", "Every measure's definition, computation and sources"),
+    ]
     columns = [Column("Sheet", 32), Column("What it holds", 100)]
     add_table(sheet, "Contents", first_row, columns, len(entries), formats)
     for index, (name, text) in enumerate(entries):

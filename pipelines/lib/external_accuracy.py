@@ -34,8 +34,10 @@ class Disagreement:
 
     def describe(self) -> str:
         court = f" {self.court_type}" if self.court_type else ""
-        return (f"{self.area_name or self.area_code} ({self.area_code}) {self.period_start:%Y-%m}{court} {self.category}: "
-                f"warehouse {self.warehouse_value:g}, published {self.published_value:g} (tolerance {self.tolerance:.3g})")
+        return (
+            f"{self.area_name or self.area_code} ({self.area_code}) {self.period_start:%Y-%m}{court} {self.category}: "
+            f"warehouse {self.warehouse_value:g}, published {self.published_value:g} (tolerance {self.tolerance:.3g})"
+        )
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,9 @@ class SeriesAccuracy:
         return self.outside == 0
 
 
-def series_accuracy(connection: duckdb.DuckDBPyConnection, series: str, worst_shown: int = WORST_SHOWN) -> SeriesAccuracy:
+def series_accuracy(
+    connection: duckdb.DuckDBPyConnection, series: str, worst_shown: int = WORST_SHOWN
+) -> SeriesAccuracy:
     """Counts of one series' rows by outcome, and its worst disagreements (largest |difference| / tolerance first)."""
     if series not in SERIES:
         raise ValueError(f"unknown external accuracy series {series!r}; known: {', '.join(SERIES)}")

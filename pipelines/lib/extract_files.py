@@ -52,11 +52,15 @@ def header_text(cell: str) -> str:
     return cell.replace("\ufeff", "").strip()
 
 
-def _missing_headers(row: Sequence[str | None], wanted: set[str], patterns: HeaderPatterns) -> tuple[list[str], list[str]]:
+def _missing_headers(
+    row: Sequence[str | None], wanted: set[str], patterns: HeaderPatterns
+) -> tuple[list[str], list[str]]:
     """The required headers (exact, normalised) and the labels of the required header patterns a row lacks."""
     cells = [header_text(cell) for cell in row if cell]
-    return (sorted(wanted - {normalise_header(cell) for cell in cells}),
-            [label for label, regex in patterns.items() if not any(regex.fullmatch(cell) for cell in cells)])
+    return (
+        sorted(wanted - {normalise_header(cell) for cell in cells}),
+        [label for label, regex in patterns.items() if not any(regex.fullmatch(cell) for cell in cells)],
+    )
 
 
 def _header_index(rows: Sequence[Sequence[str | None]], wanted: set[str], patterns: HeaderPatterns) -> int | None:
@@ -68,9 +72,14 @@ def _header_index(rows: Sequence[Sequence[str | None]], wanted: set[str], patter
 
 def _no_header_message(rows: Sequence[Sequence[str | None]], required: set[str], patterns: HeaderPatterns) -> str:
     """Name the required headers that no row has (never echo the cells: without a header they may be personal data)."""
-    exact, matching = min((_missing_headers(row, required, patterns) for row in rows), key=lambda m: len(m[0]) + len(m[1]),
-                          default=(sorted(required), list(patterns)))
-    missing = " and ".join(([str(exact)] if exact else []) + ([f"headers matching {', '.join(matching)}"] if matching else []))
+    exact, matching = min(
+        (_missing_headers(row, required, patterns) for row in rows),
+        key=lambda m: len(m[0]) + len(m[1]),
+        default=(sorted(required), list(patterns)),
+    )
+    missing = " and ".join(
+        ([str(exact)] if exact else []) + ([f"headers matching {', '.join(matching)}"] if matching else [])
+    )
     return f"no header row with the required columns in the first {HEADER_SEARCH_ROWS} lines: missing {missing}"
 
 
@@ -86,7 +95,7 @@ def _describe_binary(head: bytes) -> str | None:
 def decode_text(raw: bytes, encoding: str) -> str:
     """UTF-8 (with or without BOM) or Windows-1252; with 'auto', lines that are not UTF-8 are read as Windows-1252."""
     if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw[len(codecs.BOM_UTF8) :]
     if encoding == "cp1252":
         return raw.decode("cp1252", errors="replace")
     try:
@@ -116,7 +125,9 @@ def read_file_bytes(path: Path) -> bytes:
     except OSError as exc:
         raise ExtractError(path, f"the file cannot be read: {exc.strerror or type(exc).__name__}") from exc
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(raw) != after.st_size:
-        raise ExtractError(path, "the file changed while it was read (still being written?): it is read again at the next refresh")
+        raise ExtractError(
+            path, "the file changed while it was read (still being written?): it is read again at the next refresh"
+        )
     return raw
 
 
@@ -185,15 +196,20 @@ def _refuse_truncated(path: Path, text: str, header_width: int) -> None:
                 pass
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
-                raise ExtractError(path, f"the file is truncated: it ends inside a quoted field opened on or before "
-                                         f"line {reader.line_num}") from exc
+                raise ExtractError(
+                    path,
+                    f"the file is truncated: it ends inside a quoted field opened on or before line {reader.line_num}",
+                ) from exc
     if text.endswith("\n"):
         return
     last_start = text.rfind("\n") + 1
     fields = next(csv.reader([text[last_start:]]), [])
     if len(fields) < header_width:
         line = text.count("\n") + 1
-        raise ExtractError(path, f"the file is truncated: line {line} ends after {len(fields)} of {header_width} fields with no line end")
+        raise ExtractError(
+            path,
+            f"the file is truncated: line {line} ends after {len(fields)} of {header_width} fields with no line end",
+        )
 
 
 def _first_ragged_line(text: str, header_line: int, width: int) -> str:
@@ -207,7 +223,9 @@ def _first_ragged_line(text: str, header_line: int, width: int) -> str:
     return "a row has more fields than the header"
 
 
-def read_csv_text(path: Path, raw: bytes, required_headers: set[str], encoding: str, header_patterns: HeaderPatterns) -> TextTable:
+def read_csv_text(
+    path: Path, raw: bytes, required_headers: set[str], encoding: str, header_patterns: HeaderPatterns
+) -> TextTable:
     """A CSV file's cells as text, rows split as CSV defines them, each with the file line it starts on."""
     if not raw.strip():
         raise ExtractError(path, "the file is empty")
@@ -227,9 +245,13 @@ def read_csv_text(path: Path, raw: bytes, required_headers: set[str], encoding: 
     header_line, header = head[header_at]
     _refuse_truncated(path, text, len(header))
     try:
-        frame = pl.read_csv(text[_offset_of_line(text, header_line):].encode("utf-8"), infer_schema=False, raise_if_empty=False)
+        frame = pl.read_csv(
+            text[_offset_of_line(text, header_line) :].encode("utf-8"), infer_schema=False, raise_if_empty=False
+        )
     except pl.exceptions.PolarsError as exc:
-        raise ExtractError(path, f"the rows do not fit the header: {_first_ragged_line(text, header_line, len(header))}") from exc
+        raise ExtractError(
+            path, f"the rows do not fit the header: {_first_ragged_line(text, header_line, len(header))}"
+        ) from exc
     if frame.width == len(header):
         frame.columns = unique_names(header)
     first_data_line = header_line + 1 + sum(cell.count("\n") for cell in header)
@@ -238,7 +260,9 @@ def read_csv_text(path: Path, raw: bytes, required_headers: set[str], encoding: 
     return TextTable(frame.filter(pl.any_horizontal(pl.exclude("_line_number").is_not_null())), header)
 
 
-def read_xlsx_text(path: Path, raw: bytes, required_headers: set[str], sheet: str | None, header_patterns: HeaderPatterns) -> TextTable:
+def read_xlsx_text(
+    path: Path, raw: bytes, required_headers: set[str], sheet: str | None, header_patterns: HeaderPatterns
+) -> TextTable:
     """An XLSX workbook's extract sheet as text cells, each row with its sheet row number. Anything the workbook
     library raises (a zip that opens over a corrupt sheet, a bad cell) refuses the file, naming it."""
     import fastexcel
@@ -261,10 +285,15 @@ def read_xlsx_text(path: Path, raw: bytes, required_headers: set[str], sheet: st
         raise
     except Exception as exc:  # calamine raises its own error types (CalamineError, CellError...) for corrupt workbooks
         # The error's type only: its text may quote a cell.
-        raise ExtractError(path, f"the workbook cannot be read ({type(exc).__name__}): it may be corrupt or not saved completely") from exc
+        raise ExtractError(
+            path, f"the workbook cannot be read ({type(exc).__name__}): it may be corrupt or not saved completely"
+        ) from exc
     if not matches:
-        raise ExtractError(path, f"no sheet of {candidates} has a header row with the required columns "
-                                 f"{sorted(required_headers) + list(header_patterns)}")
+        raise ExtractError(
+            path,
+            f"no sheet of {candidates} has a header row with the required columns "
+            f"{sorted(required_headers) + list(header_patterns)}",
+        )
     if len(matches) > 1:
         raise ExtractError(path, f"several sheets hold the extract ({[m[0] for m in matches]}); name one in the spec")
     _, table, header_at = matches[0]
@@ -276,4 +305,7 @@ def read_xlsx_text(path: Path, raw: bytes, required_headers: set[str], sheet: st
     last_filled = max(filled.arg_true().to_list(), default=-1)
     frame = frame.head(last_filled + 1)
     first_data_row = header_at + 2
-    return TextTable(frame.with_row_index("_line_number", offset=first_data_row).with_columns(pl.col("_line_number").cast(pl.Int64)), headers)
+    return TextTable(
+        frame.with_row_index("_line_number", offset=first_data_row).with_columns(pl.col("_line_number").cast(pl.Int64)),
+        headers,
+    )

@@ -92,8 +92,12 @@ def _refuse_repeated_headers(headers: list[str], spec: SourceSpec, path: Path) -
     counts = Counter(normalise_header(h) for h in read)
     repeated = sorted({header_text(h) for h in read if counts[normalise_header(h)] > 1})
     if repeated:
-        positions = [[i + 1 for i, h in enumerate(headers) if normalise_header(h) == normalise_header(r)] for r in repeated]
-        described = ", ".join(f"'{r}' (columns {', '.join(map(str, p))})" for r, p in zip(repeated, positions, strict=True))
+        positions = [
+            [i + 1 for i, h in enumerate(headers) if normalise_header(h) == normalise_header(r)] for r in repeated
+        ]
+        described = ", ".join(
+            f"'{r}' (columns {', '.join(map(str, p))})" for r, p in zip(repeated, positions, strict=True)
+        )
         raise ExtractError(path, f"the header row repeats {described}: which one holds the values cannot be told")
 
 
@@ -108,7 +112,11 @@ def unpivot_text(frame: pl.DataFrame, unpivot: UnpivotSpec, path: Path) -> pl.Da
         raise ExtractError(path, f"missing id column(s) {missing} of the wide table")
     ids = [by_header[normalise_header(h)] for h in unpivot.id_headers]
     pattern = re.compile(unpivot.header_pattern)
-    matched = {h: m for h in frame.columns if h not in ids and (m := pattern.fullmatch(h)) and m["stat"] in unpivot.stat_columns}
+    matched = {
+        h: m
+        for h in frame.columns
+        if h not in ids and (m := pattern.fullmatch(h)) and m["stat"] in unpivot.stat_columns
+    }
     headers = pl.DataFrame(
         {"_header": list(matched), "_stat": [unpivot.stat_columns[m["stat"]] for m in matched.values()]}
         | {group: [m[group] for m in matched.values()] for group in unpivot.key_groups},
@@ -133,8 +141,9 @@ def _pattern_headers(headers: list[str], spec: SourceSpec, path: Path) -> tuple[
             continue
         hits = [(h, m) for h in headers if (m := column.header_regex.fullmatch(header_text(h))) is not None]
         if len(hits) > 1:
-            raise ExtractError(path, f"column {column.name}: several headers match '{column.header_pattern}': "
-                                     f"{[h for h, _ in hits]}")
+            raise ExtractError(
+                path, f"column {column.name}: several headers match '{column.header_pattern}': {[h for h, _ in hits]}"
+            )
         if hits:
             header, header_match = hits[0]
             matched[column.name] = header
@@ -142,7 +151,9 @@ def _pattern_headers(headers: list[str], spec: SourceSpec, path: Path) -> tuple[
                 carried.setdefault(group, {})[header] = value
     for group, values in carried.items():
         if len(set(values.values())) > 1:
-            raise ExtractError(path, f"the headers disagree on their {group}: " + ", ".join(f"{h} ({v})" for h, v in values.items()))
+            raise ExtractError(
+                path, f"the headers disagree on their {group}: " + ", ".join(f"{h} ({v})" for h, v in values.items())
+            )
     return matched, {group: next(iter(values.values())) for group, values in carried.items()}
 
 
@@ -158,7 +169,9 @@ def _match_columns(frame: pl.DataFrame, spec: SourceSpec, path: Path) -> pl.Data
             return pl.col(by_pattern[column.name]) if column.name in by_pattern else None
         if column.header in spec.header_groups:
             return pl.lit(carried.get(column.header), pl.String)
-        return pl.col(by_header[normalise_header(column.header)]) if normalise_header(column.header) in by_header else None
+        return (
+            pl.col(by_header[normalise_header(column.header)]) if normalise_header(column.header) in by_header else None
+        )
 
     sources = {c.name: source(c) for c in spec.columns}
     missing = [c.header_pattern or c.header for c in spec.columns if c.required and sources[c.name] is None]
@@ -166,12 +179,7 @@ def _match_columns(frame: pl.DataFrame, spec: SourceSpec, path: Path) -> pl.Data
         raise ExtractError(path, f"missing required column(s) {missing} for extract '{spec.extract}'")
     found = {name: expr if expr is not None else pl.lit(None, pl.String) for name, expr in sources.items()}
     return frame.select(
-        found[c.name]
-        .cast(pl.String)
-        .str.strip_chars()
-        .replace("", None)
-        .alias(c.name)
-        for c in spec.columns
+        found[c.name].cast(pl.String).str.strip_chars().replace("", None).alias(c.name) for c in spec.columns
     ).with_columns(frame["_line_number"])
 
 
@@ -211,7 +219,9 @@ def _parse(column: ColumnSpec) -> pl.Expr:
 def _describe_type(column: ColumnSpec) -> str:
     if column.dtype == "date":
         return f"not a date in format {column.date_format}"
-    return {"int": "not a whole number", "float": "not a finite number", "percent": "not a percentage"}.get(column.dtype, "not text")
+    return {"int": "not a whole number", "float": "not a finite number", "percent": "not a percentage"}.get(
+        column.dtype, "not text"
+    )
 
 
 def latest_plausible_date(reporting_month: str | None, today: date) -> date:
@@ -224,7 +234,9 @@ def latest_plausible_date(reporting_month: str | None, today: date) -> date:
     return month_end + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
 
 
-def _implausible_dates(text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series, latest: date) -> list[CellProblem]:
+def _implausible_dates(
+    text: pl.DataFrame, typed: pl.DataFrame, spec: SourceSpec, lines: pl.Series, latest: date
+) -> list[CellProblem]:
     """Dates outside EARLIEST_PLAUSIBLE_DATE..latest, as problems of their column (the row is rejected; the value stays
     for the row's other checks, so a status date before it is still named)."""
     problems: list[CellProblem] = []
@@ -264,7 +276,15 @@ def _rejections_frame(problems: list[CellProblem], spec: SourceSpec) -> pl.DataF
         return problem.value if column is not None and column.values_quotable else PERSONAL_VALUE_WITHHELD
 
     return pl.DataFrame(
-        [{"_line_number": p.row, "column": columns[p.column].header if p.column in columns else p.column, "check": p.check, "value": shown(p)} for p in problems],
+        [
+            {
+                "_line_number": p.row,
+                "column": columns[p.column].header if p.column in columns else p.column,
+                "check": p.check,
+                "value": shown(p),
+            }
+            for p in problems
+        ],
         schema=REJECTION_SCHEMA,
     )
 
@@ -277,10 +297,14 @@ def pseudonymise(rows: pl.DataFrame, spec: SourceSpec, key: bytes) -> pl.DataFra
         for person_key in spec.person_keys
     )
     rows = rows.with_columns(pseudonymise_column(rows[c.name], key) for c in spec.kept_columns if c.personal)
-    return rows.select(*(c.name for c in spec.kept_columns), *spec.marker_columns, *(k.name for k in spec.person_keys), "_line_number")
+    return rows.select(
+        *(c.name for c in spec.kept_columns), *spec.marker_columns, *(k.name for k in spec.person_keys), "_line_number"
+    )
 
 
-def read_extract(path: Path, spec: SourceSpec, key: bytes, content: bytes | None = None, today: date | None = None) -> ReadExtract:
+def read_extract(
+    path: Path, spec: SourceSpec, key: bytes, content: bytes | None = None, today: date | None = None
+) -> ReadExtract:
     """Parse, validate and pseudonymise a whole file (`content`: its bytes, already read once by the caller, who
     hashed them): accepted rows, rejected cells with reasons, or ExtractError."""
     problem = spec.name_problem(path)
@@ -307,7 +331,14 @@ def read_extract(path: Path, spec: SourceSpec, key: bytes, content: bytes | None
     accepted = typed.with_columns(lines).filter(~pl.col("_line_number").is_in(rejected_lines.implode()))
     accepted = pseudonymise(accepted, spec, key)
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    return ReadExtract(path, spec.reporting_month(path), content_sha256(content), accepted, _rejections_frame(problems, spec), typed.height)
+    return ReadExtract(
+        path,
+        spec.reporting_month(path),
+        content_sha256(content),
+        accepted,
+        _rejections_frame(problems, spec),
+        typed.height,
+    )
 
 
 def _split_markers(text: pl.DataFrame, spec: SourceSpec) -> tuple[pl.DataFrame, pl.DataFrame]:

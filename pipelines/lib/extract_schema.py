@@ -9,7 +9,13 @@ from pandera.errors import SchemaErrors
 from pipelines.lib.errors import CellProblem
 from pipelines.lib.source_spec import ColumnSpec, SourceSpec, seed_values
 
-POLARS_TYPES: dict[str, type[pl.DataType]] = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "percent": pl.Float64, "date": pl.Date}
+POLARS_TYPES: dict[str, type[pl.DataType]] = {
+    "str": pl.String,
+    "int": pl.Int64,
+    "float": pl.Float64,
+    "percent": pl.Float64,
+    "date": pl.Date,
+}
 
 
 def _compared_with(this: str, other: str, relation: str) -> pa.Check:
@@ -20,13 +26,21 @@ def _compared_with(this: str, other: str, relation: str) -> pa.Check:
         ok = left >= right if relation == "not_before" else left <= right
         return data.lazyframe.select(ok.fill_null(True).alias(this))
 
-    return pa.Check(holds, name=f"{relation}_{other}", error=f"{this} is {'before' if relation == 'not_before' else 'after'} {other}")
+    return pa.Check(
+        holds,
+        name=f"{relation}_{other}",
+        error=f"{this} is {'before' if relation == 'not_before' else 'after'} {other}",
+    )
 
 
 def _checks(column: ColumnSpec) -> list[pa.Check]:
     checks: list[pa.Check] = []
     if column.allowed_from is not None:  # the seed's code list, and any `allowed` extras (the CPS's "National")
-        checks.append(pa.Check.isin(seed_values(column.allowed_from) + (column.allowed or []), name=f"known {column.allowed_from}"))
+        checks.append(
+            pa.Check.isin(
+                seed_values(column.allowed_from) + (column.allowed or []), name=f"known {column.allowed_from}"
+            )
+        )
     elif column.allowed is not None:
         checks.append(pa.Check.isin(column.allowed))
     if column.pattern is not None:

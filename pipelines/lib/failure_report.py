@@ -62,9 +62,15 @@ def format_summary(run: FailedRun, secrets: list[str]) -> str:
         f"  job: {run.job}   run id: {run.run_id}   months: {months}   started by: {run.trigger or 'a person (UI or CLI)'}",
     ]
     for step in run.steps or [FailedStep("(no step failed: the run itself failed to start or was stopped)", [], "")]:
-        lines.append(f"  failed step: {step.step_key}" + (f" (assets: {', '.join(step.assets)})" if step.assets else ""))
+        lines.append(
+            f"  failed step: {step.step_key}" + (f" (assets: {', '.join(step.assets)})" if step.assets else "")
+        )
         lines += [f"    {line}" for line in redact(step.error, secrets).strip().splitlines()[:ERROR_LINES]]
-    rerun = f"cjs-scorecard refresh --from {run.first_month} --to {run.last_month}" if run.first_month else "cjs-scorecard refresh"
+    rerun = (
+        f"cjs-scorecard refresh --from {run.first_month} --to {run.last_month}"
+        if run.first_month
+        else "cjs-scorecard refresh"
+    )
     lines.append(f"  rerun: in the UI, Runs -> {run.run_id} -> Re-execute -> From failure; or `{rerun}`")
     return "\n".join(lines) + "\n"
 
@@ -78,7 +84,9 @@ def deliver(summary: str, log_path: Path | None, command: str | None) -> str | N
     if not command:
         return None
     try:
-        done = subprocess.run(command, shell=True, input=summary, text=True, capture_output=True, timeout=COMMAND_TIMEOUT_SECONDS)
+        done = subprocess.run(
+            command, shell=True, input=summary, text=True, capture_output=True, timeout=COMMAND_TIMEOUT_SECONDS
+        )
     except subprocess.TimeoutExpired:
         return f"the failure command did not finish within {COMMAND_TIMEOUT_SECONDS} s: {command}"
     if done.returncode != 0:

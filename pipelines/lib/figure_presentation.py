@@ -37,11 +37,13 @@ class StatusMarker:
 
 STATUS_MARKERS: dict[str, StatusMarker] = {
     "suppressed": StatusMarker(
-        GSS_SYMBOLS["suppressed"], "withheld",
+        GSS_SYMBOLS["suppressed"],
+        "withheld",
         "Withheld to protect confidentiality: a small number, or a figure from which one could be worked out.",
     ),
     "not_available": StatusMarker(
-        GSS_SYMBOLS["not_available"], "not available",
+        GSS_SYMBOLS["not_available"],
+        "not available",
         "Not available: the data to compute it has not been delivered (the note says which).",
     ),
     "estimate": StatusMarker("[e]", "estimate", "Estimate: computed with a known approximation (the note says which)."),
@@ -372,7 +374,10 @@ def headline_figures(
     month_start = month.replace(day=1)
     month_end = month_start.replace(day=calendar.monthrange(month.year, month.month)[1])
     params = {
-        "scorecard_id": scorecard_id, "area_code": area_code, "month_start": month_start, "month_end": month_end,
+        "scorecard_id": scorecard_id,
+        "area_code": area_code,
+        "month_start": month_start,
+        "month_end": month_end,
         "current_only": current_only,
     }
     # A cursor of its own: the caller's connection may hold a result it has not fetched to the end, which DuckDB's

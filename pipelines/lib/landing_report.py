@@ -28,10 +28,17 @@ class UnloadedFile:
     @property
     def awaited(self) -> bool:
         """A monthly agency extract refused: a delivery the schedule waits for is not what the warehouse holds."""
-        return self.outcome == "refused" and self.spec is not None and self.spec.publisher == "agency" and self.spec.cadence == "monthly"
+        return (
+            self.outcome == "refused"
+            and self.spec is not None
+            and self.spec.publisher == "agency"
+            and self.spec.cadence == "monthly"
+        )
 
 
-def unloaded_files(connection: duckdb.DuckDBPyConnection, sources_dir: Path, months: set[str] | None = None) -> list[UnloadedFile]:
+def unloaded_files(
+    connection: duckdb.DuckDBPyConnection, sources_dir: Path, months: set[str] | None = None
+) -> list[UnloadedFile]:
     """The files a refresh over `months` met whose latest load-log outcome is refused or ignored (audit.load_log must
     exist: a refresh's audit asset creates it)."""
     surveyed = survey(sources_dir)
@@ -46,8 +53,11 @@ def unloaded_files(connection: duckdb.DuckDBPyConnection, sources_dir: Path, mon
            order by source_file"""
     ).fetchall()
     connection.unregister("landing_files")
-    return [UnloadedFile(path, files[path].spec, outcome, message) for path, outcome, message in latest
-            if outcome in ("refused", "ignored")]
+    return [
+        UnloadedFile(path, files[path].spec, outcome, message)
+        for path, outcome, message in latest
+        if outcome in ("refused", "ignored")
+    ]
 
 
 def summary_lines(unloaded: list[UnloadedFile]) -> list[str]:
@@ -57,9 +67,11 @@ def summary_lines(unloaded: list[UnloadedFile]) -> list[str]:
         return []
     refused = sum(1 for u in unloaded if u.outcome == "refused")
     awaited = sum(1 for u in unloaded if u.awaited)
-    lines = [f"{refused} file(s) refused and {len(unloaded) - refused} ignored in the landing zone"
-             + (f"; {awaited} of them a monthly extract the schedule waits for" if awaited else "")
-             + " (every file's outcome: audit.load_log in the build database):"]
+    lines = [
+        f"{refused} file(s) refused and {len(unloaded) - refused} ignored in the landing zone"
+        + (f"; {awaited} of them a monthly extract the schedule waits for" if awaited else "")
+        + " (every file's outcome: audit.load_log in the build database):"
+    ]
     lines += [f"  {u.outcome} {u.message}" for u in unloaded[:LINES_SHOWN]]
     if len(unloaded) > LINES_SHOWN:
         lines.append(f"  ... and {len(unloaded) - LINES_SHOWN} more")

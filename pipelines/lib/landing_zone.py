@@ -83,10 +83,15 @@ def _entry_problem(path: Path, root: Path) -> str | None:
 def _classify(path: Path, root: Path, folders: dict[Path, list[SourceSpec]]) -> LandingFile:
     """Which extract's file this is (by its folder, then its name) and whether it is where that extract's files go."""
     relative = path.relative_to(root)
-    owner = max((folder for folder in folders if relative.parts[: len(folder.parts)] == folder.parts),
-                key=lambda folder: len(folder.parts), default=None)
+    owner = max(
+        (folder for folder in folders if relative.parts[: len(folder.parts)] == folder.parts),
+        key=lambda folder: len(folder.parts),
+        default=None,
+    )
     if owner is None:
-        return LandingFile(path, None, None, "ignored", "not in any extract's landing folder (sources/README.md lists them)")
+        return LandingFile(
+            path, None, None, "ignored", "not in any extract's landing folder (sources/README.md lists them)"
+        )
     specs = folders[owner]
     named = [spec for spec in specs if spec.matches_name(path)]
     spec = named[0] if len(named) == 1 else specs[0] if len(specs) == 1 else None
@@ -115,10 +120,23 @@ def _long_before(files: list[LandingFile], today: date) -> dict[str, str]:
     """Agency extract months no delivery can be for, and why: before the monthly partitions start, or long before the
     rest of the landing zone's agency extracts (a misnamed file; published statistics may hold years of history)."""
     first, gap = first_month(), max_month_gap()
-    months = sorted({f.month for f in files if f.verdict == "deliver" and f.month and f.spec and f.spec.publisher == "agency"
-                     and f.month <= f"{today:%Y-%m}"}, reverse=True)
-    problems = {month: f"the file is for {month}, before the first month the warehouse covers ({first}; CJS_FIRST_MONTH)"
-                for month in months if month < first}
+    months = sorted(
+        {
+            f.month
+            for f in files
+            if f.verdict == "deliver"
+            and f.month
+            and f.spec
+            and f.spec.publisher == "agency"
+            and f.month <= f"{today:%Y-%m}"
+        },
+        reverse=True,
+    )
+    problems = {
+        month: f"the file is for {month}, before the first month the warehouse covers ({first}; CJS_FIRST_MONTH)"
+        for month in months
+        if month < first
+    }
     covered = [month for month in months if month >= first]
     kept = covered[:1]
     for month in covered[1:]:
@@ -128,7 +146,7 @@ def _long_before(files: list[LandingFile], today: date) -> dict[str, str]:
     return problems | {
         month: f"the file is for {month}, more than {gap} months before the rest of the landing zone's extracts "
         f"({kept[-1]}..{kept[0]}): a misnamed file? (CJS_MAX_MONTH_GAP allows a longer gap)"
-        for month in covered[len(kept):]
+        for month in covered[len(kept) :]
     }
 
 
@@ -147,7 +165,9 @@ def _delivery_key(file: LandingFile) -> tuple[str, str | None, str | None]:
     return file.spec.extract, file.month, file.path.name if file.spec.delivery == "file" else None
 
 
-def survey(sources_dir: Path, specs: dict[str, SourceSpec] | None = None, today: date | None = None) -> list[LandingFile]:
+def survey(
+    sources_dir: Path, specs: dict[str, SourceSpec] | None = None, today: date | None = None
+) -> list[LandingFile]:
     """Every file under the landing zone with its verdict: a delivery, refused or ignored (see the module's doc)."""
     specs = specs or load_specs()
     if not sources_dir.is_dir():
@@ -158,8 +178,10 @@ def survey(sources_dir: Path, specs: dict[str, SourceSpec] | None = None, today:
     today = today or date.today()
     files = [_classify(path, sources_dir, folders) for path in _walk(sources_dir)]
     long_before = _long_before(files, today)
-    files = [replace(f, verdict="refused", reason=problem) if (problem := _month_problem(f, long_before, today)) else f
-             for f in files]
+    files = [
+        replace(f, verdict="refused", reason=problem) if (problem := _month_problem(f, long_before, today)) else f
+        for f in files
+    ]
     deliveries: dict[tuple[str, str | None, str | None], list[LandingFile]] = defaultdict(list)
     for file in files:
         if file.verdict == "deliver":
@@ -167,8 +189,10 @@ def survey(sources_dir: Path, specs: dict[str, SourceSpec] | None = None, today:
     for (extract, month, _), competing in deliveries.items():
         if len(competing) > 1:
             names = " and ".join(str(f.path.relative_to(sources_dir)) for f in competing)
-            reason = (f"{len(competing)} files for one delivery of {extract} ({month or 'periods in rows'}): {names}; "
-                      f"neither is loaded and the delivery in force stays: remove all but one")
+            reason = (
+                f"{len(competing)} files for one delivery of {extract} ({month or 'periods in rows'}): {names}; "
+                f"neither is loaded and the delivery in force stays: remove all but one"
+            )
             paths = {f.path for f in competing}
             files = [replace(f, verdict="refused", reason=reason) if f.path in paths else f for f in files]
     return files
@@ -182,7 +206,9 @@ def extract_files(sources_dir: Path, specs: dict[str, SourceSpec] | None = None)
 def agency_months(files: list[LandingFile]) -> list[str]:
     """The reporting months (YYYY-MM) of the agency extracts delivered, in order: what a refresh covers. Published
     statistics load whatever months they hold without widening it (a 2018 police.uk file beside 2024 extracts)."""
-    return sorted({f.month for f in files if f.verdict == "deliver" and f.month and f.spec and f.spec.publisher == "agency"})
+    return sorted(
+        {f.month for f in files if f.verdict == "deliver" and f.month and f.spec and f.spec.publisher == "agency"}
+    )
 
 
 def months_present(sources_dir: Path) -> list[str]:
@@ -212,7 +238,9 @@ def missing_monthly_files(sources_dir: Path, month: str, specs: dict[str, Source
     Irregular extracts (a lagged cohort, manual inputs) are never awaited: a month without one is normal; nor are
     published statistics (police.uk, CPS, MoJ), which follow their publishers' release calendars, not the board's.
     """
-    monthly = [spec for spec in (specs or load_specs()).values() if spec.cadence == "monthly" and spec.publisher == "agency"]
+    monthly = [
+        spec for spec in (specs or load_specs()).values() if spec.cadence == "monthly" and spec.publisher == "agency"
+    ]
     return [expected_file(spec, month) for spec in monthly if not (sources_dir / expected_file(spec, month)).is_file()]
 
 

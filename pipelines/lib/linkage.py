@@ -33,12 +33,14 @@ if TYPE_CHECKING:
     from polars._typing import FrameInitTypes
 
 LINK_COLUMNS = ["record_key", "urn_key", "dob_key", "link_date", "area_code"]
-OUTPUT_SCHEMA = pl.Schema({
-    "left_record_key": pl.String,
-    "right_record_key": pl.String,
-    "match_probability": pl.Float64,
-    "match_weight": pl.Float64,
-})
+OUTPUT_SCHEMA = pl.Schema(
+    {
+        "left_record_key": pl.String,
+        "right_record_key": pl.String,
+        "match_probability": pl.Float64,
+        "match_weight": pl.Float64,
+    }
+)
 
 # Levels (first = closest): dob_key exact / else; urn_key exact / Levenshtein <= 1 / <= 2 / else;
 # link_date same day / <= 7 days / <= 62 days / else; area_code exact / else. Null on either side: no evidence.
@@ -102,14 +104,18 @@ def _settings(model: LinkageModel, prior: float):
         unique_id_column_name="record_key",
         probability_two_random_records_match=prior,
         comparisons=[
-            cl.ExactMatch("dob_key").configure(m_probabilities=m["dob_key"], u_probabilities=DEFAULT_U_PROBABILITIES["dob_key"]),
+            cl.ExactMatch("dob_key").configure(
+                m_probabilities=m["dob_key"], u_probabilities=DEFAULT_U_PROBABILITIES["dob_key"]
+            ),
             cl.LevenshteinAtThresholds("urn_key", [1, 2]).configure(
-                m_probabilities=m["urn_key"], u_probabilities=DEFAULT_U_PROBABILITIES["urn_key"]),
+                m_probabilities=m["urn_key"], u_probabilities=DEFAULT_U_PROBABILITIES["urn_key"]
+            ),
             cl.AbsoluteDateDifferenceAtThresholds(
                 "link_date", input_is_string=False, metrics=["day", "day"], thresholds=[7, 62]
             ).configure(m_probabilities=m["link_date"], u_probabilities=DEFAULT_U_PROBABILITIES["link_date"]),
             cl.ExactMatch("area_code").configure(
-                m_probabilities=m["area_code"], u_probabilities=DEFAULT_U_PROBABILITIES["area_code"]),
+                m_probabilities=m["area_code"], u_probabilities=DEFAULT_U_PROBABILITIES["area_code"]
+            ),
         ],
         # Candidate pairs: the same person (DOB key), or a URN that shares its force, station and serial prefix.
         blocking_rules_to_generate_predictions=[
@@ -135,9 +141,7 @@ def _prior(left: pl.DataFrame, right: pl.DataFrame) -> float:
     return min(max(expected / pairs, 1e-9), 0.5)
 
 
-def link_records(
-    left: FrameInitTypes, right: FrameInitTypes, model: LinkageModel | None = None
-) -> pl.DataFrame:
+def link_records(left: FrameInitTypes, right: FrameInitTypes, model: LinkageModel | None = None) -> pl.DataFrame:
     """Link two agencies' unmatched records; one row per accepted link (match probability >= model.threshold).
 
     `left` and `right`: frames (polars, or anything polars accepts, e.g. a pyarrow table) with `record_key` (unique
@@ -154,7 +158,9 @@ def link_records(
     from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
-    connection = duckdb.connect(config=duckdb_config())  # Splink's own scratch database: nothing reaches the build database from here
+    connection = duckdb.connect(
+        config=duckdb_config()
+    )  # Splink's own scratch database: nothing reaches the build database from here
     try:
         db_api = DuckDBAPI(connection=connection)
         frames = [
@@ -175,9 +181,13 @@ def link_records(
     if scored.is_empty():
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     scored = scored.select(
-        pl.when(pl.col("source_dataset_l") == "left_records").then(pl.col("record_key_l")).otherwise(pl.col("record_key_r"))
+        pl.when(pl.col("source_dataset_l") == "left_records")
+        .then(pl.col("record_key_l"))
+        .otherwise(pl.col("record_key_r"))
         .alias("left_record_key"),
-        pl.when(pl.col("source_dataset_l") == "left_records").then(pl.col("record_key_r")).otherwise(pl.col("record_key_l"))
+        pl.when(pl.col("source_dataset_l") == "left_records")
+        .then(pl.col("record_key_r"))
+        .otherwise(pl.col("record_key_l"))
         .alias("right_record_key"),
         pl.col("match_probability").cast(pl.Float64),
         pl.col("match_weight").cast(pl.Float64),

@@ -54,7 +54,8 @@ class Quantity(Strict):
     column: str | None = None
     min_events: int = Field(default=1, ge=1, description="count_distinct only: keys with at least this many rows")
     per_1000_residents: Literal["all", "White", "Black", "Asian", "Mixed", "Other"] | None = Field(
-        default=None, description="divide by the reporting unit's residents (of this ethnic group) / 1,000 (ref_area_population)"
+        default=None,
+        description="divide by the reporting unit's residents (of this ethnic group) / 1,000 (ref_area_population)",
     )
 
     @model_validator(mode="after")
@@ -63,7 +64,9 @@ class Quantity(Strict):
             raise ValueError(f"aggregate '{self.aggregate}' needs a column")
         if self.min_events > 1 and self.aggregate != "count_distinct":
             raise ValueError("min_events applies to count_distinct only")
-        if self.per_1000_residents and (self.aggregate not in ("count", "count_distinct", "sum") or self.min_events > 1):
+        if self.per_1000_residents and (
+            self.aggregate not in ("count", "count_distinct", "sum") or self.min_events > 1
+        ):
             raise ValueError("per_1000_residents applies to a count, distinct count or sum")
         return self
 
@@ -104,7 +107,9 @@ class Comparator(Strict):
     beside the area's own (published_national_value, peer_value)."""
 
     series: str = Field(description="a series of dbt_project/seeds/ref_published_series.csv")
-    counting_basis: str = Field(description="what the published figure counts, and how it differs from the measure, if at all")
+    counting_basis: str = Field(
+        description="what the published figure counts, and how it differs from the measure, if at all"
+    )
     mapping: str = Field(description="how the measure maps onto the series (which rows, which columns)")
 
     @field_validator("series")
@@ -133,7 +138,9 @@ class Measure(Strict):
     provisional_months: int = Field(default=0, ge=0, le=12)
     provisional_reason: str | None = None
     disclosure: Literal["standard", "not_personal"] = "standard"
-    disclosure_rests_on: dict[Literal["value", "numerator", "denominator"], Literal["small_count", "min_base"]] | None = Field(
+    disclosure_rests_on: (
+        dict[Literal["value", "numerator", "denominator"], Literal["small_count", "min_base"]] | None
+    ) = Field(
         default=None,
         description="the parts whose counts a figure rests on, and the test each must pass (small_count: not 1 to the "
         "count threshold; min_base: at least the minimum base); by default from the unit (pipelines/lib/disclosure.py)",
@@ -164,18 +171,26 @@ class Measure(Strict):
             if self.unit == "count" and is_ratio:
                 raise ValueError("unit 'count' cannot have a numerator and denominator")
         if self.disclosure_rests_on is not None:
-            published = set(PART_COLUMNS.get(_aggregate_name(self) or "", {"value": "", "numerator": "", "denominator": ""}))
+            published = set(
+                PART_COLUMNS.get(_aggregate_name(self) or "", {"value": "", "numerator": "", "denominator": ""})
+            )
             declared: set[str] = set(self.disclosure_rests_on)
             unknown = sorted(declared - published)
             if unknown:
-                raise ValueError(f"disclosure_rests_on names {', '.join(unknown)}, not a published part of this measure "
-                                 f"({', '.join(sorted(published))})")
+                raise ValueError(
+                    f"disclosure_rests_on names {', '.join(unknown)}, not a published part of this measure "
+                    f"({', '.join(sorted(published))})"
+                )
         if self.comparator is not None:
             series = published_series()[self.comparator.series]
             if series["unit"] != self.unit:
-                raise ValueError(f"comparator series '{self.comparator.series}' is a {series['unit']}, the measure a {self.unit}")
+                raise ValueError(
+                    f"comparator series '{self.comparator.series}' is a {series['unit']}, the measure a {self.unit}"
+                )
             if self.counting_basis != "in_period":
-                raise ValueError("a comparator applies to in_period measures (published series count events in a period)")
+                raise ValueError(
+                    "a comparator applies to in_period measures (published series count events in a period)"
+                )
         return self
 
 
@@ -188,7 +203,9 @@ class Rag(Strict):
 
 class ScorecardMeasure(Strict):
     id: str = Identifier
-    title: str | None = Field(default=None, description="the title as this board knows the measure, if not the library's")
+    title: str | None = Field(
+        default=None, description="the title as this board knows the measure, if not the library's"
+    )
     target: float | None = None
     rag: Rag | None = None
 
@@ -278,7 +295,9 @@ def _parse_measure(path: Path, root: Path) -> Measure:
             lines.append(f"measure '{measure_id}', field '{field}': {error['msg']}")
         raise ConfigurationError(f"{relative}: " + "; ".join(lines)) from exc
     if measure.id != path.stem:
-        raise ConfigurationError(f"{relative}: measure '{measure.id}', field 'id': must match the file name '{path.stem}'")
+        raise ConfigurationError(
+            f"{relative}: measure '{measure.id}', field 'id': must match the file name '{path.stem}'"
+        )
     unknown = [extract for extract in measure.source_extracts if extract not in known_extracts()]
     if unknown:
         raise ConfigurationError(
@@ -357,8 +376,14 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
     compute = measure.compute
     assert compute is not None
 
-    def part(name: str, quantity: Quantity | None, aggregate: str, column: str | None, min_events: int = 1,
-             per_1000_residents: str | None = None) -> dict[str, Any]:
+    def part(
+        name: str,
+        quantity: Quantity | None,
+        aggregate: str,
+        column: str | None,
+        min_events: int = 1,
+        per_1000_residents: str | None = None,
+    ) -> dict[str, Any]:
         """One aggregate; the measure's model, date and filter apply unless the numerator or denominator says otherwise."""
         quantity = quantity or Quantity()
         filters = [f for f in (compute.filter, quantity.filter) if f]
@@ -373,7 +398,9 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
             "column_name": column,
             "min_events": max(quantity.min_events, min_events),
             "per_1000_residents": quantity.per_1000_residents or per_1000_residents,
-            "key_scope": key_scope(quantity.model or compute.model or "", column or "") if aggregate == "count_distinct" else None,
+            "key_scope": key_scope(quantity.model or compute.model or "", column or "")
+            if aggregate == "count_distinct"
+            else None,
         }
 
     numerator, denominator = compute.numerator, compute.denominator
@@ -386,11 +413,17 @@ def measure_parts(measure: Measure) -> list[dict[str, Any]]:
         ]
     # a mean or median also counts its rows: a period where some lack the column (a date before the data) is partial
     if compute.aggregate == "mean":
-        return [part("numerator", None, "sum", compute.column), part("denominator", None, "count", compute.column),
-                part("rows", None, "count", None)]
+        return [
+            part("numerator", None, "sum", compute.column),
+            part("denominator", None, "count", compute.column),
+            part("rows", None, "count", None),
+        ]
     if compute.aggregate == "median":
-        return [part("value", None, "median", compute.column), part("denominator", None, "count", compute.column),
-                part("rows", None, "count", None)]
+        return [
+            part("value", None, "median", compute.column),
+            part("denominator", None, "count", compute.column),
+            part("rows", None, "count", None),
+        ]
     return [part("value", None, compute.aggregate, compute.column, compute.min_events, compute.per_1000_residents)]
 
 
@@ -403,6 +436,7 @@ def _check_against_models(measure: Measure, parts: list[dict[str, Any]], relativ
         return f"{relative}: measure '{measure.id}', field '{field}'"
 
     for part in parts:
+
         def field_of(name: str, part: dict[str, Any] = part) -> str:
             return _field_of(measure, part["part"], name)
 
@@ -494,7 +528,9 @@ class Definitions:
             measure = _parse_measure(path, root)
             relative = path.relative_to(root)
             if measure.id in self.measures:
-                raise ConfigurationError(f"{relative}: measure '{measure.id}' is also defined in {self.measures[measure.id][1]}")
+                raise ConfigurationError(
+                    f"{relative}: measure '{measure.id}' is also defined in {self.measures[measure.id][1]}"
+                )
             if measure.compute is not None:
                 _check_against_models(measure, measure_parts(measure), relative)
             self.measures[measure.id] = (measure, relative)
@@ -503,7 +539,9 @@ class Definitions:
             scorecard = _parse_scorecard(path, root)
             relative = path.relative_to(root)
             if scorecard.id != path.parent.name:
-                raise ConfigurationError(f"{relative}: field 'id': '{scorecard.id}' must match its folder '{path.parent.name}'")
+                raise ConfigurationError(
+                    f"{relative}: field 'id': '{scorecard.id}' must match its folder '{path.parent.name}'"
+                )
             seen: set[str] = set()
             for section in scorecard.sections:
                 for entry in section.measures:
@@ -571,7 +609,9 @@ class Definitions:
 
     def parts(self) -> pl.DataFrame:
         """The computations of the measures some scorecard uses (the engine's input; see measure_parts)."""
-        used = {entry.id for scorecard, _ in self.scorecards for section in scorecard.sections for entry in section.measures}
+        used = {
+            entry.id for scorecard, _ in self.scorecards for section in scorecard.sections for entry in section.measures
+        }
         rows = [
             part
             for measure_id, (measure, _) in sorted(self.measures.items())
@@ -595,9 +635,17 @@ class Definitions:
 
 
 _PARTS_SCHEMA = {
-    "measure_id": pl.String, "part": pl.String, "model": pl.String, "date_column": pl.String, "window": pl.String,
-    "filter_sql": pl.String, "aggregate": pl.String, "column_name": pl.String, "min_events": pl.Int64,
-    "per_1000_residents": pl.String, "key_scope": pl.String,
+    "measure_id": pl.String,
+    "part": pl.String,
+    "model": pl.String,
+    "date_column": pl.String,
+    "window": pl.String,
+    "filter_sql": pl.String,
+    "aggregate": pl.String,
+    "column_name": pl.String,
+    "min_events": pl.Int64,
+    "per_1000_residents": pl.String,
+    "key_scope": pl.String,
 }
 
 
@@ -607,8 +655,11 @@ def _rests_on(measure: Measure) -> dict[str, str]:
         return {part: test for part, test in measure.disclosure_rests_on.items()}
     per_1000: set[str] = set()
     if measure.compute is not None:
-        for part, quantity in (("value", measure.compute), ("numerator", measure.compute.numerator),
-                               ("denominator", measure.compute.denominator)):
+        for part, quantity in (
+            ("value", measure.compute),
+            ("numerator", measure.compute.numerator),
+            ("denominator", measure.compute.denominator),
+        ):
             if quantity is not None and quantity.per_1000_residents:
                 per_1000.add(part)
     return default_rests_on(measure.unit, _aggregate_name(measure), per_1000)
@@ -628,9 +679,13 @@ def _check_rag(entry: ScorecardMeasure, measure: Measure, relative: Path) -> Non
     if measure.polarity == "neither":
         raise ConfigurationError(f"{where}: a measure with polarity 'neither' has no red-amber-green")
     if measure.polarity == "higher_is_better" and entry.rag.green < entry.rag.red:
-        raise ConfigurationError(f"{where}: higher is better, so green ({entry.rag.green}) must be at least red ({entry.rag.red})")
+        raise ConfigurationError(
+            f"{where}: higher is better, so green ({entry.rag.green}) must be at least red ({entry.rag.red})"
+        )
     if measure.polarity == "lower_is_better" and entry.rag.green > entry.rag.red:
-        raise ConfigurationError(f"{where}: lower is better, so green ({entry.rag.green}) must be at most red ({entry.rag.red})")
+        raise ConfigurationError(
+            f"{where}: lower is better, so green ({entry.rag.green}) must be at most red ({entry.rag.red})"
+        )
 
 
 def load_definitions(root: Path) -> Definitions:

@@ -30,7 +30,9 @@ def pseudonym_key() -> bytes:
             f"16 characters (the demo sets a fixed demo key itself)."
         )
     if len(key.strip()) < 16:
-        raise ConfigurationError(f"{KEY_ENV} is too short or blank: use a secret of at least 16 characters other than spaces.")
+        raise ConfigurationError(
+            f"{KEY_ENV} is too short or blank: use a secret of at least 16 characters other than spaces."
+        )
     return key.encode("utf-8")
 
 
@@ -53,7 +55,9 @@ def _digest(key: bytes, message: str) -> str:
 def _hash_distinct(series: pl.Series, key: bytes, message: Callable[[str], str]) -> pl.Series:
     # Identifiers repeat across rows (a suspect on many crimes): hash each distinct value once.
     distinct = series.drop_nulls().unique()
-    return series.replace_strict(distinct, [_digest(key, message(v)) for v in distinct], default=None, return_dtype=pl.String)
+    return series.replace_strict(
+        distinct, [_digest(key, message(v)) for v in distinct], default=None, return_dtype=pl.String
+    )
 
 
 def pseudonymise_column(series: pl.Series, key: bytes) -> pl.Series:

@@ -31,10 +31,17 @@ PUBLISHED_TABLES: dict[str, str] = {
     "scorecard.external_accuracy": "reconcile.external_accuracy_disclosed",  # our figures against the agencies' publications
     # The reconciliation marts: volumes per force area and month (flows, stocks, the stock-flow identity, the CPS
     # Area apportionment, crimes per defendant-case, linkage match rates) with no breakdown by any person's attribute.
-    **{f"reconcile.{mart}": f"reconcile.{mart}" for mart in [
-        "reconcile_flows_by_area_month", "reconcile_stocks_by_area_month", "reconcile_stock_flow_identity",
-        "reconcile_cps_area_apportioned", "reconcile_crime_defendant_conversion", "linkage_match_rates",
-    ]},
+    **{
+        f"reconcile.{mart}": f"reconcile.{mart}"
+        for mart in [
+            "reconcile_flows_by_area_month",
+            "reconcile_stocks_by_area_month",
+            "reconcile_stock_flow_identity",
+            "reconcile_cps_area_apportioned",
+            "reconcile_crime_defendant_conversion",
+            "linkage_match_rates",
+        ]
+    },
 }
 # Every table of a publication, as BI tools see it.
 PUBLISHED_NAMES = [*PUBLISHED_TABLES, "scorecard.measure_value_history"]
@@ -79,8 +86,9 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _copy_with_revisions(connection: duckdb.DuckDBPyConnection, source: str, has_previous: bool, publication_id: str,
-                         published_at: datetime) -> None:
+def _copy_with_revisions(
+    connection: duckdb.DuckDBPyConnection, source: str, has_previous: bool, publication_id: str, published_at: datetime
+) -> None:
     """Publish the figures with a revision number; a figure a later extract changed keeps its old value in history.
 
     Revision 0 is a figure's first published value; each publication that changes a published value adds one and
@@ -135,8 +143,13 @@ def _previous_publication_has_revisions(path: Path) -> bool:
                 "select table_schema, table_name from information_schema.tables where table_catalog = current_database()"
             ).fetchall()
         }
-        columns = {r[0] for r in connection.execute("select column_name from information_schema.columns "
-                                                    "where table_schema = 'scorecard' and table_name = 'measure_values'").fetchall()}
+        columns = {
+            r[0]
+            for r in connection.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'scorecard' and table_name = 'measure_values'"
+            ).fetchall()
+        }
     return "scorecard.measure_value_history" in tables and "revision" in columns
 
 
@@ -154,16 +167,22 @@ def _copy_comments(connection: duckdb.DuckDBPyConnection, tables: dict[str, str]
         ).fetchall()
         if rows and rows[0][0]:
             connection.execute(f"comment on table published.{name} is {_sql_text(rows[0][0])}")
-        columns = dict(connection.execute(
-            "select column_name, comment from duckdb_columns() "
-            "where database_name = 'build' and schema_name = ? and table_name = ? and comment is not null",
-            [source_schema, source_table],
-        ).fetchall())
+        columns = dict(
+            connection.execute(
+                "select column_name, comment from duckdb_columns() "
+                "where database_name = 'build' and schema_name = ? and table_name = ? and comment is not null",
+                [source_schema, source_table],
+            ).fetchall()
+        )
         columns |= PUBLICATION_COLUMN_COMMENTS
-        published = {r[0] for r in connection.execute(
-            "select column_name from duckdb_columns() where database_name = 'published' and schema_name = ? "
-            "and table_name = ?", name.split("."),
-        ).fetchall()}
+        published = {
+            r[0]
+            for r in connection.execute(
+                "select column_name from duckdb_columns() where database_name = 'published' and schema_name = ? "
+                "and table_name = ?",
+                name.split("."),
+            ).fetchall()
+        }
         for column in sorted(published & columns.keys()):
             connection.execute(f'comment on column published.{name}."{column}" is {_sql_text(columns[column])}')
 
@@ -256,7 +275,9 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
         connection.execute(f"attach {_quoted(build_db)} as build (read_only)")
         if has_previous:
             connection.execute(f"attach {_quoted(published_db)} as previous (read_only)")
-        connection.execute(f"attach {_quoted(staging_file)} as published (storage_version '{PUBLISHED_STORAGE_VERSION}')")
+        connection.execute(
+            f"attach {_quoted(staging_file)} as published (storage_version '{PUBLISHED_STORAGE_VERSION}')"
+        )
         for schema in sorted({name.split(".")[0] for name in tables}):
             connection.execute(f"create schema published.{schema}")
         for name, source in tables.items():
@@ -283,7 +304,9 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
         )
         connection.execute("checkpoint published")
         connection.execute("detach published")
-        gate_report = run_quality_gates(staging_file, build_db, published_db, [*tables, "scorecard.measure_value_history"])
+        gate_report = run_quality_gates(
+            staging_file, build_db, published_db, [*tables, "scorecard.measure_value_history"]
+        )
         if gate_report.blocking_failures:
             raise PublicationBlocked(gate_report)
         connection.close()

@@ -32,7 +32,9 @@ FIGURE_COLUMNS = ["scorecard_id", "measure_id", "area_code", "period_type", "per
 # The build database's tables the completeness gate reads besides the candidate (declared as the published asset's
 # dependencies, so Dagster knows the gate's inputs).
 EXTRACT_MONTHS, SCORECARD_AREAS, MEASURES = (
-    "intermediate.int_scorecard__extract_months", "definitions.scorecard_areas", "definitions.measures",
+    "intermediate.int_scorecard__extract_months",
+    "definitions.scorecard_areas",
+    "definitions.measures",
 )
 GATE_BUILD_TABLES = (EXTRACT_MONTHS, SCORECARD_AREAS, MEASURES)
 # The units a figure may have and the range its value must fall in (pipelines.lib.measure_definitions.Measure.unit).
@@ -108,8 +110,12 @@ class CheckOutcome:
     def summary(self) -> str:
         if self.success:
             return f"{self.name} ({self.severity.value}): passed"
-        more = f" (and {self.failure_count - len(self.examples)} more)" if self.failure_count > len(self.examples) else ""
-        return f"{self.name} ({self.severity.value}): {self.failure_count} failure(s): " + "; ".join(self.examples) + more
+        more = (
+            f" (and {self.failure_count - len(self.examples)} more)" if self.failure_count > len(self.examples) else ""
+        )
+        return (
+            f"{self.name} ({self.severity.value}): {self.failure_count} failure(s): " + "; ".join(self.examples) + more
+        )
 
 
 @dataclass(frozen=True)
@@ -131,8 +137,10 @@ class PublicationBlocked(RuntimeError):
     def __init__(self, report: GateReport) -> None:
         self.report = report
         failures = "\n".join(f"  - {outcome.summary()}" for outcome in report.blocking_failures)
-        super().__init__(f"publication blocked by {len(report.blocking_failures)} quality gate(s); "
-                         f"the published file is unchanged:\n{failures}")
+        super().__init__(
+            f"publication blocked by {len(report.blocking_failures)} quality gate(s); "
+            f"the published file is unchanged:\n{failures}"
+        )
 
 
 def _quoted(path: Path) -> str:
@@ -156,10 +164,16 @@ def _values_in_range(inputs: GateInputs) -> Iterator[Batch]:
             gxe.ExpectColumnValuesToBeInSet(column="unit", value_set=list(UNIT_RANGES), description="unknown unit")
         ]
         for unit, (low, high) in UNIT_RANGES.items():
-            expectations.append(gxe.ExpectColumnValuesToBeBetween(
-                column="value", min_value=low, max_value=high, row_condition=f'unit == "{unit}"',
-                condition_parser="pandas", description=f"{unit} value outside {low}..{'' if high is None else high}",
-            ))
+            expectations.append(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="value",
+                    min_value=low,
+                    max_value=high,
+                    row_condition=f'unit == "{unit}"',
+                    condition_parser="pandas",
+                    description=f"{unit} value outside {low}..{'' if high is None else high}",
+                )
+            )
         expectations += [
             gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0, description=f"negative {column}")
             for column in ("numerator", "denominator")
@@ -218,14 +232,27 @@ def _completeness(inputs: GateInputs) -> Iterator[Batch]:
         ).df()
     finally:
         inputs.candidate.execute("detach gate_build")
-    yield Batch("scorecard.measure_values", frame, [
-        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=STATUSES,
-                                        description="figure missing (no row) or unknown status"),
-        gxe.ExpectColumnValuesToNotBeNull(column="value", row_condition='status in ["ok", "estimate"]',
-                                          condition_parser="pandas", description="status ok/estimate without a value"),
-        gxe.ExpectColumnValuesToNotBeNull(column="status_reason", row_condition='status in ["suppressed", "not_available"]',
-                                          condition_parser="pandas", description="withheld without a reason"),
-    ])
+    yield Batch(
+        "scorecard.measure_values",
+        frame,
+        [
+            gxe.ExpectColumnValuesToBeInSet(
+                column="status", value_set=STATUSES, description="figure missing (no row) or unknown status"
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="value",
+                row_condition='status in ["ok", "estimate"]',
+                condition_parser="pandas",
+                description="status ok/estimate without a value",
+            ),
+            gxe.ExpectColumnValuesToNotBeNull(
+                column="status_reason",
+                row_condition='status in ["suppressed", "not_available"]',
+                condition_parser="pandas",
+                description="withheld without a reason",
+            ),
+        ],
+    )
 
 
 def _row_counts(inputs: GateInputs) -> Iterator[Batch]:
@@ -236,18 +263,36 @@ def _row_counts(inputs: GateInputs) -> Iterator[Batch]:
     if inputs.previous_db is None:
         return
     with duckdb.connect(str(inputs.previous_db), read_only=True) as previous:
-        previous_tables = {f"{s}.{t}" for s, t in previous.execute(
-            "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE'").fetchall()}
-        previous_counts = {t: previous.execute(f"select count(*) from {t}").fetchall()[0][0]
-                           for t in inputs.tables if t in previous_tables}
+        previous_tables = {
+            f"{s}.{t}"
+            for s, t in previous.execute(
+                "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE'"
+            ).fetchall()
+        }
+        previous_counts = {
+            t: previous.execute(f"select count(*) from {t}").fetchall()[0][0]
+            for t in inputs.tables
+            if t in previous_tables
+        }
     for table, previous_rows in previous_counts.items():
         least = math.ceil(previous_rows * (1 - inputs.row_count_tolerance))
-        most = None if table == "scorecard.measure_value_history" else math.floor(previous_rows * (1 + inputs.row_count_tolerance))
-        yield Batch(table, _table_frame(inputs, table), [gxe.ExpectTableRowCountToBeBetween(
-            min_value=least, max_value=most,
-            description=f"rows outside the previous publication's {previous_rows} "
-            f"{'less' if most is None else 'plus or minus'} {inputs.row_count_tolerance:.0%}",
-        )])
+        most = (
+            None
+            if table == "scorecard.measure_value_history"
+            else math.floor(previous_rows * (1 + inputs.row_count_tolerance))
+        )
+        yield Batch(
+            table,
+            _table_frame(inputs, table),
+            [
+                gxe.ExpectTableRowCountToBeBetween(
+                    min_value=least,
+                    max_value=most,
+                    description=f"rows outside the previous publication's {previous_rows} "
+                    f"{'less' if most is None else 'plus or minus'} {inputs.row_count_tolerance:.0%}",
+                )
+            ],
+        )
 
 
 def _no_personal_data(inputs: GateInputs) -> Iterator[Batch]:
@@ -258,43 +303,80 @@ def _no_personal_data(inputs: GateInputs) -> Iterator[Batch]:
         """select schema_name || '.' || table_name as table_name, column_name
            from duckdb_columns() where database_name = 'published' order by all"""
     ).df()
-    yield Batch("published columns", columns, [gxe.ExpectColumnValuesToNotMatchRegex(
-        column="column_name", regex=PERSONAL_COLUMN_REGEX, description="personal-data column")])
+    yield Batch(
+        "published columns",
+        columns,
+        [
+            gxe.ExpectColumnValuesToNotMatchRegex(
+                column="column_name", regex=PERSONAL_COLUMN_REGEX, description="personal-data column"
+            )
+        ],
+    )
     for table in inputs.tables:
         frame = _table_frame(inputs, table)
         text_columns = [c for c in frame.select_dtypes(include=["string", "object"]).columns if c not in FIGURE_COLUMNS]
         # A failure names the table, the column and the row (the figure's key, else the row's number), never the value.
         frame.insert(0, "row", range(1, len(frame) + 1))
-        yield Batch(table, frame, [
-            gxe.ExpectColumnValuesToNotMatchRegexList(column=column, regex_list=list(PERSONAL_VALUE_REGEXES.values()),
-                                                      description=f"{' or '.join(PERSONAL_VALUE_REGEXES)} in {column}")
-            for column in text_columns
-        ], index_columns=_figure_columns(frame) or ["row"], quote_values=False)
+        yield Batch(
+            table,
+            frame,
+            [
+                gxe.ExpectColumnValuesToNotMatchRegexList(
+                    column=column,
+                    regex_list=list(PERSONAL_VALUE_REGEXES.values()),
+                    description=f"{' or '.join(PERSONAL_VALUE_REGEXES)} in {column}",
+                )
+                for column in text_columns
+            ],
+            index_columns=_figure_columns(frame) or ["row"],
+            quote_values=False,
+        )
 
 
 # The checks, in the order they run and are reported (each one is an asset check of published/cjs_scorecard).
 CHECKS: list[GateCheck] = [
-    GateCheck("values_in_range", Severity.BLOCKING,
-              "Every published value within its unit's range: percentages 0..100; days, counts, ratios and rates "
-              "not negative; numerators and denominators not negative; no unknown unit.", _values_in_range),
-    GateCheck("completeness", Severity.BLOCKING,
-              "Every scorecard, measure, area and period the catalogue and reporting units call for is published, "
-              "with a value or a status (suppressed, not_available) and its reason.", _completeness),
-    GateCheck("row_counts", Severity.WARNING,
-              "Each published table has as many rows as the previous publication, give or take a tolerance "
-              f"({ROW_COUNT_TOLERANCE_ENV}, default {DEFAULT_ROW_COUNT_TOLERANCE:.0%}; the history of superseded figures "
-              "may grow without limit); no previous publication passes.", _row_counts),
-    GateCheck("no_personal_data", Severity.BLOCKING,
-              "No published column is named for personal data (name, date of birth, PNC, CRO, address, postcode) "
-              "and no text value looks like a PNC id or CRO number.", _no_personal_data),
+    GateCheck(
+        "values_in_range",
+        Severity.BLOCKING,
+        "Every published value within its unit's range: percentages 0..100; days, counts, ratios and rates "
+        "not negative; numerators and denominators not negative; no unknown unit.",
+        _values_in_range,
+    ),
+    GateCheck(
+        "completeness",
+        Severity.BLOCKING,
+        "Every scorecard, measure, area and period the catalogue and reporting units call for is published, "
+        "with a value or a status (suppressed, not_available) and its reason.",
+        _completeness,
+    ),
+    GateCheck(
+        "row_counts",
+        Severity.WARNING,
+        "Each published table has as many rows as the previous publication, give or take a tolerance "
+        f"({ROW_COUNT_TOLERANCE_ENV}, default {DEFAULT_ROW_COUNT_TOLERANCE:.0%}; the history of superseded figures "
+        "may grow without limit); no previous publication passes.",
+        _row_counts,
+    ),
+    GateCheck(
+        "no_personal_data",
+        Severity.BLOCKING,
+        "No published column is named for personal data (name, date of birth, PNC, CRO, address, postcode) "
+        "and no text value looks like a PNC id or CRO number.",
+        _no_personal_data,
+    ),
 ]
 
 
-def _format_failure(label: str, description: str, row: dict[str, Any], index_columns: list[str], quote_values: bool) -> str:
+def _format_failure(
+    label: str, description: str, row: dict[str, Any], index_columns: list[str], quote_values: bool
+) -> str:
     """'<what> in <table>: scorecard wcjb, measure x, area E23000038, period month 2024-01-01: value 150.0' (without
     the value when the batch may not quote it)."""
-    where = ", ".join(f"{c.removesuffix('_id').removesuffix('_code')} {row[c]}" for c in index_columns
-                      if c in row and c not in ("period_type", "period_start"))
+    where = ", ".join(
+        f"{c.removesuffix('_id').removesuffix('_code')} {row[c]}"
+        for c in index_columns
+        if c in row and c not in ("period_type", "period_start")
+    )
     if "period_type" in row:
         where += f", period {row['period_type']} {str(row.get('period_start', ''))[:10]}"
     found = ", ".join(f"{c} {v}" for c, v in row.items() if c not in index_columns) if quote_values else ""
@@ -331,7 +413,10 @@ def _validate(batch: Batch, context: Any, name: str) -> tuple[int, list[str]]:
             examples.append(f"{description} in {batch.label}: {outcome.result.get('observed_value')} rows")
             continue
         count += outcome.result.get("unexpected_count", len(rows))
-        examples += [_format_failure(batch.label, description, row, index_columns, batch.quote_values) for row in rows[:EXAMPLES_SHOWN]]
+        examples += [
+            _format_failure(batch.label, description, row, index_columns, batch.quote_values)
+            for row in rows[:EXAMPLES_SHOWN]
+        ]
     return count, examples
 
 
@@ -344,10 +429,14 @@ def _gx_context() -> Any:
         ProgressBarsConfig,
     )
 
-    return gx.get_context(mode="ephemeral", project_config=DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(), analytics_enabled=False,
-        progress_bars=ProgressBarsConfig(globally=False),
-    ))
+    return gx.get_context(
+        mode="ephemeral",
+        project_config=DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(),
+            analytics_enabled=False,
+            progress_bars=ProgressBarsConfig(globally=False),
+        ),
+    )
 
 
 def row_count_tolerance() -> float:
@@ -362,21 +451,30 @@ def row_count_tolerance() -> float:
     return tolerance
 
 
-def run_quality_gates(candidate_db: Path, build_db: Path, previous_db: Path | None, tables: list[str],
-                      checks: list[GateCheck] = CHECKS) -> GateReport:
+def run_quality_gates(
+    candidate_db: Path, build_db: Path, previous_db: Path | None, tables: list[str], checks: list[GateCheck] = CHECKS
+) -> GateReport:
     """Validate the candidate publication file with every check; `previous_db` is the publication it would replace."""
     context = _gx_context()
     outcomes = []
     with duckdb.connect() as connection:
         connection.execute(f"attach {_quoted(candidate_db)} as published (read_only)")
-        inputs = GateInputs(connection, build_db, previous_db if previous_db and previous_db.exists() else None,
-                            tables, row_count_tolerance())
+        inputs = GateInputs(
+            connection,
+            build_db,
+            previous_db if previous_db and previous_db.exists() else None,
+            tables,
+            row_count_tolerance(),
+        )
         for check in checks:
             count, examples = 0, []
             for number, batch in enumerate(check.batches(inputs)):
                 batch_count, batch_examples = _validate(batch, context, f"{check.name}_{number}")
                 count += batch_count
                 examples += batch_examples
-            outcomes.append(CheckOutcome(check.name, check.severity, check.description, count == 0, count,
-                                         examples[:EXAMPLES_SHOWN]))
+            outcomes.append(
+                CheckOutcome(
+                    check.name, check.severity, check.description, count == 0, count, examples[:EXAMPLES_SHOWN]
+                )
+            )
     return GateReport(outcomes)

@@ -76,7 +76,9 @@ def ensure_tables(connection: duckdb.DuckDBPyConnection, spec: SourceSpec) -> No
         f"create table if not exists raw_history.{spec.extract} as "
         f"select *, cast(null as timestamp) as _replaced_at from shape limit 0"
     )
-    wanted = [(name, column_type) for name, column_type, *_ in connection.execute("describe select * from shape").fetchall()]
+    wanted = [
+        (name, column_type) for name, column_type, *_ in connection.execute("describe select * from shape").fetchall()
+    ]
     connection.unregister("shape")
     added = []
     for table in (f"raw.{spec.extract}", f"raw_history.{spec.extract}"):
@@ -97,13 +99,17 @@ def _mark_stale(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, added: 
         select distinct ?, _reporting_month, _source_file, _file_sha256, null, ?, 'stale', 0, 0, 0, ?
         from raw.{spec.extract}
         """,
-        [spec.extract, datetime.now(UTC).replace(tzinfo=None),
-         f"the spec added column(s) {', '.join(added)}: empty here until this file is read again"],
+        [
+            spec.extract,
+            datetime.now(UTC).replace(tzinfo=None),
+            f"the spec added column(s) {', '.join(added)}: empty here until this file is read again",
+        ],
     )
 
 
-def with_lineage(rows: pl.DataFrame, path: str, sha256: str, month: str | None, as_at: date | None,
-                 loaded_at: datetime) -> pl.DataFrame:
+def with_lineage(
+    rows: pl.DataFrame, path: str, sha256: str, month: str | None, as_at: date | None, loaded_at: datetime
+) -> pl.DataFrame:
     """The rows plus where each came from: file, its hash, line (already there), reporting month, as-at, load time
     (no month nor as-at for a file whose periods are in its rows)."""
     return rows.with_columns(
@@ -127,13 +133,17 @@ def _delivery(spec: SourceSpec, month: str | None, path: Path) -> tuple[str, lis
     return "_reporting_month = ?", [month]
 
 
-def _without_keys_loaded_elsewhere(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, read: ReadExtract) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _without_keys_loaded_elsewhere(
+    connection: duckdb.DuckDBPyConnection, spec: SourceSpec, read: ReadExtract
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The accepted rows and the rejections, for an extract whose key is unique across months: rows whose key another
     delivery already holds move to the rejections (a re-sent key is counted once, from where it was first loaded)."""
     if spec.primary_key_scope != "extract":
         return read.rows, read.rejections
     keys = ", ".join(spec.primary_key)
-    same_key = " and ".join(f"incoming_keys.{k} is not distinct from loaded.{k}" for k in spec.primary_key)  # empty == empty
+    same_key = " and ".join(
+        f"incoming_keys.{k} is not distinct from loaded.{k}" for k in spec.primary_key
+    )  # empty == empty
     this_delivery, params = _delivery(spec, read.reporting_month, read.path)
     connection.register("incoming_keys", read.rows.select([*spec.primary_key, "_line_number"]))
     clashes = connection.sql(
@@ -149,12 +159,21 @@ def _without_keys_loaded_elsewhere(connection: duckdb.DuckDBPyConnection, spec: 
     if not clashes.height:
         return read.rows, read.rejections
     rows = read.rows.filter(~pl.col("_line_number").is_in(clashes["_line_number"].implode()))
-    return rows, pl.concat([read.rejections, clashes.select(
-        "_line_number",
-        pl.lit(", ".join(c.header for c in spec.columns if c.name in spec.primary_key)).alias("column"),
-        pl.format("duplicate primary key: already loaded from {} ({})", "_source_file", pl.col("_reporting_month").fill_null("periods in rows")).alias("check"),
-        pl.lit(None, pl.String).alias("value"),
-    )])
+    return rows, pl.concat(
+        [
+            read.rejections,
+            clashes.select(
+                "_line_number",
+                pl.lit(", ".join(c.header for c in spec.columns if c.name in spec.primary_key)).alias("column"),
+                pl.format(
+                    "duplicate primary key: already loaded from {} ({})",
+                    "_source_file",
+                    pl.col("_reporting_month").fill_null("periods in rows"),
+                ).alias("check"),
+                pl.lit(None, pl.String).alias("value"),
+            ),
+        ]
+    )
 
 
 def _modified_at(path: Path) -> datetime | None:
@@ -164,15 +183,34 @@ def _modified_at(path: Path) -> datetime | None:
         return None
 
 
-def _log(connection: duckdb.DuckDBPyConnection, extract: str | None, outcome: LoadOutcome, sha256: str | None, loaded_at: datetime) -> None:
+def _log(
+    connection: duckdb.DuckDBPyConnection,
+    extract: str | None,
+    outcome: LoadOutcome,
+    sha256: str | None,
+    loaded_at: datetime,
+) -> None:
     connection.execute(
         "insert into audit.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [extract, outcome.reporting_month, printable_path(outcome.path), sha256, _modified_at(outcome.path), loaded_at,
-         outcome.outcome, outcome.rows_read, outcome.rows_accepted, outcome.rows_rejected, outcome.message],
+        [
+            extract,
+            outcome.reporting_month,
+            printable_path(outcome.path),
+            sha256,
+            _modified_at(outcome.path),
+            loaded_at,
+            outcome.outcome,
+            outcome.rows_read,
+            outcome.rows_accepted,
+            outcome.rows_rejected,
+            outcome.message,
+        ],
     )
 
 
-def record_unloaded(connection: duckdb.DuckDBPyConnection, extract: str | None, outcome: LoadOutcome, sha256: str | None = None) -> LoadOutcome:
+def record_unloaded(
+    connection: duckdb.DuckDBPyConnection, extract: str | None, outcome: LoadOutcome, sha256: str | None = None
+) -> LoadOutcome:
     """Write a file that was not loaded (refused, ignored, or back to the delivery in force) to the load log, once: a
     file met again in the same place with the same bytes, outcome and reason adds no row (the run that met it still
     reports it)."""
@@ -203,8 +241,10 @@ def check_key(connection: duckdb.DuckDBPyConnection, key: bytes) -> None:
     with another key is stopped before it writes a row (its pseudonyms would not link with the others)."""
     recorded = connection.execute("select fingerprint from audit.pseudonym_key").fetchall()
     if not recorded:
-        connection.execute("insert into audit.pseudonym_key values (?, ?)",
-                           [key_fingerprint(key), datetime.now(UTC).replace(tzinfo=None)])
+        connection.execute(
+            "insert into audit.pseudonym_key values (?, ?)",
+            [key_fingerprint(key), datetime.now(UTC).replace(tzinfo=None)],
+        )
     elif recorded != [(key_fingerprint(key),)]:
         raise ConfigurationError(
             f"{KEY_ENV} is not the key this build database's pseudonyms were made with: loading with it would "
@@ -212,7 +252,9 @@ def check_key(connection: duckdb.DuckDBPyConnection, key: bytes) -> None:
         )
 
 
-def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, key: bytes, today: date | None = None) -> LoadOutcome:
+def load_file(
+    connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Path, key: bytes, today: date | None = None
+) -> LoadOutcome:
     """Load one delivery if it is whole and plausible, or leave everything as it was and say why.
 
     The file is read once: the bytes hashed are the bytes parsed. It is unchanged only if the delivery in force is
@@ -246,23 +288,37 @@ def load_file(connection: duckdb.DuckDBPyConnection, spec: SourceSpec, path: Pat
     rows, rejections = _without_keys_loaded_elsewhere(connection, spec, read)
     problem = delivery_problem(connection, spec, read, rows.height)
     if problem:
-        refused = LoadOutcome(path, month, "refused", read.rows_read, 0, read.rows_rejected, str(ExtractError(path, problem)))
+        refused = LoadOutcome(
+            path, month, "refused", read.rows_read, 0, read.rows_rejected, str(ExtractError(path, problem))
+        )
         return record_unloaded(connection, spec.extract, refused, sha256)
 
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     source_file = printable_path(path)
-    incoming = with_lineage(rows, source_file, sha256, read.reporting_month, _month_end(read.reporting_month), loaded_at)
+    incoming = with_lineage(
+        rows, source_file, sha256, read.reporting_month, _month_end(read.reporting_month), loaded_at
+    )
     quarantined = rejections.select(
-        pl.lit(spec.extract).alias("extract"), pl.lit(read.reporting_month).alias("reporting_month"),
-        pl.lit(source_file).alias("source_file"), pl.lit(sha256).alias("file_sha256"),
-        pl.col("_line_number").alias("line_number"), "column", "check", "value",
+        pl.lit(spec.extract).alias("extract"),
+        pl.lit(read.reporting_month).alias("reporting_month"),
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(sha256).alias("file_sha256"),
+        pl.col("_line_number").alias("line_number"),
+        "column",
+        "check",
+        "value",
         pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("loaded_at"),
     )
     problems = f"{rejections.height} problem(s) in {read.rows_read - rows.height} row(s)" if rejections.height else ""
     reread = "read again: the spec added column(s) since it was loaded" if stale else ""
     outcome = LoadOutcome(
-        path, read.reporting_month, "replaced" if in_force else "loaded", read.rows_read, rows.height,
-        read.rows_read - rows.height, "; ".join(m for m in (reread, problems) if m),
+        path,
+        read.reporting_month,
+        "replaced" if in_force else "loaded",
+        read.rows_read,
+        rows.height,
+        read.rows_read - rows.height,
+        "; ".join(m for m in (reread, problems) if m),
     )
     connection.execute("begin transaction")
     connection.execute(

@@ -27,8 +27,16 @@ STATE_FILE = "last_refresh.json"
 KEY_VARIABLE = "CJS_PSEUDONYM_KEY"
 # settings that say where things are or how fast to work, not what is published (the folders' contents count instead)
 NOT_OUTPUTS = {
-    "CJS_SOURCES_DIR", "CJS_WAREHOUSE_DIR", "CJS_BUILD_DB", "CJS_DEFINITIONS_DIR", "CJS_DUCKDB_THREADS",
-    "CJS_DUCKDB_MEMORY_LIMIT", "CJS_SCHEDULE_DAY", "CJS_SCHEDULE_TIME", "CJS_FAILURE_LOG", "CJS_FAILURE_COMMAND",
+    "CJS_SOURCES_DIR",
+    "CJS_WAREHOUSE_DIR",
+    "CJS_BUILD_DB",
+    "CJS_DEFINITIONS_DIR",
+    "CJS_DUCKDB_THREADS",
+    "CJS_DUCKDB_MEMORY_LIMIT",
+    "CJS_SCHEDULE_DAY",
+    "CJS_SCHEDULE_TIME",
+    "CJS_FAILURE_LOG",
+    "CJS_FAILURE_COMMAND",
 }
 DBT_GENERATED = ("target", "logs", "dbt_packages")
 

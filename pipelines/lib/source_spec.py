@@ -21,8 +21,12 @@ from pipelines.lib.markers import MARKER_SUFFIX, Meaning
 
 MONTH_REGEX = r"\d{4}-(?:0[1-9]|1[0-2])"
 # Month names and abbreviations a publisher writes in a file name (`principal_offence_category_Mar_2018.csv`).
-MONTH_WORDS = {name.lower(): number for names in (calendar.month_name, calendar.month_abbr)
-               for number, name in enumerate(names) if name} | {"sept": 9}
+MONTH_WORDS = {
+    name.lower(): number
+    for names in (calendar.month_name, calendar.month_abbr)
+    for number, name in enumerate(names)
+    if name
+} | {"sept": 9}
 SPECS_DIR = Path(__file__).resolve().parents[1] / "defs" / "ingest" / "specs"
 DBT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 
@@ -48,7 +52,9 @@ class ColumnSpec(BaseModel):
     personal: bool | None = None
     drop: bool = False
     allowed: list[str] | None = None
-    allowed_from: str | None = Field(default=None, pattern=r"^[a-z_0-9]+\.[a-z_0-9]+$")  # "<dbt seed>.<column>": one code list for ingest and dbt
+    allowed_from: str | None = Field(
+        default=None, pattern=r"^[a-z_0-9]+\.[a-z_0-9]+$"
+    )  # "<dbt seed>.<column>": one code list for ingest and dbt
     pattern: str | None = None
     min: float | None = None
     max: float | None = None
@@ -164,6 +170,12 @@ class SourceSpec(BaseModel):
     # as that force delivers and waits for the others. Without it one body (a CPS Area, HMCTS, MoJ) sends every area's
     # rows at once, and a delivered month is delivered for every area.
     sender_column: str | None = None
+    # The day of the month after its reporting month by which the board expects a monthly extract's file (the
+    # data-sharing agreement's date); a file arriving later is late on the scorecard's "Data behind these figures"
+    # section. The 10th by default: about the eighth working day, when most agencies' month-end systems have closed the
+    # month and still in time for a board pack in the month's second half. Per extract, since an agency whose month
+    # closes later (HMCTS's court data) may be agreed a later day.
+    expected_delivery_day: int = Field(default=10, ge=1, le=28)
     # A file replaces its month only if whole and plausible (pipelines/lib/delivery_checks.py); otherwise it is refused
     # and the delivery in force stays. More than this share of its rows failing their checks is a fault of the file (a
     # column shifted, another date format), not a few bad rows.
@@ -188,7 +200,9 @@ class SourceSpec(BaseModel):
             if len(set(person_key.from_)) != len(person_key.from_):
                 raise ValueError(f"person key {person_key.name}: a column is named twice")
             if not set(person_key.from_) <= personal:
-                raise ValueError(f"person key {person_key.name}: derives only from personal columns, not {sorted(set(person_key.from_) - personal)}")
+                raise ValueError(
+                    f"person key {person_key.name}: derives only from personal columns, not {sorted(set(person_key.from_) - personal)}"
+                )
         for column in self.columns:
             for other in (column.not_before, column.not_after):
                 if other is not None and other not in names:
@@ -197,19 +211,27 @@ class SourceSpec(BaseModel):
         if missing:
             raise ValueError(f"primary_key names unknown columns: {missing}")
         if self.period_from == "file_name" and "{month}" not in self.file_pattern:
-            raise ValueError("file_pattern must contain {month} (the reporting month, YYYY-MM) when period_from is file_name")
+            raise ValueError(
+                "file_pattern must contain {month} (the reporting month, YYYY-MM) when period_from is file_name"
+            )
         if self.period_from == "rows" and self.delivery != "file":
             raise ValueError("a file whose periods are in its rows has no month: its delivery is the file")
         if not self.primary_key and self.publisher != "public":
             raise ValueError("an agency extract needs a primary_key")
         for name in self.period_columns:
             period_column = next((c for c in self.columns if c.name == name), None)
-            if (period_column is None or period_column.drop or period_column.personal
-                    or period_column.dtype not in ("date", "str")):
+            if (
+                period_column is None
+                or period_column.drop
+                or period_column.personal
+                or period_column.dtype not in ("date", "str")
+            ):
                 raise ValueError(f"period column {name}: must be a kept, non-personal date or YYYY-MM text column")
         unplaced = self.header_groups - {c.header for c in self.columns if c.header_pattern is None}
         if unplaced:
-            raise ValueError(f"header_pattern group(s) {sorted(unplaced)} name no column's header: declare a column with that header to keep the value")
+            raise ValueError(
+                f"header_pattern group(s) {sorted(unplaced)} name no column's header: declare a column with that header to keep the value"
+            )
         return self
 
     @property
@@ -221,12 +243,20 @@ class SourceSpec(BaseModel):
     def required_header_patterns(self) -> dict[str, re.Pattern[str]]:
         """The header regexes of required columns matched by pattern (a header row must match each), labelled for
         messages with the pattern and the column."""
-        return {f"{c.header_pattern} ({c.name})": c.header_regex for c in self.columns if c.required and c.header_pattern is not None}
+        return {
+            f"{c.header_pattern} ({c.name})": c.header_regex
+            for c in self.columns
+            if c.required and c.header_pattern is not None
+        }
 
     @property
     def landing_subdir(self) -> Path:
         """`landing_dir`, else `<agency>/<extract without the agency prefix>`, e.g. police/live_caseload."""
-        return Path(self.landing_dir) if self.landing_dir else Path(self.agency) / self.extract.removeprefix(f"{self.agency}_")
+        return (
+            Path(self.landing_dir)
+            if self.landing_dir
+            else Path(self.agency) / self.extract.removeprefix(f"{self.agency}_")
+        )
 
     @property
     def marker_columns(self) -> list[str]:
@@ -239,8 +269,11 @@ class SourceSpec(BaseModel):
         wide file, its own headers: the columns are those of the long rows)."""
         if self.unpivot is not None:
             return {normalise_header(h) for h in self.unpivot.required_headers}
-        return {normalise_header(c.header) for c in self.columns
-                if c.required and c.header_pattern is None and c.header not in self.header_groups}
+        return {
+            normalise_header(c.header)
+            for c in self.columns
+            if c.required and c.header_pattern is None and c.header not in self.header_groups
+        }
 
     @property
     def kept_columns(self) -> list[ColumnSpec]:
@@ -257,7 +290,11 @@ class SourceSpec(BaseModel):
         return self._name_match(path) is not None
 
     def _name_match(self, path: Path) -> re.Match[str] | None:
-        regex = re.escape(self.file_pattern).replace(re.escape("{month}"), f"(?P<month>{MONTH_REGEX})").replace(re.escape("*"), ".+")
+        regex = (
+            re.escape(self.file_pattern)
+            .replace(re.escape("{month}"), f"(?P<month>{MONTH_REGEX})")
+            .replace(re.escape("*"), ".+")
+        )
         return re.fullmatch(regex, path.name)
 
     def reporting_month(self, path: Path) -> str | None:
@@ -278,8 +315,10 @@ class SourceSpec(BaseModel):
         if "{month}" in self.file_pattern:
             return set(), set()
         tokens = re.split(r"[^a-z0-9]+", Path(path.name).stem.lower())
-        return ({MONTH_WORDS[t] for t in tokens if t in MONTH_WORDS},
-                {int(t) for t in tokens if re.fullmatch(r"(?:19|20)\d{2}", t)})
+        return (
+            {MONTH_WORDS[t] for t in tokens if t in MONTH_WORDS},
+            {int(t) for t in tokens if re.fullmatch(r"(?:19|20)\d{2}", t)},
+        )
 
     def name_problem(self, path: Path) -> str | None:
         """Why a file cannot be taken for this extract by its name or folder, or None if it can: a name not matching
@@ -290,7 +329,9 @@ class SourceSpec(BaseModel):
             return f"the file is not in a YYYY-MM folder agreeing with its name (folder '{path.parent.name}')"
         months, years = self.months_in_name(path)
         folder = self.reporting_month(path) if self.period_from == "folder" else None
-        if folder is not None and ((months and int(folder[5:]) not in months) or (years and int(folder[:4]) not in years)):
+        if folder is not None and (
+            (months and int(folder[5:]) not in months) or (years and int(folder[:4]) not in years)
+        ):
             stated = " ".join([*(calendar.month_abbr[m] for m in sorted(months)), *(str(y) for y in sorted(years))])
             where = f" (move it to a {min(years)}-{min(months):02d} folder)" if len(months) == len(years) == 1 else ""
             return f"the file name says {stated} but its folder says {folder}: the month is the folder's, so they must agree{where}"

@@ -67,18 +67,42 @@ def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:
     env.setdefault(THREADS_ENV, "1")
     env.pop("DBT_EXCLUDE_RESOURCE_TYPES", None)  # the one variable that could leave the unit tests out
     dbt = [str(dbt_executable())]
-    where = ["--project-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
-             "--log-path", str(tmp_path / "logs")]
+    where = [
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "logs"),
+    ]
     # every seed and model the unit tests read, empty; then the unit tests, each reported on its own (in one `dbt
     # build` a failing unit test would skip its model and every unit test downstream of it)
     built = subprocess.run(
-        [*dbt, "build", "--empty", "--select", "+test_type:unit", "--resource-type", "seed", "--resource-type", "model",
-         "--no-write-json", *where],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            *dbt,
+            "build",
+            "--empty",
+            "--select",
+            "+test_type:unit",
+            "--resource-type",
+            "seed",
+            "--resource-type",
+            "model",
+            "--no-write-json",
+            *where,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert built.returncode == 0, f"dbt build --empty failed:\n{built.stdout[-6000:]}{built.stderr[-2000:]}"
     completed = subprocess.run(
-        [*dbt, "test", "--select", "test_type:unit", *where], env=env, capture_output=True, text=True, check=False,
+        [*dbt, "test", "--select", "test_type:unit", *where],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     run_results = tmp_path / "target" / "run_results.json"
     results = json.loads(run_results.read_text()) if run_results.exists() else {}

@@ -14,7 +14,9 @@ PERSONAL_HEADERS = ["Suspect Name", "Suspect DOB", "PNC ID", "Suspect ID"]
 
 
 @pytest.mark.parametrize("measure_id", ["rui_live"])
-def test_published_measure_equals_truth_every_month(simulated_landing: Path, simulated_warehouse: Path, measure_id: str) -> None:
+def test_published_measure_equals_truth_every_month(
+    simulated_landing: Path, simulated_warehouse: Path, measure_id: str
+) -> None:
     truth = (
         pl.read_parquet(simulated_landing / "_truth" / "measure_values.parquet")
         .filter(pl.col("measure_id") == measure_id, pl.col("area_code") == "E23000038")
@@ -30,7 +32,10 @@ def test_published_measure_equals_truth_every_month(simulated_landing: Path, sim
 
 
 def _raw_personal_values(landing: Path) -> list[str]:
-    frames = [pl.read_csv(p, infer_schema=False).select(PERSONAL_HEADERS) for p in sorted((landing / "police" / "live_caseload").glob("*.csv"))]
+    frames = [
+        pl.read_csv(p, infer_schema=False).select(PERSONAL_HEADERS)
+        for p in sorted((landing / "police" / "live_caseload").glob("*.csv"))
+    ]
     values = pl.concat(frames).unpivot().drop_nulls()["value"].unique()
     dobs = values.filter(values.str.contains(r"^\d\d/\d\d/\d{4}$"))
     iso_dobs = dobs.str.strptime(pl.Date, "%d/%m/%Y").cast(pl.String)

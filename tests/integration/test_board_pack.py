@@ -38,10 +38,13 @@ WILTSHIRE = "E23000038"
 A4_LANDSCAPE_POINTS = (841.9, 595.3)
 # The packs of the five scorecards for every area their boards have (Durham and Cleveland: the board and its 2 forces).
 EXPECTED_PACKS = {
-    f"cheshire_E23000006_{SIMULATED_LAST_MONTH}.html", f"inspection_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html",
+    f"cheshire_E23000006_{SIMULATED_LAST_MONTH}.html",
+    f"inspection_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html",
     f"lancashire_E23000003_{SIMULATED_LAST_MONTH}.html",
-    f"wcjb_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html", f"durham_cleveland_durham_cleveland_{SIMULATED_LAST_MONTH}.html",
-    f"durham_cleveland_E23000008_{SIMULATED_LAST_MONTH}.html", f"durham_cleveland_E23000013_{SIMULATED_LAST_MONTH}.html",
+    f"wcjb_{WILTSHIRE}_{SIMULATED_LAST_MONTH}.html",
+    f"durham_cleveland_durham_cleveland_{SIMULATED_LAST_MONTH}.html",
+    f"durham_cleveland_E23000008_{SIMULATED_LAST_MONTH}.html",
+    f"durham_cleveland_E23000013_{SIMULATED_LAST_MONTH}.html",
 }
 
 
@@ -71,7 +74,13 @@ def browser() -> Iterator[webdriver.Chrome]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1100"]:
+    for argument in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1100",
+    ]:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
@@ -120,11 +129,20 @@ def test_page_is_self_contained_and_prints_a4_landscape(pack: Path) -> None:
     assert "@page { size: A4 landscape;" in page
 
 
-def test_browser_finds_every_measure_without_errors(loaded: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
+def test_browser_finds_every_measure_without_errors(
+    loaded: webdriver.Chrome, published_db: Path, tmp_path: Path
+) -> None:
     with duckdb.connect(str(published_db), read_only=True) as connection:
-        catalogue = {r[0] for r in connection.execute("select measure_id from scorecard.measures where scorecard_id = 'wcjb'").fetchall()}
-    found = [element.get_attribute("data-measure-id")
-             for element in loaded.find_elements("css selector", "section.pack-section [data-measure-id]")]
+        catalogue = {
+            r[0]
+            for r in connection.execute(
+                "select measure_id from scorecard.measures where scorecard_id = 'wcjb'"
+            ).fetchall()
+        }
+    found = [
+        element.get_attribute("data-measure-id")
+        for element in loaded.find_elements("css selector", "section.pack-section [data-measure-id]")
+    ]
     assert len(found) == len(set(found)) and set(found) == catalogue
     assert len(loaded.find_elements("css selector", "section.pack-section")) == 4  # WCJB's four priorities
     assert [entry for entry in loaded.get_log("browser") if entry["level"] == "SEVERE"] == []
@@ -161,7 +179,9 @@ def test_figures_read_as_the_truth_says(loaded: webdriver.Chrome, simulated_land
     assert "no target" in _row(loaded, "people_convicted").text
 
 
-def test_withheld_figure_shows_its_marker_not_a_number(browser: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
+def test_withheld_figure_shows_its_marker_not_a_number(
+    browser: webdriver.Chrome, published_db: Path, tmp_path: Path
+) -> None:
     with duckdb.connect(str(published_db), read_only=True) as connection:
         measure_id, period_start = connection.execute(
             """
@@ -172,11 +192,16 @@ def test_withheld_figure_shows_its_marker_not_a_number(browser: webdriver.Chrome
         ).fetchall()[0]
     browser.get(write_board_pack(published_db, "wcjb", WILTSHIRE, f"{period_start:%Y-%m}", tmp_path).as_uri())
     assert _value_text(browser, measure_id) == "[c]"
-    assert _row(browser, measure_id).find_element("css selector", "[data-status]").get_attribute("data-status") == "suppressed"
+    assert (
+        _row(browser, measure_id).find_element("css selector", "[data-status]").get_attribute("data-status")
+        == "suppressed"
+    )
     assert "CI" not in _row(browser, measure_id).text  # no interval around a withheld figure
 
 
-def test_rag_rating_reads_in_words_on_govuk_colours(browser: webdriver.Chrome, published_db: Path, tmp_path: Path) -> None:
+def test_rag_rating_reads_in_words_on_govuk_colours(
+    browser: webdriver.Chrome, published_db: Path, tmp_path: Path
+) -> None:
     """A planted red rating (the demo's boards set no targets) reads "Red" on GOV.UK's red, as in the workbook."""
     planted = tmp_path / published_db.name
     shutil.copy(published_db, planted)
@@ -198,8 +223,14 @@ def test_rag_rating_reads_in_words_on_govuk_colours(browser: webdriver.Chrome, p
 
 
 # What each published judgement reads as, over time and against another place (written here, apart from the code).
-WORDS_OVER_TIME = {"better": "better", "worse": "worse", "higher": "higher", "lower": "lower",
-                   "not_significant": "no real change", "not_tested": "not tested"}
+WORDS_OVER_TIME = {
+    "better": "better",
+    "worse": "worse",
+    "higher": "higher",
+    "lower": "lower",
+    "not_significant": "no real change",
+    "not_tested": "not tested",
+}
 WORDS_AGAINST_OTHERS = WORDS_OVER_TIME | {"not_significant": "similar"}
 IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -214,10 +245,12 @@ def test_judgements_are_words_and_arrows_say_the_direction_only(loaded: webdrive
         row = _row(loaded, measure_id)
         cells = row.find_elements("css selector", "td")
         change, last_year, national, peers = cells[3], cells[4], cells[5], cells[6]
-        for cell, column, words in [(change, "change_judgement", WORDS_OVER_TIME),
-                                    (last_year, "last_year_judgement", WORDS_OVER_TIME),
-                                    (national, "national_judgement", WORDS_AGAINST_OTHERS),
-                                    (peers, "peer_judgement", WORDS_AGAINST_OTHERS)]:
+        for cell, column, words in [
+            (change, "change_judgement", WORDS_OVER_TIME),
+            (last_year, "last_year_judgement", WORDS_OVER_TIME),
+            (national, "national_judgement", WORDS_AGAINST_OTHERS),
+            (peers, "peer_judgement", WORDS_AGAINST_OTHERS),
+        ]:
             shown = [j.text for j in cell.find_elements("css selector", ".judgement")]
             assert shown == ([words[figure[column]]] if figure[column] else []), (measure_id, column)
             significant += figure[column] in ("better", "worse", "higher", "lower")
@@ -243,24 +276,36 @@ def test_figures_carry_their_interval_and_base(loaded: webdriver.Chrome, publish
     assert _row(loaded, "victim_satisfaction_pct").find_element("css selector", ".interval").text == expected
     days = figures["precharge_timeliness_cps_days"]
     assert _row(loaded, "precharge_timeliness_cps_days").find_element("css selector", ".interval").text == (
-        f"n = {round(days['denominator'])}")
+        f"n = {round(days['denominator'])}"
+    )
 
 
 def test_first_page_fits_one_printed_page_and_says_what_matters(loaded: webdriver.Chrome, published_db: Path) -> None:
     """Printed on A4 landscape (277 x 192 mm inside the margins), the header and the summary fill the first page and
     no more: headline figures, the significant changes, what is missing and why, contact and next update."""
     summary = loaded.find_element("css selector", "section.summary")
-    for heading in ["At a glance", "Headline figures", "Significant changes and differences", "What is missing and why",
-                    "Contact and next update"]:
+    for heading in [
+        "At a glance",
+        "Headline figures",
+        "Significant changes and differences",
+        "What is missing and why",
+        "Contact and next update",
+    ]:
         assert heading in summary.text
     header = loaded.find_element("css selector", "header").text
     assert not UUID.search(header) and re.search(r"published \d{1,2} [A-Z][a-z]+ \d{4}", header)
     assert "next update by" in header
     figures = _pack_month_figures(published_db)
-    listed = {li.get_attribute("data-measure-id") for li in summary.find_elements("css selector", "ul.significant li[data-measure-id]")}
-    significant = {m for m, f in figures.items()
-                   if {f[c] for c in ["change_judgement", "last_year_judgement", "national_judgement", "peer_judgement"]}
-                   & {"better", "worse", "higher", "lower"}}
+    listed = {
+        li.get_attribute("data-measure-id")
+        for li in summary.find_elements("css selector", "ul.significant li[data-measure-id]")
+    }
+    significant = {
+        m
+        for m, f in figures.items()
+        if {f[c] for c in ["change_judgement", "last_year_judgement", "national_judgement", "peer_judgement"]}
+        & {"better", "worse", "higher", "lower"}
+    }
     assert listed and listed <= significant and (len(listed) == min(len(significant), 8))
     missing = summary.find_element("css selector", "ul.missing").text
     assert "Withheld to protect confidentiality" in missing and "Not collected" in missing
@@ -268,9 +313,18 @@ def test_first_page_fits_one_printed_page_and_says_what_matters(loaded: webdrive
     millimetre = 96 / 25.4
     try:
         loaded.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
-        loaded.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": round(279 * millimetre), "height": round(192 * millimetre), "deviceScaleFactor": 1, "mobile": False})
-        bottom = loaded.execute_script("return document.querySelector('section.summary').getBoundingClientRect().bottom")
+        loaded.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {
+                "width": round(279 * millimetre),
+                "height": round(192 * millimetre),
+                "deviceScaleFactor": 1,
+                "mobile": False,
+            },
+        )
+        bottom = loaded.execute_script(
+            "return document.querySelector('section.summary').getBoundingClientRect().bottom"
+        )
         assert 400 < bottom <= 192 * millimetre
     finally:
         loaded.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -293,11 +347,16 @@ def test_cohort_measure_shows_its_cohort(loaded: webdriver.Chrome, published_db:
     assert cohort["status"] == "ok" and cohort["period_end"] < date(2024, 1, 1)
     row = _row(loaded, "proven_reoffending_rate_adult")
     start = cohort["period_start"]
-    assert row.find_element("css selector", ".period").text == f"cohort of {start:%b}-{date(start.year, start.month + 2, 1):%b %Y}"
+    assert (
+        row.find_element("css selector", ".period").text
+        == f"cohort of {start:%b}-{date(start.year, start.month + 2, 1):%b %Y}"
+    )
     assert _value_text(loaded, "proven_reoffending_rate_adult") == f"{cohort['value']:.1f}%"
 
 
-def test_pack_and_workbook_never_disagree(loaded: webdriver.Chrome, simulated_warehouse: Path, published_db: Path) -> None:
+def test_pack_and_workbook_never_disagree(
+    loaded: webdriver.Chrome, simulated_warehouse: Path, published_db: Path
+) -> None:
     """The refresh's workbook and the pack of the same month show every measure alike: the figure (or its marker),
     its period and the word for its change; the cohort measure included."""
     import openpyxl
@@ -305,7 +364,9 @@ def test_pack_and_workbook_never_disagree(loaded: webdriver.Chrome, simulated_wa
     from pipelines.lib.figure_presentation import format_figure
 
     with duckdb.connect(str(published_db), read_only=True) as connection:
-        units = dict(connection.execute("select measure_id, unit from scorecard.measures where scorecard_id = 'wcjb'").fetchall())
+        units = dict(
+            connection.execute("select measure_id, unit from scorecard.measures where scorecard_id = 'wcjb'").fetchall()
+        )
     workbook = openpyxl.load_workbook(simulated_warehouse / "excel" / "wcjb.xlsx")
     compared = 0
     for sheet in workbook.worksheets[2:-3]:  # the section sheets, between Contents and Trends
@@ -316,7 +377,9 @@ def test_pack_and_workbook_never_disagree(loaded: webdriver.Chrome, simulated_wa
             row = dict(zip(header, (cell.value for cell in cells), strict=True))
             measure_id, value = row["Measure id"], row["Value"]
             pack_row = _row(loaded, measure_id)
-            assert _value_text(loaded, measure_id) == (value if isinstance(value, str) else format_figure(value, units[measure_id]))
+            assert _value_text(loaded, measure_id) == (
+                value if isinstance(value, str) else format_figure(value, units[measure_id])
+            )
             periods = pack_row.find_elements("css selector", ".period")
             if periods:
                 assert periods[0].text == row["Period"], measure_id
@@ -342,7 +405,9 @@ def test_missing_comparators_say_why(loaded: webdriver.Chrome) -> None:
         ("wcjb", WILTSHIRE, "2024-13", "YYYY-MM"),
     ],
 )
-def test_unknown_selection_names_what_exists(published_db: Path, tmp_path: Path, scorecard: str, area: str | None, period: str | None, names: str) -> None:
+def test_unknown_selection_names_what_exists(
+    published_db: Path, tmp_path: Path, scorecard: str, area: str | None, period: str | None, names: str
+) -> None:
     with pytest.raises(ConfigurationError, match=re.escape(names)):
         write_board_pack(published_db, scorecard, area, period, tmp_path)
     assert list(tmp_path.iterdir()) == []

@@ -62,14 +62,18 @@ def test_board_figures_equal_the_truth_of_both_forces(board_run: dict[str, Path]
         .agg(pl.len().alias("areas"), pl.col("value").sum(), pl.col("numerator").sum(), pl.col("denominator").sum())
     )
     board = _build(board_run).filter(
-        pl.col("area_code") == BOARD, pl.col("period_type") == "month", pl.col("status") == "ok",
+        pl.col("area_code") == BOARD,
+        pl.col("period_type") == "month",
+        pl.col("status") == "ok",
         pl.col("aggregate").is_in(["count", "sum", "ratio", "mean"]),
     )
     joined = board.join(truth, on=["measure_id", "period_start"], suffix="_truth")
     assert (joined["areas"] == 2).all()
     assert joined["measure_id"].n_unique() >= 10
-    expected = pl.when(pl.col("aggregate") == "count").then(pl.col("value_truth")).otherwise(
-        pl.col("numerator_truth") / pl.col("denominator_truth") * pl.col("scale")
+    expected = (
+        pl.when(pl.col("aggregate") == "count")
+        .then(pl.col("value_truth"))
+        .otherwise(pl.col("numerator_truth") / pl.col("denominator_truth") * pl.col("scale"))
     )
     wrong = joined.filter((pl.col("value") - expected).abs() > 1e-9)
     assert wrong.height == 0, wrong.select("measure_id", "period_start", "value", "value_truth")
@@ -96,7 +100,8 @@ def _underivable(cells: pl.DataFrame, column: str) -> list[str]:
     leaks = []
     known = {
         (r["measure_id"], r["area_code"], r["period_type"], r["period_start"]): r[column]
-        for r in cells.iter_rows(named=True) if r["status"] != "not_available"
+        for r in cells.iter_rows(named=True)
+        if r["status"] != "not_available"
     }
     withheld = {key for key, value in known.items() if value is None}
 
@@ -107,14 +112,18 @@ def _underivable(cells: pl.DataFrame, column: str) -> list[str]:
 
     for measure_id, area_code, period_type, period_start in known:
         if area_code == BOARD:
-            check((measure_id, BOARD, period_type, period_start),
-                  [(measure_id, DURHAM, period_type, period_start), (measure_id, CLEVELAND, period_type, period_start)])
+            check(
+                (measure_id, BOARD, period_type, period_start),
+                [(measure_id, DURHAM, period_type, period_start), (measure_id, CLEVELAND, period_type, period_start)],
+            )
     flows = cells.filter(pl.col("basis") == "in_period", pl.col("period_type") == "quarter")
     for r in flows.iter_rows(named=True):
         start = r["period_start"]
         months = [(start.year + (start.month + i - 1) // 12, (start.month + i - 1) % 12 + 1) for i in range(3)]
-        check((r["measure_id"], r["area_code"], "quarter", start),
-              [(r["measure_id"], r["area_code"], "month", start.replace(year=y, month=m)) for y, m in months])
+        check(
+            (r["measure_id"], r["area_code"], "quarter", start),
+            [(r["measure_id"], r["area_code"], "month", start.replace(year=y, month=m)) for y, m in months],
+        )
     return leaks
 
 
@@ -158,18 +167,26 @@ def test_crown_court_cases_are_court_and_number(board_run: dict[str, Path]) -> N
     """Each force's Crown Courts number their cases from the same series, so case numbers repeat between courts: every
     court's case must stay a record of its own in the linkage and a defendant-case of its own in the journey."""
     sheets = sorted((board_run["landing"] / "hmcts" / "cc_cases").glob("*.xlsx"))
-    files = pl.concat([pl.from_arrow(fastexcel.read_excel(sheet).load_sheet(0, dtypes="string").to_arrow())
-                       for sheet in sheets], how="vertical_relaxed")
+    files = pl.concat(
+        [pl.from_arrow(fastexcel.read_excel(sheet).load_sheet(0, dtypes="string").to_arrow()) for sheet in sheets],
+        how="vertical_relaxed",
+    )
     cases = files.select(pl.col("Crown Court Code").alias("court_code"), pl.col("Case Number").alias("case_number"))
     cases = cases.unique()
     repeated = cases.group_by("case_number").len().filter(pl.col("len") > 1)
     assert repeated.height > 10  # the numbers do repeat between the two forces' courts
     build = board_run["warehouse"] / "build" / "cjs_build.duckdb"
-    records = _query(build, """select record_key from intermediate.int_linkage__records
-                               where source = 'hmcts_cc_cases'""")
+    records = _query(
+        build,
+        """select record_key from intermediate.int_linkage__records
+                               where source = 'hmcts_cc_cases'""",
+    )
     expected = cases.select(pl.concat_str(["court_code", "case_number"], separator="/").alias("record_key"))
     assert sorted(records["record_key"]) == sorted(expected["record_key"])
-    journey = _query(build, """select cc_court_code as court_code, cc_case_number as case_number
-                               from intermediate.int_case_journey where cc_case_number is not null""")
+    journey = _query(
+        build,
+        """select cc_court_code as court_code, cc_case_number as case_number
+                               from intermediate.int_case_journey where cc_case_number is not null""",
+    )
     assert journey.is_unique().all()
     assert cases.join(journey, on=["court_code", "case_number"], how="anti").height == 0

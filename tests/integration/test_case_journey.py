@@ -60,7 +60,8 @@ def journey(build_db) -> pl.DataFrame:
 def compared(build_db, simulated_landing: Path) -> pl.DataFrame:
     """Truth rows of the timeliness measures joined to the model's figures (all 24 months)."""
     truth = pl.read_parquet(simulated_landing / "_truth" / "measure_values.parquet").filter(
-        pl.col("area_code") == AREA, pl.col("period_type") == "month")
+        pl.col("area_code") == AREA, pl.col("period_type") == "month"
+    )
     model = build_db.sql("select * from intermediate.int_timeliness_by_area_month").pl()
     out = truth.rename({"period_start": "month_start"}).join(model, on=["area_code", "month_start"], how="left")
     assert out.height == truth.height
@@ -114,8 +115,10 @@ def test_police_precharge_timeliness(compared: pl.DataFrame, build_db) -> None:
             assert u["n"] == missing
             gap = r["numerator"] - float(r["precharge_timeliness_police_days_sum"])
             assert gap >= u["min_days"], r["month_start"]
-    print(f"\nprecharge_timeliness_police_days: {exact_months}/{SIMULATED_MONTHS} months exact; "
-          f"answers exact {SIMULATED_MONTHS}/{SIMULATED_MONTHS}")
+    print(
+        f"\nprecharge_timeliness_police_days: {exact_months}/{SIMULATED_MONTHS} months exact; "
+        f"answers exact {SIMULATED_MONTHS}/{SIMULATED_MONTHS}"
+    )
     assert exact_months >= 4
 
 
@@ -127,9 +130,11 @@ def test_charge_to_first_hearing(compared: pl.DataFrame) -> None:
         assert r["first_hearings"] == r["denominator"], r["month_start"]
         diff = r["charge_to_first_hearing_days"] - r["value"]
         da_diff = d["da_charge_to_first_hearing_days"] - d["value"]
-        print(f"{r['month_start']}  {r['first_hearings']:>5} {r['charge_to_first_hearing_count']:>5}  "
-              f"{r['value']:6.2f}  {r['charge_to_first_hearing_days']:6.2f}  {diff:+5.2f} | "
-              f"{d['value']:6.2f}  {d['da_charge_to_first_hearing_days']:6.2f}  {da_diff:+5.2f}")
+        print(
+            f"{r['month_start']}  {r['first_hearings']:>5} {r['charge_to_first_hearing_count']:>5}  "
+            f"{r['value']:6.2f}  {r['charge_to_first_hearing_days']:6.2f}  {diff:+5.2f} | "
+            f"{d['value']:6.2f}  {d['da_charge_to_first_hearing_days']:6.2f}  {da_diff:+5.2f}"
+        )
         if r["month_start"] == FIRST_MONTH:
             continue  # left edge: the first month's first hearings mostly follow charges of the month before
         assert r["charge_to_first_hearing_count"] >= MIN_CHARGE_KNOWN_SHARE * r["first_hearings"]
@@ -143,13 +148,20 @@ def test_known_charge_dates_are_right_to_the_day(journey: pl.DataFrame, simulate
     """Each charge date the journey knows equals the truth's first charge of that defendant-case (MC case numbers
     end in the simulator's 6-digit dc_id), where the truth's charges are all in the reporting months."""
     events = pl.read_parquet(simulated_landing / "_truth" / "events.parquet")
-    charges = (events.filter(pl.col("event_type") == "charged")
-               .group_by("dc_id").agg(pl.col("event_date").min().alias("truth_charge")))
-    first = (events.filter(pl.col("event_type") == "hearing", pl.col("court_type") == "MC", pl.col("value") == 1)
-             .select("dc_id", pl.col("event_date").alias("truth_first_hearing")))
-    known = (journey.filter(pl.col("mc_case_number").is_not_null(), pl.col("charge_date").is_not_null())
-             .with_columns((pl.col("mc_case_number").str.slice(-6).cast(pl.Int64) + 54_000_000_000).alias("dc_id"))
-             .join(charges, on="dc_id", how="inner").join(first, on="dc_id", how="inner"))
+    charges = (
+        events.filter(pl.col("event_type") == "charged")
+        .group_by("dc_id")
+        .agg(pl.col("event_date").min().alias("truth_charge"))
+    )
+    first = events.filter(pl.col("event_type") == "hearing", pl.col("court_type") == "MC", pl.col("value") == 1).select(
+        "dc_id", pl.col("event_date").alias("truth_first_hearing")
+    )
+    known = (
+        journey.filter(pl.col("mc_case_number").is_not_null(), pl.col("charge_date").is_not_null())
+        .with_columns((pl.col("mc_case_number").str.slice(-6).cast(pl.Int64) + 54_000_000_000).alias("dc_id"))
+        .join(charges, on="dc_id", how="inner")
+        .join(first, on="dc_id", how="inner")
+    )
     wrong = known.filter(pl.col("charge_date") != pl.col("truth_charge"))
     print(f"\nknown charge dates checked: {known.height}, wrong: {wrong.height}")
     assert known.height > 2000
@@ -167,8 +179,7 @@ def test_one_row_per_defendant_case(journey: pl.DataFrame) -> None:
 
 
 def test_every_mc_case_first_listed_is_in_the_journey(build_db, journey: pl.DataFrame) -> None:
-    mc = build_db.sql(
-        "select distinct case_number from staging.stg_hmcts__mc_cases where record_type = 'receipt'").pl()
+    mc = build_db.sql("select distinct case_number from staging.stg_hmcts__mc_cases where record_type = 'receipt'").pl()
     assert mc.height > 3000
     missing = mc.join(journey.select(pl.col("mc_case_number").alias("case_number")), on="case_number", how="anti")
     assert missing.height == 0

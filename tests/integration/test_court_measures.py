@@ -55,7 +55,8 @@ def test_court_hearings_for_victims_and_witnesses_are_the_trial_listings(simulat
         .agg(pl.len().alias("trial_listings"), (pl.col("Court Type") == "Crown Court").sum().alias("cc"))
     )
     figures = published.filter(pl.col("measure_id") == "court_hearings_victims_witnesses").with_columns(
-        pl.col("period_start").dt.strftime("%Y-%m").alias("month"))
+        pl.col("period_start").dt.strftime("%Y-%m").alias("month")
+    )
     compared = by_hand.join(figures, on="month", how="full", coalesce=True).sort("month")
     assert compared.height == 24
     assert (compared["status"] == "ok").all()
@@ -65,7 +66,9 @@ def test_court_hearings_for_victims_and_witnesses_are_the_trial_listings(simulat
     assert compared["trial_listings"].sum() < 0.5 * hearings.height
 
 
-def test_hearings_per_case_is_the_mean_of_the_mc_hearings_column(simulated_landing: Path, simulated_warehouse: Path) -> None:
+def test_hearings_per_case_is_the_mean_of_the_mc_hearings_column(
+    simulated_landing: Path, simulated_warehouse: Path
+) -> None:
     rows = pl.concat(
         [pl.read_csv(p, infer_schema=False) for p in sorted((simulated_landing / "hmcts" / "mc_cases").glob("*.csv"))],
         how="vertical",
@@ -91,7 +94,9 @@ def test_hearings_per_case_is_the_mean_of_the_mc_hearings_column(simulated_landi
     assert finalised["Hearings"].cast(pl.Int64).min() >= 1
 
 
-def test_prosecution_cracked_ineffective_rate_from_the_workbooks(simulated_landing: Path, simulated_warehouse: Path) -> None:
+def test_prosecution_cracked_ineffective_rate_from_the_workbooks(
+    simulated_landing: Path, simulated_warehouse: Path
+) -> None:
     listings = _hearings(simulated_landing).filter(pl.col("Trial Effectiveness").is_in(TRIAL_LABELS))
     prosecution = pl.col("Reason").fill_null("").str.contains(r"^(Cracked|Ineffective) reason: Prosecution")
     by_hand = listings.group_by("month").agg(prosecution.sum().alias("numerator"), pl.len().alias("denominator"))

@@ -130,7 +130,11 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
     with server.log.open("w") as log:
         process = subprocess.Popen(
             [str(webserver), "-w", str(REPO_ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(server.port)],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         _wait_until_loaded(server, process)
@@ -179,7 +183,10 @@ def test_refresh_launched_through_the_ui_publishes(ui_server: UiServer) -> None:
     """The launchpad's request: job `refresh` over the landing zone's months (the partition range the CLI asks for)."""
     client = DagsterGraphQLClient("127.0.0.1", port_number=ui_server.port)
     run_id = client.submit_job_execution(
-        "refresh", repository_location_name=LOCATION, repository_name=REPOSITORY, run_config={},
+        "refresh",
+        repository_location_name=LOCATION,
+        repository_name=REPOSITORY,
+        run_config={},
         tags={"dagster/asset_partition_range_start": "2024-01-01", "dagster/asset_partition_range_end": "2024-02-01"},
     )
     status = _wait_for_run(ui_server, client, run_id)
@@ -187,23 +194,33 @@ def test_refresh_launched_through_the_ui_publishes(ui_server: UiServer) -> None:
 
     published = ui_server.warehouse_dir / "cjs_scorecard.duckdb"
     with duckdb.connect(str(ui_server.warehouse_dir / "build" / "cjs_build.duckdb"), read_only=True) as build:
-        rui_live = dict(build.execute(
-            """select period_start, value from scorecard.measure_values
+        rui_live = dict(
+            build.execute(
+                """select period_start, value from scorecard.measure_values
                where scorecard_id = 'wcjb' and measure_id = 'rui_live' and period_type = 'month'"""
-        ).fetchall())
-        loaded = build.execute("select _reporting_month, count(*) from raw.police_live_caseload group by all order by 1").fetchall()
+            ).fetchall()
+        )
+        loaded = build.execute(
+            "select _reporting_month, count(*) from raw.police_live_caseload group by all order by 1"
+        ).fetchall()
     with duckdb.connect(str(published), read_only=True) as connection:
-        statuses = dict(connection.execute(
-            """select status, count(*) from scorecard.measure_values
+        statuses = dict(
+            connection.execute(
+                """select status, count(*) from scorecard.measure_values
                where scorecard_id = 'wcjb' and measure_id = 'rui_live' and period_type = 'month' group by all"""
-        ).fetchall())
+            ).fetchall()
+        )
     assert rui_live == SMALL_LANDING_RUI_LIVE
     assert [(str(month)[:7], rows) for month, rows in loaded] == [("2024-01", 6), ("2024-02", 6)]
     assert statuses == {"suppressed": 2}  # 3 and 4 are small numbers
 
     # The UI shows every check's result from this run (dbt's tests and the quality gates).
     nodes = ui_server.graphql(ASSET_NODES)["assetNodes"]
-    executions = [check["executionForLatestMaterialization"] for node in nodes for check in node["assetChecksOrError"]["checks"]]
+    executions = [
+        check["executionForLatestMaterialization"] for node in nodes for check in node["assetChecksOrError"]["checks"]
+    ]
     assert len(executions) == asset_check_count()
     assert {execution["runId"] for execution in executions if execution} == {run_id}
-    assert Counter(execution["status"] if execution else None for execution in executions) == {"SUCCEEDED": asset_check_count()}
+    assert Counter(execution["status"] if execution else None for execution in executions) == {
+        "SUCCEEDED": asset_check_count()
+    }

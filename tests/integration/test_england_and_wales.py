@@ -33,8 +33,11 @@ def _national_truth(national_run: dict[str, Path]) -> pl.DataFrame:
     truth = pl.read_parquet(national_run["landing"] / "_truth" / "measure_values.parquet")
     assert truth["area_code"].n_unique() == 43
     return truth.group_by("measure_id", "period_type", "period_start").agg(
-        pl.len().alias("areas"), pl.col("value").sum().alias("value_truth"),
-        pl.col("numerator").sum().alias("numerator_truth"), pl.col("denominator").sum().alias("denominator_truth"))
+        pl.len().alias("areas"),
+        pl.col("value").sum().alias("value_truth"),
+        pl.col("numerator").sum().alias("numerator_truth"),
+        pl.col("denominator").sum().alias("denominator_truth"),
+    )
 
 
 # exact by their definition: no estimate_reason, no provisional months, no rate per 1,000 residents (whose national
@@ -49,17 +52,23 @@ EXACT_MEASURES = """
 
 
 def _expected(frame: pl.DataFrame) -> pl.DataFrame:
-    expected = pl.when(pl.col("aggregate").is_in(["count", "count_distinct", "sum"])).then(pl.col("value_truth")).otherwise(
-        pl.col("numerator_truth") / pl.col("denominator_truth") * pl.col("scale"))
+    expected = (
+        pl.when(pl.col("aggregate").is_in(["count", "count_distinct", "sum"]))
+        .then(pl.col("value_truth"))
+        .otherwise(pl.col("numerator_truth") / pl.col("denominator_truth") * pl.col("scale"))
+    )
     return frame.with_columns(expected.alias("expected"))
 
 
 def test_england_and_wales_figures_equal_the_43_forces_truth(national_run: dict[str, Path]) -> None:
-    figures = _query(national_run["build"], f"""
+    figures = _query(
+        national_run["build"],
+        f"""
         select values.*, exact.aggregate, exact.scale
         from intermediate.int_scorecard__measure_values as values
         inner join ({EXACT_MEASURES}) as exact using (measure_id)
-        where values.unit_code = '{NATIONAL}' and values.status = 'ok'""")
+        where values.unit_code = '{NATIONAL}' and values.status = 'ok'""",
+    )
     compared = _expected(figures.join(_national_truth(national_run), on=["measure_id", "period_type", "period_start"]))
     assert (compared["areas"] == 43).all()
     wrong = compared.filter((pl.col("value") - pl.col("expected")).abs() > 1e-9)
@@ -70,12 +79,15 @@ def test_england_and_wales_figures_equal_the_43_forces_truth(national_run: dict[
 
 def test_the_england_and_wales_figure_beside_a_board_figure_is_the_national_one(national_run: dict[str, Path]) -> None:
     """What WCJB's rows show as England and Wales is the 43 forces' figure, not Wiltshire's or a partial sum."""
-    beside = _query(national_run["build"], f"""
+    beside = _query(
+        national_run["build"],
+        f"""
         select values.measure_id, values.period_type, values.period_start, values.national_value as value,
             exact.aggregate, exact.scale
         from scorecard.measure_values as values
         inner join ({EXACT_MEASURES}) as exact using (measure_id)
-        where values.scorecard_id = 'wcjb' and values.national_value is not null""")
+        where values.scorecard_id = 'wcjb' and values.national_value is not null""",
+    )
     compared = _expected(beside.join(_national_truth(national_run), on=["measure_id", "period_type", "period_start"]))
     assert compared.height >= 40
     wrong = compared.filter((pl.col("value") - pl.col("expected")).abs() > 1e-9)

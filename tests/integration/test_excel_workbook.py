@@ -89,8 +89,9 @@ def test_withheld_small_numbers_stay_withheld(small_warehouse: Path) -> None:
     assert rui_live["95% CI lower"].value == "[x]" and rui_live["Base (n)"].value == "[x]"  # nothing around it
     # a marker aligns as its column does: right with numbers, left with words (never reading on into the next cell)
     assert rui_live["Value"].alignment.horizontal == "right"
-    assert [(rui_live[c].alignment.horizontal, rui_live[c].alignment.indent) for c in ["Status", "Against peer forces"]
-            ] == [("left", 1), ("left", 1)]
+    assert [
+        (rui_live[c].alignment.horizontal, rui_live[c].alignment.indent) for c in ["Status", "Against peer forces"]
+    ] == [("left", 1), ("left", 1)]
     (trend,) = [row for row in _rows(workbook["Trends"]) if row["Measure id"].value == "rui_live"]
     assert trend["Jan 2024"].value == "[c]" and trend["Feb 2024"].value == "[c]"
     assert not [cell.value for cell in [*rui_live.values(), *trend.values()] if isinstance(cell.value, (int, float))]
@@ -105,16 +106,101 @@ def planted(small_warehouse: Path, tmp_path: Path) -> Path:
     plants = [
         # measure, month, value, status, reason, rag, previous, change, same period last year, direction, national,
         # interval method, base, lower, upper, change judgement, last year judgement
-        ("total_victims", "2024-02-01", 1234, "ok", None, "red", 1200, 34, 1100, "worsening", 56789,
-         "poisson", 1234, 1166.0, 1305.0, "worse", "not_significant"),
-        ("total_victims", "2024-01-01", 1200, "ok", None, None, None, None, None, None, None,
-         "poisson", 1200, 1133.0, 1270.0, None, None),
-        ("overall_conviction_rate", "2024-02-01", 85.25, "estimate", "provisional: planted reason", "amber", 80, 5.25,
-         None, "improving", None, None, None, None, None, "not_tested", None),
-        ("rui_avg_days", "2024-02-01", 12.5, "ok", None, "green", 14, -1.5, None, "improving", None,
-         None, 40, None, None, "not_tested", None),
-        ("mc_receipts_per_finalisation", "2024-02-01", None, "suppressed", "withheld: planted", None, None, None,
-         None, None, None, None, None, None, None, None, None),
+        (
+            "total_victims",
+            "2024-02-01",
+            1234,
+            "ok",
+            None,
+            "red",
+            1200,
+            34,
+            1100,
+            "worsening",
+            56789,
+            "poisson",
+            1234,
+            1166.0,
+            1305.0,
+            "worse",
+            "not_significant",
+        ),
+        (
+            "total_victims",
+            "2024-01-01",
+            1200,
+            "ok",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "poisson",
+            1200,
+            1133.0,
+            1270.0,
+            None,
+            None,
+        ),
+        (
+            "overall_conviction_rate",
+            "2024-02-01",
+            85.25,
+            "estimate",
+            "provisional: planted reason",
+            "amber",
+            80,
+            5.25,
+            None,
+            "improving",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "not_tested",
+            None,
+        ),
+        (
+            "rui_avg_days",
+            "2024-02-01",
+            12.5,
+            "ok",
+            None,
+            "green",
+            14,
+            -1.5,
+            None,
+            "improving",
+            None,
+            None,
+            40,
+            None,
+            None,
+            "not_tested",
+            None,
+        ),
+        (
+            "mc_receipts_per_finalisation",
+            "2024-02-01",
+            None,
+            "suppressed",
+            "withheld: planted",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
     ]
     with duckdb.connect(str(published)) as connection:
         for measure, month, *values in plants:
@@ -138,17 +224,51 @@ def _fill(cell: openpyxl.cell.Cell) -> str | None:
 def test_planted_figures_markers_judgements_and_rag_colours(planted: Path) -> None:
     stage_publication_files(planted, planted, PUBLISHED_NAMES, "planted").install()
     workbook = openpyxl.load_workbook(planted.parent / "excel" / "wcjb.xlsx")
-    rows = {row["Measure id"].value: row for sheet in _section_sheets(workbook, _boards()["wcjb"]) for row in _rows(sheet)}
+    rows = {
+        row["Measure id"].value: row for sheet in _section_sheets(workbook, _boards()["wcjb"]) for row in _rows(sheet)
+    }
     trends = {row["Measure id"].value: row for row in _rows(workbook["Trends"])}
     notes = {row["Note number"].value: row["Note text"].value for row in _rows(workbook["Notes"])}
 
     victims = rows["total_victims"]
-    assert [victims[c].value for c in [
-        "Period", "Value", "Unit", "Status", "95% CI lower", "95% CI upper", "Base (n)", "Previous period", "Change",
-        "Since last period", "Same period last year", "Since a year before", "England and Wales",
-        "Against England and Wales", "RAG", "Target"]] == [
-        "Feb 2024", 1234, "count", "ok", 1166, 1305, 1234, 1200, 34, "worse", 1100, "no real change", 56789, "[x]",
-        "Red", "[z]"]
+    assert [
+        victims[c].value
+        for c in [
+            "Period",
+            "Value",
+            "Unit",
+            "Status",
+            "95% CI lower",
+            "95% CI upper",
+            "Base (n)",
+            "Previous period",
+            "Change",
+            "Since last period",
+            "Same period last year",
+            "Since a year before",
+            "England and Wales",
+            "Against England and Wales",
+            "RAG",
+            "Target",
+        ]
+    ] == [
+        "Feb 2024",
+        1234,
+        "count",
+        "ok",
+        1166,
+        1305,
+        1234,
+        1200,
+        34,
+        "worse",
+        1100,
+        "no real change",
+        56789,
+        "[x]",
+        "Red",
+        "[z]",
+    ]
     assert victims["Value"].number_format == "#,##0" and _fill(victims["RAG"]) == "FFD4351C"
     assert trends["total_victims"]["Jan 2024"].value == 1200 and trends["total_victims"]["Feb 2024"].value == 1234
 
@@ -165,7 +285,12 @@ def test_planted_figures_markers_judgements_and_rag_colours(planted: Path) -> No
     assert days["RAG"].value == "Green" and _fill(days["RAG"]) == "FF00703C"
 
     withheld = rows["mc_receipts_per_finalisation"]
-    assert [withheld[c].value for c in ["Value", "Status", "RAG", "95% CI upper"]] == ["[c]", "[c] withheld", "no target", "[x]"]
+    assert [withheld[c].value for c in ["Value", "Status", "RAG", "95% CI upper"]] == [
+        "[c]",
+        "[c] withheld",
+        "no target",
+        "[x]",
+    ]
     assert trends["mc_receipts_per_finalisation"]["Feb 2024"].value == "[c]"
     assert _fill(withheld["RAG"]) is None and notes[withheld["Note"].value] == "Withheld: planted"
 
@@ -173,8 +298,20 @@ def test_planted_figures_markers_judgements_and_rag_colours(planted: Path) -> No
 def test_follows_the_gss_spreadsheet_guidance(small_warehouse: Path) -> None:
     workbook = openpyxl.load_workbook(small_warehouse / "excel" / "wcjb.xlsx")
     cover = {row[0].value: row[1].value for row in workbook["Cover"].iter_rows(min_row=2) if row[0].value}
-    for label in ["About", "Reporting month", "Data to", "Published", "Next update", "Contact", "Source", "[c]", "[x]",
-                  "[z]", "[e]", "[p]"]:
+    for label in [
+        "About",
+        "Reporting month",
+        "Data to",
+        "Published",
+        "Next update",
+        "Contact",
+        "Source",
+        "[c]",
+        "[x]",
+        "[z]",
+        "[e]",
+        "[p]",
+    ]:
         assert cover.get(label), label
     assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", cover["Next update"])
     for sheet in workbook.worksheets:
@@ -193,12 +330,18 @@ def test_follows_the_gss_spreadsheet_guidance(small_warehouse: Path) -> None:
         header = _header_row(sheet)
         assert sheet.print_title_rows == f"${header}:${header}", sheet.title
         # above the table: the title in A1 and its description in column A only (no stray header fragments)
-        above = [(cell.coordinate, cell.value) for row in sheet.iter_rows(max_row=header - 1) for cell in row
-                 if cell.value is not None and cell.column != 1]
+        above = [
+            (cell.coordinate, cell.value)
+            for row in sheet.iter_rows(max_row=header - 1)
+            for cell in row
+            if cell.value is not None and cell.column != 1
+        ]
         assert above == [], sheet.title
         headers = [cell.value for cell in sheet[header] if cell.value is not None]
         assert headers == [column.name for column in _table(sheet).tableColumns], sheet.title
-        empty = [cell.coordinate for row in list(sheet[_table(sheet).ref])[1:] for cell in row if cell.value in (None, "")]
+        empty = [
+            cell.coordinate for row in list(sheet[_table(sheet).ref])[1:] for cell in row if cell.value in (None, "")
+        ]
         assert empty == [], (sheet.title, empty[:5])
 
 
@@ -212,9 +355,19 @@ def test_libreoffice_renders_landscape_pages_one_section_wide(small_warehouse: P
         pytest.skip("LibreOffice missing: apt-get install libreoffice-calc")
     shutil.copy(small_warehouse / "excel" / "wcjb.xlsx", tmp_path / "wcjb.xlsx")
     completed = subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(tmp_path / "wcjb.xlsx")],
-        capture_output=True, text=True, timeout=300,
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "wcjb.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr
     pdf = (tmp_path / "wcjb.pdf").read_bytes()

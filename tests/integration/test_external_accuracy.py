@@ -28,8 +28,22 @@ from pipelines.lib.simulator.run import simulate
 PLANT = PublicDisagreement("cps_copoc", "wiltshire", "2024-03", "Number of Theft And Handling Convictions", 30)
 WILTSHIRE = "E23000038"
 # Wiltshire's peers (dbt_project/seeds/ref_peer_groups.csv, group `rural`) as the CPS spells them in COPOC
-RURAL_PEERS_COPOC = ["Cumbria", "Durham", "North Yorkshire", "West Mercia", "Warwickshire", "Lincolnshire", "Cambridgeshire",
-                     "Norfolk", "Suffolk", "Devon and Cornwall", "Gloucestershire", "Dorset", "North Wales", "Dyfed Powys"]
+RURAL_PEERS_COPOC = [
+    "Cumbria",
+    "Durham",
+    "North Yorkshire",
+    "West Mercia",
+    "Warwickshire",
+    "Lincolnshire",
+    "Cambridgeshire",
+    "Norfolk",
+    "Suffolk",
+    "Devon and Cornwall",
+    "Gloucestershire",
+    "Dorset",
+    "North Wales",
+    "Dyfed Powys",
+]
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +73,28 @@ def test_the_planted_disagreement_is_flagged_and_nothing_else(planted: tuple[Pat
             "select series, area_code, period_start, category, warehouse_value, published_value "
             "from reconcile.external_accuracy where not within_tolerance"
         ).fetchall()
-        compared = dict(connection.execute(
-            "select series, count(within_tolerance) from reconcile.external_accuracy group by series").fetchall())
+        compared = dict(
+            connection.execute(
+                "select series, count(within_tolerance) from reconcile.external_accuracy group by series"
+            ).fetchall()
+        )
     year, month = map(int, truth["period"].split("-"))
-    assert flagged == [(f"cps_{measure.lower()}", truth["area_code"], date(year, month, 1), category,
-                        truth["true_value"], truth["value"])]
+    assert flagged == [
+        (
+            f"cps_{measure.lower()}",
+            truth["area_code"],
+            date(year, month, 1),
+            category,
+            truth["true_value"],
+            truth["value"],
+        )
+    ]
     # every other figure was compared: 12 COPOC categories x 6 months, every police.uk month, the trial quarters
-    assert compared["cps_convictions"] == 12 * 6 and compared["police_uk_crimes"] > 6 and compared["moj_effective_trial_rate"] > 0
+    assert (
+        compared["cps_convictions"] == 12 * 6
+        and compared["police_uk_crimes"] > 6
+        and compared["moj_effective_trial_rate"] > 0
+    )
 
 
 def test_the_asset_check_of_the_series_warns_with_both_figures(planted: tuple[Path, Path, dg.DagsterInstance]) -> None:
@@ -85,19 +114,26 @@ def test_the_asset_check_of_the_series_warns_with_both_figures(planted: tuple[Pa
     assert failed == {"external_accuracy_cps_convictions"}
     evaluation = evaluations["external_accuracy_cps_convictions"]
     assert evaluation.severity == dg.AssetCheckSeverity.WARN
-    assert (f"Wiltshire ({WILTSHIRE}) {truth['period']} Theft And Handling: warehouse {truth['true_value']:g}, "
-            f"published {truth['value']:g}") in evaluation.description
+    assert (
+        f"Wiltshire ({WILTSHIRE}) {truth['period']} Theft And Handling: warehouse {truth['true_value']:g}, "
+        f"published {truth['value']:g}"
+    ) in evaluation.description
     assert evaluation.metadata["outside_tolerance"].value == 1
     assert (warehouse / "cjs_scorecard.duckdb").exists()
 
 
 def test_consistent_data_is_within_tolerance_for_every_series(simulated_warehouse: Path) -> None:
     with duckdb.connect(str(simulated_warehouse / "build" / "cjs_build.duckdb"), read_only=True) as connection:
-        by_series = {row[0]: row[1:] for row in connection.execute(
-            "select series, count(within_tolerance), count(*) filter (where not within_tolerance) "
-            "from reconcile.external_accuracy group by series").fetchall()}
+        by_series = {
+            row[0]: row[1:]
+            for row in connection.execute(
+                "select series, count(within_tolerance), count(*) filter (where not within_tolerance) "
+                "from reconcile.external_accuracy group by series"
+            ).fetchall()
+        }
         not_compared_notes = connection.execute(
-            "select count(*) from reconcile.external_accuracy where within_tolerance is null and note is null").fetchone()[0]
+            "select count(*) from reconcile.external_accuracy where within_tolerance is null and note is null"
+        ).fetchone()[0]
     assert by_series.keys() == SERIES.keys()
     assert all(compared > 0 and outside == 0 for compared, outside in by_series.values()), by_series
     assert not_compared_notes == 0  # a row not compared always says why
@@ -123,16 +159,24 @@ def test_comparators_equal_the_published_files(simulated_landing: Path, simulate
     """England and Wales and the peer group's pooled conviction rate, counted from the COPOC files with csv."""
     copoc = simulated_landing / "public" / "cps_copoc"
     march = copoc / "2024-03" / "principal_offence_category_Mar.csv"
-    quarter = [copoc / f"2024-0{m}" / f"principal_offence_category_{name}.csv" for m, name in ((1, "Jan"), (2, "Feb"), (3, "Mar"))]
+    quarter = [
+        copoc / f"2024-0{m}" / f"principal_offence_category_{name}.csv"
+        for m, name in ((1, "Jan"), (2, "Feb"), (3, "Mar"))
+    ]
 
     with duckdb.connect(str(simulated_warehouse / "cjs_scorecard.duckdb"), read_only=True) as connection:
-        figures = {row[0]: row[1:] for row in connection.execute(
-            "select period_type, published_national_value, peer_group, peer_value from scorecard.measure_values "
-            "where scorecard_id = 'wcjb' and measure_id = 'overall_conviction_rate' and area_code = ? "
-            "and period_start = '2024-01-01' and period_type = 'quarter' "
-            "union all select period_type, published_national_value, peer_group, peer_value from scorecard.measure_values "
-            "where scorecard_id = 'wcjb' and measure_id = 'overall_conviction_rate' and area_code = ? "
-            "and period_start = '2024-03-01' and period_type = 'month'", [WILTSHIRE, WILTSHIRE]).fetchall()}
+        figures = {
+            row[0]: row[1:]
+            for row in connection.execute(
+                "select period_type, published_national_value, peer_group, peer_value from scorecard.measure_values "
+                "where scorecard_id = 'wcjb' and measure_id = 'overall_conviction_rate' and area_code = ? "
+                "and period_start = '2024-01-01' and period_type = 'quarter' "
+                "union all select period_type, published_national_value, peer_group, peer_value from scorecard.measure_values "
+                "where scorecard_id = 'wcjb' and measure_id = 'overall_conviction_rate' and area_code = ? "
+                "and period_start = '2024-03-01' and period_type = 'month'",
+                [WILTSHIRE, WILTSHIRE],
+            ).fetchall()
+        }
         no_comparator = connection.execute(
             "select count(*) from scorecard.measure_values where measure_id = 'rui_live' and published_national_value is not null"
         ).fetchone()[0]
@@ -148,9 +192,11 @@ def test_the_comparison_table_is_published_with_its_documentation(simulated_ware
         built = connection.execute("select count(*) from reconcile.external_accuracy").fetchone()[0]
     with duckdb.connect(str(simulated_warehouse / "cjs_scorecard.duckdb"), read_only=True) as connection:
         published = connection.execute("select count(*) from scorecard.external_accuracy").fetchone()[0]
-        comments = dict(connection.execute(
-            "select column_name, comment from duckdb_columns() where schema_name = 'scorecard' and table_name = 'external_accuracy'"
-        ).fetchall())
+        comments = dict(
+            connection.execute(
+                "select column_name, comment from duckdb_columns() where schema_name = 'scorecard' and table_name = 'external_accuracy'"
+            ).fetchall()
+        )
     assert published == built > 0
     with duckdb.connect(str(simulated_warehouse / "cjs_scorecard.duckdb"), read_only=True) as connection:
         # a small count of ours that the agency has not published is withheld (threshold 4, dbt var)

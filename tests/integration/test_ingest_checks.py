@@ -18,7 +18,8 @@ FILE = Path("police") / "live_caseload" / "police_live_caseload_2024-01.csv"
 def _checks(sources: Path, warehouse: Path) -> dict[str, dg.AssetCheckEvaluation]:
     [asset] = [a for a in ingest_assets if a.key == ASSET]
     result = dg.materialize(
-        [asset], partition_key="2024-01-01",
+        [asset],
+        partition_key="2024-01-01",
         resources={"warehouse": WarehouseResource(sources_dir=str(sources), warehouse_dir=str(warehouse))},
     )
     return {evaluation.check_name: evaluation for evaluation in result.get_asset_check_evaluations()}
@@ -35,7 +36,11 @@ def test_a_row_failing_the_schema_is_a_warning_with_its_count(tmp_path: Path) ->
     shutil.copytree(SMALL_LANDING_ZONE, sources)
     lines = (sources / FILE).read_text(encoding="utf-8").splitlines()
     # the last row again with a status outside the spec's code list: one row for the quarantine
-    bad = lines[-1].replace("Released under investigation", "Somewhere else").replace("Under investigation", "Somewhere else")
+    bad = (
+        lines[-1]
+        .replace("Released under investigation", "Somewhere else")
+        .replace("Under investigation", "Somewhere else")
+    )
     assert bad != lines[-1]
     (sources / FILE).write_text("\n".join([*lines, bad]) + "\n", encoding="utf-8")
     checks = _checks(sources, tmp_path / "warehouse")

@@ -16,7 +16,8 @@ from tests.conftest import SMALL_LANDING_ZONE
 def evaluate(sources: Path, warehouse: Path, cursor: str | None):
     sensor = defs.resolve_sensor_def("landing_zone_sensor")
     context = dg.build_sensor_context(
-        cursor=cursor, resources={"warehouse": WarehouseResource(sources_dir=str(sources), warehouse_dir=str(warehouse))}
+        cursor=cursor,
+        resources={"warehouse": WarehouseResource(sources_dir=str(sources), warehouse_dir=str(warehouse))},
     )
     result = sensor.evaluate_tick(context)
     return result, result.cursor
@@ -34,11 +35,17 @@ def test_new_then_changed_files_request_their_months(tmp_path: Path) -> None:
     assert quiet.run_requests == [] and "no new or changed" in quiet.skip_message
 
     january = sources / "police" / "live_caseload" / "police_live_caseload_2024-01.csv"
-    january.write_text(january.read_text() + january.read_text().splitlines()[1].replace("54240000101", "54240009999") + "\n")
+    january.write_text(
+        january.read_text() + january.read_text().splitlines()[1].replace("54240000101", "54240009999") + "\n"
+    )
     os.utime(january, ns=(january.stat().st_atime_ns, january.stat().st_mtime_ns + 10**9))
     changed, _ = evaluate(sources, tmp_path / "warehouse", cursor)
     [request] = changed.run_requests
-    assert request.tags["dagster/asset_partition_range_start"] == request.tags["dagster/asset_partition_range_end"] == "2024-01-01"
+    assert (
+        request.tags["dagster/asset_partition_range_start"]
+        == request.tags["dagster/asset_partition_range_end"]
+        == "2024-01-01"
+    )
     assert request.run_key != first.run_requests[0].run_key
 
 
@@ -58,5 +65,9 @@ def test_a_changed_file_with_no_month_refreshes_the_newest_month(tmp_path: Path)
     )
     result, _ = evaluate(sources, tmp_path / "warehouse", cursor)
     [request] = result.run_requests
-    assert request.tags["dagster/asset_partition_range_start"] == request.tags["dagster/asset_partition_range_end"] == "2024-02-01"
+    assert (
+        request.tags["dagster/asset_partition_range_start"]
+        == request.tags["dagster/asset_partition_range_end"]
+        == "2024-02-01"
+    )
     assert request.tags["cjs/files"] == "court_timeliness.csv"

@@ -82,10 +82,22 @@ def truth_records(landing: Path) -> pl.DataFrame:
 
     precharge = _read_csvs(landing / "police" / "precharge").filter(pl.col("Decision") == "Charge")
     live = _read_csvs(landing / "police" / "live_caseload").filter(pl.col("Status") == "Charged - awaiting court")
-    police = pl.concat([
-        _true_urns(precharge.select("Crime Reference", "Suspect ID", "URN", "_month"), "precharge", "Crime Reference", errors),
-        _true_urns(live.select("Crime Reference", "Suspect ID", "URN", "_month"), "live_caseload", "Crime Reference", errors),
-    ])
+    police = pl.concat(
+        [
+            _true_urns(
+                precharge.select("Crime Reference", "Suspect ID", "URN", "_month"),
+                "precharge",
+                "Crime Reference",
+                errors,
+            ),
+            _true_urns(
+                live.select("Crime Reference", "Suspect ID", "URN", "_month"),
+                "live_caseload",
+                "Crime Reference",
+                errors,
+            ),
+        ]
+    )
     police = police.with_columns(pseudonymise_column(police["Suspect ID"], key).alias("suspect_key")).select(
         pl.lit("police_charges").alias("source"),
         pl.concat_str(["Crime Reference", "suspect_key"], separator="|").alias("record_key"),
@@ -121,15 +133,26 @@ def truth_records(landing: Path) -> pl.DataFrame:
 def _truth_pairs(candidates: pl.DataFrame, truth: pl.DataFrame) -> pl.DataFrame:
     sides = candidates.join(truth, on=["source", "record_key"], how="left")
     left = sides.filter(pl.col("side") == "left").select(
-        "pair_id", "is_person_level", pl.col("source").alias("left_source"),
-        pl.col("record_key").alias("left_record_key"), "dc_id", "true_urn")
+        "pair_id",
+        "is_person_level",
+        pl.col("source").alias("left_source"),
+        pl.col("record_key").alias("left_record_key"),
+        "dc_id",
+        "true_urn",
+    )
     right = sides.filter(pl.col("side") == "right").select(
-        "pair_id", pl.col("source").alias("right_source"), pl.col("record_key").alias("right_record_key"),
-        pl.col("dc_id").alias("dc_id_r"), pl.col("true_urn").alias("true_urn_r"))
+        "pair_id",
+        pl.col("source").alias("right_source"),
+        pl.col("record_key").alias("right_record_key"),
+        pl.col("dc_id").alias("dc_id_r"),
+        pl.col("true_urn").alias("true_urn_r"),
+    )
     by_dc = left.filter(pl.col("is_person_level")).join(
-        right, left_on=["pair_id", "dc_id"], right_on=["pair_id", "dc_id_r"], how="inner")
+        right, left_on=["pair_id", "dc_id"], right_on=["pair_id", "dc_id_r"], how="inner"
+    )
     by_urn = left.filter(~pl.col("is_person_level")).join(
-        right, left_on=["pair_id", "true_urn"], right_on=["pair_id", "true_urn_r"], how="inner")
+        right, left_on=["pair_id", "true_urn"], right_on=["pair_id", "true_urn_r"], how="inner"
+    )
     cols = ["pair_id", "left_source", "left_record_key", "right_source", "right_record_key"]
     return pl.concat([by_dc.select(cols), by_urn.select(cols)]).unique()
 
@@ -151,12 +174,17 @@ def linkage_scores(landing: Path, build_db: Path) -> pl.DataFrame:
         for method in ["urn", "probabilistic", "all"]:
             chosen = pair_links if method == "all" else pair_links.filter(pl.col("method") == method)
             correct = int(chosen["is_true"].sum())
-            rows.append({
-                "pair_id": pair_id, "method": method, "links": chosen.height, "correct": correct,
-                "true_links": true_total,
-                "precision": correct / chosen.height if chosen.height else None,
-                "recall": correct / true_total if true_total else None,
-            })
+            rows.append(
+                {
+                    "pair_id": pair_id,
+                    "method": method,
+                    "links": chosen.height,
+                    "correct": correct,
+                    "true_links": true_total,
+                    "precision": correct / chosen.height if chosen.height else None,
+                    "recall": correct / true_total if true_total else None,
+                }
+            )
     return pl.DataFrame(rows)
 
 

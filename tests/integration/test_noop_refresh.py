@@ -18,8 +18,9 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_refresh_with_nothing_changed_does_nothing(small_warehouse: Path, tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_refresh_with_nothing_changed_does_nothing(
+    small_warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     warehouse = tmp_path / "warehouse"
     shutil.copytree(small_warehouse, warehouse)
     published = warehouse / "cjs_scorecard.duckdb"

@@ -48,7 +48,11 @@ def evaluate_schedule(landing: Path, warehouse: Path, when: datetime):
 def test_schedule_requests_the_month_just_closed_once_complete(landing: Path, tmp_path: Path) -> None:
     [request] = evaluate_schedule(landing, tmp_path, datetime(2024, 3, 10, 6, 0, tzinfo=LONDON)).run_requests
     assert request.run_key == "monthly-2024-02"
-    assert request.tags["dagster/asset_partition_range_start"] == request.tags["dagster/asset_partition_range_end"] == "2024-02-01"
+    assert (
+        request.tags["dagster/asset_partition_range_start"]
+        == request.tags["dagster/asset_partition_range_end"]
+        == "2024-02-01"
+    )
 
 
 def test_schedule_skips_naming_the_missing_file(landing: Path, tmp_path: Path) -> None:
@@ -89,7 +93,9 @@ def _state(warehouse: Path) -> dict:
     """The months raw holds, every agency extract's load-log entry by month (published statistics follow their own
     calendars), and the published total_victims by month."""
     with duckdb.connect(str(warehouse / "build" / "cjs_build.duckdb"), read_only=True) as connection:
-        months = {r[0] for r in connection.execute("select distinct _reporting_month from raw.police_crimes").fetchall()}
+        months = {
+            r[0] for r in connection.execute("select distinct _reporting_month from raw.police_crimes").fetchall()
+        }
         log = connection.execute(
             "select reporting_month, count(*) from audit.load_log where not starts_with(extract, 'public_') group by all"
         ).fetchall()
@@ -113,8 +119,26 @@ def scheduled_then_backfilled(landing: Path, tmp_path_factory: pytest.TempPathFa
     scheduled = _state(warehouse)
     terminal = io.StringIO()
     with contextlib.redirect_stderr(terminal):
-        code = main(["refresh", "--sources", str(landing), "--warehouse", str(warehouse), "--from", "2024-01", "--to", "2024-01"])
-    return {"run": run, "scheduled": scheduled, "backfilled": _state(warehouse), "code": code, "terminal": terminal.getvalue()}
+        code = main(
+            [
+                "refresh",
+                "--sources",
+                str(landing),
+                "--warehouse",
+                str(warehouse),
+                "--from",
+                "2024-01",
+                "--to",
+                "2024-01",
+            ]
+        )
+    return {
+        "run": run,
+        "scheduled": scheduled,
+        "backfilled": _state(warehouse),
+        "code": code,
+        "terminal": terminal.getvalue(),
+    }
 
 
 @pytest.mark.slow
@@ -144,8 +168,11 @@ def test_backfill_prints_progress_per_asset_and_month(scheduled_then_backfilled:
     assert any(re.match(r"\[\d+/\d+\] raw/police_crimes 2024-01 ok", line) for line in progress)
     assert any(" scorecard/measure_values ok" in line for line in progress)
     # each file as the ingest asset loads it, before the asset's materialisation
-    assert re.search(r"^    raw/police_crimes 2024-01: police_crimes_2024-01\.csv loaded, [\d,]+ rows, 0 rejected \(\d+\.\d s\)$",
-                     scheduled_then_backfilled["terminal"], re.MULTILINE)
+    assert re.search(
+        r"^    raw/police_crimes 2024-01: police_crimes_2024-01\.csv loaded, [\d,]+ rows, 0 rejected \(\d+\.\d s\)$",
+        scheduled_then_backfilled["terminal"],
+        re.MULTILINE,
+    )
     assert not any("2024-02" in line for line in progress)
     # Every asset once, January for the partitioned ones: as many lines as the total announced, and the run's end;
     # then the files the run did not load (the simulated MoJ releases, with no quarter closed in two months, have no
@@ -153,22 +180,33 @@ def test_backfill_prints_progress_per_asset_and_month(scheduled_then_backfilled:
     end = next(index for index, line in enumerate(lines) if line.startswith("refresh done: "))
     assert len(progress) > 50 and lines[end].startswith(f"refresh done: {len(progress)}/{len(progress)} assets in ")
     assert lines[end + 1].startswith("2 file(s) refused and 0 ignored in the landing zone (every file's outcome")
-    assert [re.sub(r" \S+/public/", " .../", line) for line in lines[end + 2:]] == [
+    assert [re.sub(r" \S+/public/", " .../", line) for line in lines[end + 2 :]] == [
         "  refused .../moj_court_timeliness/court_timeliness.csv: the file has a header but no data rows",
-        "  refused .../moj_trial_effectiveness/trial_effectiveness.csv: the file has a header but no data rows"]
+        "  refused .../moj_trial_effectiveness/trial_effectiveness.csv: the file has a header but no data rows",
+    ]
     assert "dbt" not in " ".join(progress)  # dbt's own output goes to the log file, not the terminal
 
 
 @pytest.mark.parametrize(
     ("first", "last", "message"),
-    [("2024-1", "2024-02", "YYYY-MM"), ("2024-02", "2024-01", "runs backwards"), ("2023-05", "2023-06", "no agency extract files for 2023-05..2023-06")],
+    [
+        ("2024-1", "2024-02", "YYYY-MM"),
+        ("2024-02", "2024-01", "runs backwards"),
+        ("2023-05", "2023-06", "no agency extract files for 2023-05..2023-06"),
+    ],
 )
-def test_backfill_range_errors(landing: Path, tmp_path: Path, first: str, last: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["refresh", "--sources", str(landing), "--warehouse", str(tmp_path), "--from", first, "--to", last]) == 2
+def test_backfill_range_errors(
+    landing: Path, tmp_path: Path, first: str, last: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["refresh", "--sources", str(landing), "--warehouse", str(tmp_path), "--from", first, "--to", last]) == 2
+    )
     assert message in capsys.readouterr().err
 
 
-def test_a_failed_run_is_reported_to_the_log_and_the_command(landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_run_is_reported_to_the_log_and_the_command(
+    landing: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A real refresh run that fails (no pseudonymisation key inside the run), then the failure sensor over it."""
     instance = dg.DagsterInstance.ephemeral()
     tags = {"dagster/asset_partition_range_start": "2024-02-01", "dagster/asset_partition_range_end": "2024-02-01"}
@@ -185,7 +223,10 @@ def test_a_failed_run_is_reported_to_the_log_and_the_command(landing: Path, tmp_
     monkeypatch.setenv("CJS_FAILURE_COMMAND", f"cat > {mailed}")
     sensor = defs.resolve_sensor_def("run_failure_report")
     context = dg.build_run_status_sensor_context(
-        sensor_name=sensor.name, dagster_instance=instance, dagster_run=run, dagster_event=failure.event_log_entry.dagster_event,
+        sensor_name=sensor.name,
+        dagster_instance=instance,
+        dagster_run=run,
+        dagster_event=failure.event_log_entry.dagster_event,
         resources={"warehouse": WarehouseResource(sources_dir=str(landing), warehouse_dir=str(tmp_path / "warehouse"))},
     ).for_run_failure()
     sensor(context)
@@ -194,7 +235,10 @@ def test_a_failed_run_is_reported_to_the_log_and_the_command(landing: Path, tmp_
     assert mailed.read_text() + "\n" == summary
     assert f"run id: {run.run_id}" in summary and "job: refresh" in summary and "months: 2024-02..2024-02" in summary
     # The in-process run stops at its first failed step: the first ingest asset, which needs the key.
-    assert summary.count("failed step: ") == 1 and "failed step: raw__cps_finalisations (assets: raw/cps_finalisations)" in summary
+    assert (
+        summary.count("failed step: ") == 1
+        and "failed step: raw__cps_finalisations (assets: raw/cps_finalisations)" in summary
+    )
     assert f"    pipelines.lib.errors.ConfigurationError: {KEY_ENV} is not set" in summary
     assert "cjs-scorecard refresh --from 2024-02 --to 2024-02" in summary
 
@@ -204,15 +248,24 @@ def test_board_demo_simulates_the_forces_its_configuration_names(tmp_path: Path)
     from pipelines.lib.board_demo import board_simulation
 
     simulation = board_simulation("durham_cleveland", scale=0.02)
-    assert simulation["areas"] == ["durham", "cleveland"]  # scorecard_definitions/durham_cleveland: E23000008, E23000013
+    assert simulation["areas"] == [
+        "durham",
+        "cleveland",
+    ]  # scorecard_definitions/durham_cleveland: E23000008, E23000013
     sample = ensure_sample(tmp_path / "sample", {**simulation, "start": "2024-01", "end": "2024-01"})
-    forces = pl.read_csv(sample / "police" / "crimes" / "police_crimes_2024-01.csv", infer_schema=False)["Force"].unique().sort()
+    forces = (
+        pl.read_csv(sample / "police" / "crimes" / "police_crimes_2024-01.csv", infer_schema=False)["Force"]
+        .unique()
+        .sort()
+    )
     assert forces.to_list() == ["Cleveland", "Durham"]
     with pytest.raises(ConfigurationError, match="no board 'nowhere'"):
         board_simulation("nowhere")
 
 
-def test_summary_shows_each_measure_for_every_area_of_a_board(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_summary_shows_each_measure_for_every_area_of_a_board(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A hand-made published file: two forces and their board; the summary lists each measure for all three."""
     from pipelines.cli import _print_summary
 
@@ -237,7 +290,9 @@ def test_summary_shows_each_measure_for_every_area_of_a_board(tmp_path: Path, ca
     _print_summary(published, "durham_cleveland")
     lines = capsys.readouterr().out.splitlines()
     start = lines.index("Latest figures (DURHAM_CLEVELAND):")
-    assert lines[start + 1:start + 4] == [
-        "  Disposals | Cleveland | 2025-03 | 18", "  Disposals | Durham | 2025-03 | 12", "  Disposals | Durham and Cleveland LCJB | 2025-03 | 30",
+    assert lines[start + 1 : start + 4] == [
+        "  Disposals | Cleveland | 2025-03 | 18",
+        "  Disposals | Durham | 2025-03 | 12",
+        "  Disposals | Durham and Cleveland LCJB | 2025-03 | 30",
     ]
     assert "  4 ok, 1 suppressed" in lines

@@ -29,8 +29,10 @@ PUBLIC = [name for name, spec in SPECS.items() if spec.publisher == "public"]
 
 REAL = REPO_ROOT / "tests" / "fixtures" / "real_data"  # real public files, with their source and licence
 DORSET = REAL / "police_uk" / "2024-01-dorset-street.csv"
-COPOC = {"2014-01": REAL / "cps_copoc" / "principal_offence_category_january_2014.csv",
-         "2016-12": REAL / "cps_copoc" / "principal_offence_category_december_2016.csv"}
+COPOC = {
+    "2014-01": REAL / "cps_copoc" / "principal_offence_category_january_2014.csv",
+    "2016-12": REAL / "cps_copoc" / "principal_offence_category_december_2016.csv",
+}
 ONS = REAL / "geography" / "LAD23_CSP23_PFA23_lookup_Dec2023.csv"
 ONS_2024 = "LAD24_CSP24_PFA24_EW_LU.csv"  # the next vintage as the fixture writes it (see _next_vintage)
 SWINDON = "E06000030,Swindon,E22000350,Swindon,E23000038,Wiltshire,"
@@ -41,7 +43,11 @@ def _next_vintage(text: str) -> str:
     and Swindon moved from Wiltshire to Thames Valley; text edits, independent of the reader."""
     header, body = text.split("\n", 1)
     assert SWINDON in body
-    return header.replace("23", "24") + "\n" + body.replace(SWINDON, "E06000030,Swindon,E22000350,Swindon,E23000029,Thames Valley,")
+    return (
+        header.replace("23", "24")
+        + "\n"
+        + body.replace(SWINDON, "E06000030,Swindon,E22000350,Swindon,E23000029,Thames Valley,")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +63,23 @@ def public_raw(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConne
         shutil.copy(path, sources / "public/cps_copoc" / month / path.name)
     (sources / "public/ons_geography").mkdir()
     shutil.copy(ONS, sources / "public/ons_geography")
-    (sources / "public/ons_geography" / ONS_2024).write_text(_next_vintage(ONS.read_text(encoding="utf-8-sig")), encoding="utf-8")
+    (sources / "public/ons_geography" / ONS_2024).write_text(
+        _next_vintage(ONS.read_text(encoding="utf-8-sig")), encoding="utf-8"
+    )
     connection = duckdb.connect(str(sources / "build.duckdb"))
-    outcomes = [load_file(connection, spec, path, b"test-key" * 4) for spec, path in extract_files(sources, {n: SPECS[n] for n in PUBLIC})]
+    outcomes = [
+        load_file(connection, spec, path, b"test-key" * 4)
+        for spec, path in extract_files(sources, {n: SPECS[n] for n in PUBLIC})
+    ]
     assert {(o.path.name, o.outcome, o.rows_rejected) for o in outcomes} == {
-        ("2024-01-dorset-street.csv", "loaded", 0), ("2024-01-dorset-outcomes.csv", "loaded", 0),
-        ("principal_offence_category_january_2014.csv", "loaded", 0), ("principal_offence_category_december_2016.csv", "loaded", 0),
-        ("timeliness.csv", "loaded", 0), ("trials.csv", "loaded", 0),
-        (ONS.name, "loaded", 0), (ONS_2024, "loaded", 0),
+        ("2024-01-dorset-street.csv", "loaded", 0),
+        ("2024-01-dorset-outcomes.csv", "loaded", 0),
+        ("principal_offence_category_january_2014.csv", "loaded", 0),
+        ("principal_offence_category_december_2016.csv", "loaded", 0),
+        ("timeliness.csv", "loaded", 0),
+        ("trials.csv", "loaded", 0),
+        (ONS.name, "loaded", 0),
+        (ONS_2024, "loaded", 0),
     }
     return connection
 
@@ -138,14 +153,22 @@ def test_copoc_zero_percentage_is_not_applicable_never_zero(public_raw: duckdb.D
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
             headers = next(reader)
-            markers = sum(1 for r in reader for h, v in zip(headers, r, strict=False) if h.startswith("Percentage") and v in ("-", "0"))
+            markers = sum(
+                1
+                for r in reader
+                for h, v in zip(headers, r, strict=False)
+                if h.startswith("Percentage") and v in ("-", "0")
+            )
         assert public_raw.sql(
             "select count(*) filter (percentage_marker = 'not_applicable'), count(*) filter (percentage = 0 and percentage_marker is not null) "
-            "from raw.public_cps_copoc where _reporting_month = ?", params=[month]
+            "from raw.public_cps_copoc where _reporting_month = ?",
+            params=[month],
         ).fetchall()[0] == (markers, 0)
 
 
-def test_copoc_national_is_the_sum_of_42_areas_and_percentages_agree_with_counts(public_raw: duckdb.DuckDBPyConnection) -> None:
+def test_copoc_national_is_the_sum_of_42_areas_and_percentages_agree_with_counts(
+    public_raw: duckdb.DuckDBPyConnection,
+) -> None:
     for month in COPOC:
         assert public_raw.sql(
             "select count(distinct area_name) filter (area_name <> 'National'), count(*) from raw.public_cps_copoc where _reporting_month = ?",
@@ -188,9 +211,40 @@ def test_moj_timeliness_mixed_levels_and_every_marker(public_raw: duckdb.DuckDBP
     assert rows == [
         ("England and Wales", "-", "-", "-", 371204, None, 41.0, None, None, None, None, None, None, None, None),
         ("-", "South West", "-", "-", 38230, None, 36.0, None, None, None, None, None, None, None, None),
-        ("-", "-", "Wiltshire LCJB", "-", 3012, None, None, "suppressed", "suppressed", "suppressed", None, None, None, None, None),
-        ("-", "-", "-", "Swindon", None, "not_available", None, "not_applicable", None, None,
-         "not_available", "not_available", "not_applicable", "missing", None),
+        (
+            "-",
+            "-",
+            "Wiltshire LCJB",
+            "-",
+            3012,
+            None,
+            None,
+            "suppressed",
+            "suppressed",
+            "suppressed",
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+        (
+            "-",
+            "-",
+            "-",
+            "Swindon",
+            None,
+            "not_available",
+            None,
+            "not_applicable",
+            None,
+            None,
+            "not_available",
+            "not_available",
+            "not_applicable",
+            "missing",
+            None,
+        ),
     ]
 
 
@@ -240,7 +294,9 @@ def test_the_simulator_ships_the_real_ons_lookup_byte_for_byte() -> None:
     assert ONS_LOOKUP.read_bytes() == ONS.read_bytes()
 
 
-def test_a_second_ons_vintage_with_renamed_headers_loads_beside_the_first(public_raw: duckdb.DuckDBPyConnection) -> None:
+def test_a_second_ons_vintage_with_renamed_headers_loads_beside_the_first(
+    public_raw: duckdb.DuckDBPyConnection,
+) -> None:
     assert public_raw.sql(
         "select vintage, parse_filename(_source_file), count(*), any_value(pfa_code) filter (lad_code = 'E06000030') "
         "from raw.public_ons_geography group by all order by 1"
@@ -255,11 +311,17 @@ def test_an_ons_file_with_an_unknown_header_is_refused_naming_the_file_and_colum
     connection = duckdb.connect(str(tmp_path / "build.duckdb"))
     (folder / "LTLA23_lookup.csv").write_text(text.replace("LAD23CD", "LTLA23CD", 1), encoding="utf-8")
     (folder / "mixed_lookup.csv").write_text(text.replace("PFA23CD", "PFA24CD", 1), encoding="utf-8")
-    renamed, mixed = (load_file(connection, spec, path, b"k" * 32) for _, path in extract_files(tmp_path, {spec.extract: spec}))
+    renamed, mixed = (
+        load_file(connection, spec, path, b"k" * 32) for _, path in extract_files(tmp_path, {spec.extract: spec})
+    )
     assert renamed.outcome == "refused" and renamed.message.startswith(str(folder / "LTLA23_lookup.csv"))
     assert renamed.message.endswith(r"missing headers matching LAD(?P<vintage>\d{2})CD (lad_code)")
     assert mixed.outcome == "refused" and mixed.message.startswith(str(folder / "mixed_lookup.csv"))
-    assert "the headers disagree on their vintage" in mixed.message and "PFA24CD (24)" in mixed.message and "PFA23NM (23)" in mixed.message
+    assert (
+        "the headers disagree on their vintage" in mixed.message
+        and "PFA24CD (24)" in mixed.message
+        and "PFA23NM (23)" in mixed.message
+    )
     assert connection.sql("select count(*) from raw.public_ons_geography").fetchall() == [(0,)]
 
 
@@ -270,11 +332,29 @@ def public_marts(public_raw: duckdb.DuckDBPyConnection, tmp_path_factory: pytest
     root = tmp_path_factory.mktemp("public_dbt")
     public_raw.execute("checkpoint")
     build_db = root / "build.duckdb"
-    shutil.copyfile(public_raw.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0][0], build_db)
+    shutil.copyfile(
+        public_raw.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[
+            0
+        ][0],
+        build_db,
+    )
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "build", "--select", "+tag:public", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(root / "target")],
-        env={**os.environ, "CJS_BUILD_DB": str(build_db), "DBT_INDIRECT_SELECTION": "buildable"}, capture_output=True, text=True, check=False,
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--select",
+            "+tag:public",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(root / "target"),
+        ],
+        env={**os.environ, "CJS_BUILD_DB": str(build_db), "DBT_INDIRECT_SELECTION": "buildable"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:]
     for test in ("copoc_national_equals_sum_of_areas", "copoc_percentages_agree_with_counts", *SEED_CHECKS):
@@ -298,8 +378,9 @@ def test_staging_takes_the_newest_ons_vintage_whole(public_marts: Path) -> None:
         assert connection.execute(
             "select lad_name, csp_name, lads_in_csp, csps_in_lad from public.ons_force_area_lookup "
             "where lad_name in ('Dartford', 'Buckinghamshire') order by all"
-        ).fetchall() == [("Buckinghamshire", name, 1, 4) for name in ("Aylesbury Vale", "Chiltern", "South Bucks", "Wycombe")] + [
-            ("Dartford", "Dartford and Gravesham", 2, 1)]
+        ).fetchall() == [
+            ("Buckinghamshire", name, 1, 4) for name in ("Aylesbury Vale", "Chiltern", "South Bucks", "Wycombe")
+        ] + [("Dartford", "Dartford and Gravesham", 2, 1)]
 
 
 def test_the_seed_checks_name_every_disagreement(public_marts: Path, tmp_path: Path) -> None:
@@ -307,41 +388,66 @@ def test_the_seed_checks_name_every_disagreement(public_marts: Path, tmp_path: P
     renamed, the City of London missing, Swindon in an area no seed or alias knows; and with no lookup at all."""
     copy = tmp_path / public_marts.name  # the same file name: the staging views name their database
     shutil.copyfile(public_marts, copy)
-    compiled = {test: (public_marts.parent / "target" / "compiled" / "cjs_scorecard" / "tests" / "public" / f"{test}.sql").read_text()
-                for test in SEED_CHECKS}
+    compiled = {
+        test: (
+            public_marts.parent / "target" / "compiled" / "cjs_scorecard" / "tests" / "public" / f"{test}.sql"
+        ).read_text()
+        for test in SEED_CHECKS
+    }
     with duckdb.connect(str(copy)) as connection:
-        connection.execute("update raw.public_ons_geography set pfa_name = 'Wiltshire and Swindon' where vintage = 24 and pfa_code = 'E23000038'")
+        connection.execute(
+            "update raw.public_ons_geography set pfa_name = 'Wiltshire and Swindon' where vintage = 24 and pfa_code = 'E23000038'"
+        )
         connection.execute("delete from raw.public_ons_geography where vintage = 24 and pfa_code = 'E23000034'")
-        connection.execute("update raw.public_ons_geography set pfa_code = 'E23000099', pfa_name = 'Atlantis' where vintage = 24 and lad_name = 'Swindon'")
+        connection.execute(
+            "update raw.public_ons_geography set pfa_code = 'E23000099', pfa_name = 'Atlantis' where vintage = 24 and lad_name = 'Swindon'"
+        )
         assert connection.sql(compiled["ons_lookup_matches_force_seed"] + " order by 1").fetchall() == [
             ("E23000034", None, "London, City of", "in the seed, not in the ONS lookup"),
             ("E23000038", "Wiltshire and Swindon", "Wiltshire", "named differently"),
             ("E23000099", "Atlantis", None, "in the ONS lookup, not in the seed"),
         ]
         assert sorted(connection.sql(compiled["public_force_names_resolve"]).fetchall()) == [
-            ("ONS lookup", "Atlantis"), ("ONS lookup", "Wiltshire and Swindon")]
+            ("ONS lookup", "Atlantis"),
+            ("ONS lookup", "Wiltshire and Swindon"),
+        ]
         connection.execute("delete from raw.public_ons_geography")
         assert connection.sql(compiled["ons_lookup_matches_force_seed"]).fetchall() == []
 
 
 # Dorset, January 2024, counted with awk over the real file's Crime type column (independent of csv and the adapter).
 DORSET_BY_TYPE = {
-    "Anti-social behaviour": 958, "Bicycle theft": 52, "Burglary": 211, "Criminal damage and arson": 417, "Drugs": 80,
-    "Other crime": 43, "Other theft": 336, "Possession of weapons": 42, "Public order": 262, "Robbery": 21,
-    "Shoplifting": 350, "Theft from the person": 20, "Vehicle crime": 354, "Violence and sexual offences": 1656,
+    "Anti-social behaviour": 958,
+    "Bicycle theft": 52,
+    "Burglary": 211,
+    "Criminal damage and arson": 417,
+    "Drugs": 80,
+    "Other crime": 43,
+    "Other theft": 336,
+    "Possession of weapons": 42,
+    "Public order": 262,
+    "Robbery": 21,
+    "Shoplifting": 350,
+    "Theft from the person": 20,
+    "Vehicle crime": 354,
+    "Violence and sexual offences": 1656,
 }
 
 
 def test_public_marts_give_the_hand_counted_figures(public_marts: Path) -> None:
     with duckdb.connect(str(public_marts), read_only=True) as connection:
-        crimes = dict(connection.execute(
-            "select crime_type, crimes from public.police_uk_crimes_by_type_month where area_code = 'E23000039' and crime_month = '2024-01-01'"
-        ).fetchall())
+        crimes = dict(
+            connection.execute(
+                "select crime_type, crimes from public.police_uk_crimes_by_type_month where area_code = 'E23000039' and crime_month = '2024-01-01'"
+            ).fetchall()
+        )
         copoc = connection.execute(
             "select area_codes, convictions, convictions_percentage, unsuccessful from public.cps_copoc_by_area_month "
             "where finalised_month = '2014-01-01' and area_name = 'Metropolitan and City' and offence_category = 'Offences Against The Person'"
         ).fetchall()
-        outcomes = connection.execute("select count(*), count(distinct crime_id) from staging.stg_public__police_uk_outcomes").fetchall()
+        outcomes = connection.execute(
+            "select count(*), count(distinct crime_id) from staging.stg_public__police_uk_outcomes"
+        ).fetchall()
         trials = connection.execute(
             "select geography_level, effective, cracked, ineffective, effective_rate from public.moj_trial_effectiveness_by_area_quarter order by all"
         ).fetchall()

@@ -33,7 +33,9 @@ from tests.conftest import SMALL_LANDING_ZONE
 SAFETY_KEY = "safety-key-Zq7xK2pL9vW4mR8-never-written"
 # Its forms a careless serialiser could write: raw, hex, base64 (standard and URL-safe).
 KEY_FORMS = [
-    SAFETY_KEY.encode(), SAFETY_KEY.encode().hex().encode(), base64.b64encode(SAFETY_KEY.encode()),
+    SAFETY_KEY.encode(),
+    SAFETY_KEY.encode().hex().encode(),
+    base64.b64encode(SAFETY_KEY.encode()),
     base64.urlsafe_b64encode(SAFETY_KEY.encode()),
 ]
 REFRESH_TIMEOUT = 900
@@ -53,16 +55,24 @@ class Refresh:
 
 def _environment(dagster_home: Path) -> dict[str, str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CJS_") and k != "DAGSTER_HOME"}
-    environment |= {"CJS_PSEUDONYM_KEY": SAFETY_KEY, "DAGSTER_HOME": str(dagster_home),
-                    "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    environment |= {
+        "CJS_PSEUDONYM_KEY": SAFETY_KEY,
+        "DAGSTER_HOME": str(dagster_home),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
     return environment
 
 
 def _start(arguments: list[str], dagster_home: Path, log: Path, cwd: Path = REPO_ROOT) -> subprocess.Popen:
     """A `python -m pipelines.cli ...` process in its own process group (so dbt dies with it), umask 0o022."""
     return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", *arguments], cwd=cwd, env=_environment(dagster_home),
-        stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True, umask=0o022,
+        [sys.executable, "-m", "pipelines.cli", *arguments],
+        cwd=cwd,
+        env=_environment(dagster_home),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        umask=0o022,
     )
 
 
@@ -86,7 +96,9 @@ def _sha256(path: Path) -> str:
 def _read_publication(path: Path) -> tuple[str, dict[str, int], dict[str, int]]:
     """The publication id, the row counts its record states, and the row counts a reader actually finds."""
     with duckdb.connect(str(path), read_only=True) as connection:
-        publication_id, recorded = connection.execute("select publication_id, row_counts from scorecard.publication").fetchone()
+        publication_id, recorded = connection.execute(
+            "select publication_id, row_counts from scorecard.publication"
+        ).fetchone()
         recorded = json.loads(recorded)
         found = {name: connection.execute(f"select count(*) from {name}").fetchone()[0] for name in recorded}
     return publication_id, recorded, found
@@ -119,16 +131,24 @@ def first_refresh(tmp_path_factory: pytest.TempPathFactory) -> Refresh:
 
 # --- the key never leaks -------------------------------------------------------------------------------------------
 
+
 def _duckdb_text(path: Path) -> bytes:
     """Every value, comment and view definition of a DuckDB file as text (its strings are compressed on disk, so
     scanning the bytes alone could miss a value)."""
     with duckdb.connect(str(path), read_only=True) as connection:
         tables = connection.execute("select schema_name, table_name from duckdb_tables()").fetchall()
-        parts = [str(connection.execute(f'select list(t) from "{schema}"."{table}" t').fetchone()[0])
-                 for schema, table in tables]
-        parts += [str(connection.execute(query).fetchall()) for query in [
-            "select comment from duckdb_tables()", "select comment from duckdb_columns()", "select sql from duckdb_views()",
-        ]]
+        parts = [
+            str(connection.execute(f'select list(t) from "{schema}"."{table}" t').fetchone()[0])
+            for schema, table in tables
+        ]
+        parts += [
+            str(connection.execute(query).fetchall())
+            for query in [
+                "select comment from duckdb_tables()",
+                "select comment from duckdb_columns()",
+                "select sql from duckdb_views()",
+            ]
+        ]
     return "\n".join(parts).encode()
 
 
@@ -157,7 +177,8 @@ def test_key_never_written_to_output_instance_warehouse_or_dbt_files(first_refre
         "dagster instance": [_readable_content(p) for p in _files(first_refresh.dagster_home)],
         "warehouse": [_readable_content(p) for p in _files(first_refresh.warehouse)],
         "dbt target and logs": [
-            _readable_content(p) for folder in ["target", "logs"]
+            _readable_content(p)
+            for folder in ["target", "logs"]
             for p in _files(DBT_PROJECT_DIR / folder, since=first_refresh.started - 1)
         ],
     }
@@ -171,6 +192,7 @@ def test_key_never_written_to_output_instance_warehouse_or_dbt_files(first_refre
 
 
 # --- access rights -------------------------------------------------------------------------------------------------
+
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
@@ -186,10 +208,14 @@ def test_build_folder_owner_only_published_files_readable(first_refresh: Refresh
     assert {p.name: _mode(p) & 0o077 for p in build_files} == {p.name: 0 for p in build_files}
     from pipelines.lib.publish import PUBLISHED_NAMES
 
-    published = [first_refresh.warehouse / "cjs_scorecard.duckdb",
-                 *(first_refresh.warehouse / folder / name
-                   for folder in ["parquet", "versions", "excel", "reports"]
-                   for name in sorted(p.name for p in (first_refresh.warehouse / folder).iterdir()))]
+    published = [
+        first_refresh.warehouse / "cjs_scorecard.duckdb",
+        *(
+            first_refresh.warehouse / folder / name
+            for folder in ["parquet", "versions", "excel", "reports"]
+            for name in sorted(p.name for p in (first_refresh.warehouse / folder).iterdir())
+        ),
+    ]
     assert len(list((first_refresh.warehouse / "parquet").iterdir())) == len(PUBLISHED_NAMES)
     assert len(list((first_refresh.warehouse / "versions").iterdir())) == 1
     assert {p.name: _mode(p) for p in published} == {p.name: 0o644 for p in published}
@@ -210,6 +236,7 @@ def test_build_database_created_owner_only_under_permissive_umask(tmp_path: Path
 
 
 # --- SIGKILL -------------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Kill:
@@ -232,12 +259,17 @@ def _observe_kill(moment: str, published_db: Path, run_and_kill) -> Kill:
 
 def _kill_publication(first: Refresh, log: Path) -> None:
     """Publication alone (the refresh's last step, same function) killed as soon as its staging file appears."""
-    script = ("import sys; from pathlib import Path; from pipelines.lib.publish import publish; "
-              "publish(Path(sys.argv[1]), Path(sys.argv[2]))")
+    script = (
+        "import sys; from pathlib import Path; from pipelines.lib.publish import publish; "
+        "publish(Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
     published_db = first.warehouse / "cjs_scorecard.duckdb"
     process = subprocess.Popen(
         [sys.executable, "-c", script, str(first.warehouse / "build" / "cjs_build.duckdb"), str(published_db)],
-        cwd=REPO_ROOT, env=_environment(first.dagster_home), stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=REPO_ROOT,
+        env=_environment(first.dagster_home),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     deadline = time.monotonic() + 120
@@ -282,7 +314,11 @@ def killed(first_refresh: Refresh, changed_landing: Path, tmp_path_factory: pyte
 def test_sigkill_leaves_published_file_exactly_as_it_was(killed: list[Kill]) -> None:
     for kill in killed:
         assert (kill.moment, kill.sha_after, kill.id_after, kill.counts_consistent) == (
-            kill.moment, kill.sha_before, kill.id_before, True)
+            kill.moment,
+            kill.sha_before,
+            kill.id_before,
+            True,
+        )
     # the publication was killed half-way: its staging file is left behind, never renamed in
     assert killed[0].moment == "publication" and killed[0].leftovers
 
@@ -311,18 +347,22 @@ while not stop.exists() and time.monotonic() < deadline and reads < 20000:
 
 
 @pytest.fixture(scope="module")
-def read_during_refresh(first_refresh: Refresh, changed_landing: Path, killed: list[Kill],
-                        tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict], str, str]:
+def read_during_refresh(
+    first_refresh: Refresh, changed_landing: Path, killed: list[Kill], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[dict], str, str]:
     """A reader process loops over the published file while a refresh of the changed landing zone runs (after the
     kills: the same refresh shows the build database recovers)."""
     folder = tmp_path_factory.mktemp("reader")
     published_db, stop = first_refresh.warehouse / "cjs_scorecard.duckdb", folder / "stop"
     old_id, reads_file = _read_publication(published_db)[0], folder / "reads.jsonl"
     # the reader writes to a file, not a pipe: a full pipe would block it until the refresh ended
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(published_db), str(stop), str(REFRESH_TIMEOUT + 60)],
-                              stdout=reads_file.open("w"))
-    refresh = _start(_refresh_arguments(changed_landing, first_refresh.warehouse), first_refresh.dagster_home,
-                     folder / "refresh.log")
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published_db), str(stop), str(REFRESH_TIMEOUT + 60)],
+        stdout=reads_file.open("w"),
+    )
+    refresh = _start(
+        _refresh_arguments(changed_landing, first_refresh.warehouse), first_refresh.dagster_home, folder / "refresh.log"
+    )
     try:
         refresh.wait(timeout=REFRESH_TIMEOUT)
         new_id = _read_publication(published_db)[0]
@@ -344,7 +384,10 @@ def test_reader_sees_one_whole_publication_at_a_time(read_during_refresh: tuple[
     assert [r for r in reads if "error" in r] == []
     assert len(reads) >= 20 and all(r["complete"] for r in reads)
     sequence = [r["id"] for r in reads]
-    assert [i for n, i in enumerate(sequence) if n == 0 or sequence[n - 1] != i] == [old_id, new_id] and old_id != new_id
+    assert [i for n, i in enumerate(sequence) if n == 0 or sequence[n - 1] != i] == [
+        old_id,
+        new_id,
+    ] and old_id != new_id
     # the new publication holds the extra month: more figures than the old
     old_counts = next(r["counts"] for r in reads if r["id"] == old_id)
     new_counts = next(r["counts"] for r in reads if r["id"] == new_id)
@@ -352,8 +395,9 @@ def test_reader_sees_one_whole_publication_at_a_time(read_during_refresh: tuple[
 
 
 @pytest.mark.slow
-def test_next_publication_cleans_up_after_killed_ones(first_refresh: Refresh,
-                                                      read_during_refresh: tuple[list[dict], str, str]) -> None:
+def test_next_publication_cleans_up_after_killed_ones(
+    first_refresh: Refresh, read_during_refresh: tuple[list[dict], str, str]
+) -> None:
     warehouse = first_refresh.warehouse
     assert sorted(p.name for p in warehouse.rglob("*.tmp*")) == []
     kept_ids = {p.stem.split("_", 1)[1] for p in (warehouse / "versions").glob("*.duckdb")}
@@ -361,6 +405,7 @@ def test_next_publication_cleans_up_after_killed_ones(first_refresh: Refresh,
 
 
 # --- the UI listens on loopback only -------------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as probe:

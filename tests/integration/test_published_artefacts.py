@@ -25,12 +25,28 @@ from tests.conftest import SMALL_LANDING_ZONE
 from tests.integration.test_refresh_end_to_end import RAW_PERSONAL_VALUES
 
 PRIVATE_FOLDER = "build"
-TEXT_SUFFIXES = {".html", ".htm", ".css", ".js", ".json", ".csv", ".txt", ".md", ".svg", ".xml", ".yaml", ".yml", ".log"}
+TEXT_SUFFIXES = {
+    ".html",
+    ".htm",
+    ".css",
+    ".js",
+    ".json",
+    ".csv",
+    ".txt",
+    ".md",
+    ".svg",
+    ".xml",
+    ".yaml",
+    ".yml",
+    ".log",
+}
 PATTERNS = {
     "PNC number": re.compile(r"\b\d{2}/\d{1,7}[A-Z]\b"),
     "CRO number": re.compile(r"\b\d{1,6}/\d{2}[A-Z]\b"),
     # a date in a year someone alive and in the justice system could be born in; published periods start in 2013+
-    "date of birth": re.compile(r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19\d\d|200\d|201[0-2])|(?:19\d\d|200\d|201[0-2])-\d{2}-\d{2})\b"),
+    "date of birth": re.compile(
+        r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19\d\d|200\d|201[0-2])|(?:19\d\d|200\d|201[0-2])-\d{2}-\d{2})\b"
+    ),
     "postcode": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b"),
 }
 
@@ -55,22 +71,29 @@ def _duckdb_text(path: Path) -> str:
                union all
                select schema_name, view_name from duckdb_views() where database_name = current_database() and not internal"""
         ).fetchall()
-        parts = [str(connection.execute(
-            """select list(comment) from duckdb_tables() where database_name = current_database()
+        parts = [
+            str(
+                connection.execute(
+                    """select list(comment) from duckdb_tables() where database_name = current_database()
                union all select list(comment) from duckdb_columns() where database_name = current_database()
                union all select list(sql) from duckdb_views() where database_name = current_database() and not internal"""
-        ).fetchall())]
+                ).fetchall()
+            )
+        ]
         for schema, name in relations:
-            parts.append(connection.execute(
-                f'select coalesce(string_agg(cast(t as varchar), \'\n\'), \'\') from "{schema}"."{name}" t'
-            ).fetchone()[0])
+            parts.append(
+                connection.execute(
+                    f"select coalesce(string_agg(cast(t as varchar), '\n'), '') from \"{schema}\".\"{name}\" t"
+                ).fetchone()[0]
+            )
     return "\n".join(parts)
 
 
 def _parquet_text(path: Path) -> str:
     with duckdb.connect() as connection:
-        rows = connection.execute("select coalesce(string_agg(cast(t as varchar), '\n'), '') from read_parquet(?) t",
-                                  [str(path)]).fetchone()[0]
+        rows = connection.execute(
+            "select coalesce(string_agg(cast(t as varchar), '\n'), '') from read_parquet(?) t", [str(path)]
+        ).fetchone()[0]
         metadata = connection.execute("select list(value) from parquet_kv_metadata(?)", [str(path)]).fetchone()[0]
     return f"{rows}\n{metadata}"
 
@@ -86,7 +109,9 @@ def _plain_text(path: Path) -> str:
 
 
 READERS: dict[str, Callable[[Path], str]] = {
-    ".duckdb": _duckdb_text, ".parquet": _parquet_text, ".xlsx": _zip_text,
+    ".duckdb": _duckdb_text,
+    ".parquet": _parquet_text,
+    ".xlsx": _zip_text,
     **{suffix: _plain_text for suffix in TEXT_SUFFIXES},
 }
 
@@ -157,11 +182,23 @@ def _plant_html(path: Path, value: str) -> None:
         ("excel/leak.xlsx", _plant_xlsx, "Bryn Notreal", "personal value 'Bryn Notreal'"),
         ("reports/wcjb.html", _plant_html, "born 14/02/1987", "date of birth '14/02/1987'"),
         ("reports/pnc.html", _plant_html, "PNC 12/3456789Z", "PNC number '12/3456789Z'"),
-        ("reports/chart.png", lambda path, value: path.write_bytes(value.encode()), "", "no personal-data scanner for .png"),
+        (
+            "reports/chart.png",
+            lambda path, value: path.write_bytes(value.encode()),
+            "",
+            "no personal-data scanner for .png",
+        ),
     ],
 )
-def test_scan_finds_a_planted_value(small_warehouse: Path, tmp_path: Path, personal_values: set[str], relative: str,
-                                    plant: Callable[[Path, str], None], value: str, expected: str) -> None:
+def test_scan_finds_a_planted_value(
+    small_warehouse: Path,
+    tmp_path: Path,
+    personal_values: set[str],
+    relative: str,
+    plant: Callable[[Path, str], None],
+    value: str,
+    expected: str,
+) -> None:
     """The control: a copy of the published warehouse with one value planted in one file is caught, by file name."""
     copy = tmp_path / "warehouse"
     shutil.copytree(small_warehouse, copy, ignore=shutil.ignore_patterns(PRIVATE_FOLDER))

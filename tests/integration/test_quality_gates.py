@@ -45,8 +45,10 @@ def _plant(warehouse: Path, sql: str) -> list[tuple]:
 def _fingerprint(warehouse: Path) -> dict[str, str]:
     """SHA-256 of the published file, every kept version, Parquet file, workbook and board pack (and any file a
     publication left under a temporary name)."""
-    files = [warehouse / "cjs_scorecard.duckdb",
-             *(f for folder in ["versions", "parquet", "excel", "reports"] for f in sorted((warehouse / folder).iterdir()))]
+    files = [
+        warehouse / "cjs_scorecard.duckdb",
+        *(f for folder in ["versions", "parquet", "excel", "reports"] for f in sorted((warehouse / folder).iterdir())),
+    ]
     return {str(f.relative_to(warehouse)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
@@ -67,9 +69,12 @@ PLANT_MISSING_FIGURE = """
 
 
 def test_refreshed_publication_passes_every_gate(small_warehouse: Path) -> None:
-    report = run_quality_gates(small_warehouse / "cjs_scorecard.duckdb", _build_db(small_warehouse),
-                               small_warehouse / "cjs_scorecard.duckdb",
-                               PUBLISHED_NAMES)
+    report = run_quality_gates(
+        small_warehouse / "cjs_scorecard.duckdb",
+        _build_db(small_warehouse),
+        small_warehouse / "cjs_scorecard.duckdb",
+        PUBLISHED_NAMES,
+    )
     assert [(o.name, o.success, o.failure_count) for o in report.outcomes] == [(name, True, 0) for name in GATES]
 
 
@@ -77,8 +82,10 @@ def test_blocking_failures_name_the_figure_and_leave_the_publication_as_it_was(w
     [out_of_range] = _plant(warehouse_copy, PLANT_PERCENTAGE_150)
     [missing] = _plant(warehouse_copy, PLANT_MISSING_FIGURE)
     _plant(warehouse_copy, "alter table scorecard.measures add column defendant_surname varchar")
-    [(pnc_measure,)] = _plant(warehouse_copy, "update scorecard.measures set description = 'as 90/123456A said' "
-                                              "where rowid = 3 returning measure_id")
+    [(pnc_measure,)] = _plant(
+        warehouse_copy,
+        "update scorecard.measures set description = 'as 90/123456A said' where rowid = 3 returning measure_id",
+    )
     published_db = warehouse_copy / "cjs_scorecard.duckdb"
     before = _fingerprint(warehouse_copy)
 
@@ -86,8 +93,10 @@ def test_blocking_failures_name_the_figure_and_leave_the_publication_as_it_was(w
         publish(_build_db(warehouse_copy), published_db)
 
     message = str(blocked.value)
-    for check, (measure_id, area_code, period_type, period_start) in [("values_in_range", out_of_range),
-                                                                      ("completeness", missing)]:
+    for check, (measure_id, area_code, period_type, period_start) in [
+        ("values_in_range", out_of_range),
+        ("completeness", missing),
+    ]:
         line = next(line for line in message.splitlines() if check in line)
         assert all(part in line for part in (measure_id, area_code, f"period {period_type} {period_start}")), line
     assert "percentage value outside 0..100" in message and "150.0" in message
@@ -100,8 +109,9 @@ def test_blocking_failures_name_the_figure_and_leave_the_publication_as_it_was(w
     assert _fingerprint(warehouse_copy) == before
     assert not list(warehouse_copy.glob(".*.tmp"))
     with duckdb.connect(str(published_db), read_only=True) as connection:
-        assert connection.execute("select count(*) from scorecard.measure_values where value > 100 and unit = 'percentage'"
-                                  ).fetchall() == [(0,)]
+        assert connection.execute(
+            "select count(*) from scorecard.measure_values where value > 100 and unit = 'percentage'"
+        ).fetchall() == [(0,)]
 
 
 def _materialize(warehouse: Path) -> dg.ExecuteInProcessResult:
@@ -166,15 +176,19 @@ def test_row_count_growth_is_a_warning_too(warehouse_copy: Path) -> None:
     assert result.success
     warning = {e.check_name: e for e in result.get_asset_check_evaluations()}["row_counts"]
     assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
-    assert (f"rows outside the previous publication's {rows} plus or minus 10% in {table}: {4 * rows} rows"
-            in str(warning.metadata["examples"].value))
+    assert f"rows outside the previous publication's {rows} plus or minus 10% in {table}: {4 * rows} rows" in str(
+        warning.metadata["examples"].value
+    )
 
 
 def test_a_failing_workbook_leaves_every_published_file_as_it_was(warehouse_copy: Path) -> None:
     """An infinite count passed the gates and crashed the Excel workbook after the swap, leaving Parquet and three
     workbooks new and wcjb.xlsx and the packs stale. Now every file is written before anything is renamed in."""
-    _plant(warehouse_copy, """update scorecard.measure_values_disclosed set value = 'inf'::double, status = 'ok'
-                              where scorecard_id = 'wcjb' and unit = 'count' and period_type = 'month'""")
+    _plant(
+        warehouse_copy,
+        """update scorecard.measure_values_disclosed set value = 'inf'::double, status = 'ok'
+                              where scorecard_id = 'wcjb' and unit = 'count' and period_type = 'month'""",
+    )
     before = _fingerprint(warehouse_copy)
     assert any(name.startswith("reports/") for name in before) and "excel/wcjb.xlsx" in before
 

@@ -35,7 +35,8 @@ def connection(tmp_path: Path):
 
 def month_rows(connection: duckdb.DuckDBPyConnection, month: str) -> list[tuple]:
     return connection.execute(
-        "select crime_reference, status, _file_sha256 from raw.police_live_caseload where _reporting_month = ? order by all", [month]
+        "select crime_reference, status, _file_sha256 from raw.police_live_caseload where _reporting_month = ? order by all",
+        [month],
     ).fetchall()
 
 
@@ -77,7 +78,10 @@ def test_refused_correction_leaves_the_delivery_in_force(connection, landing: Pa
     assert month_rows(connection, "2024-01") == before
     # Met again, it is refused again (never "unchanged": that is said of the delivery in force), and logged once.
     assert load_file(connection, SPEC, path, key) == outcome
-    assert connection.execute("select outcome from audit.load_log order by loaded_at").fetchall() == [("loaded",), ("refused",)]
+    assert connection.execute("select outcome from audit.load_log order by loaded_at").fetchall() == [
+        ("loaded",),
+        ("refused",),
+    ]
 
 
 def test_bad_rows_are_quarantined_with_file_line_column_and_reason(connection, landing: Path, key: bytes) -> None:
@@ -125,20 +129,34 @@ def test_a_column_the_spec_gains_is_added_and_its_deliveries_read_again(connecti
     assert outcome.outcome == "replaced" and "read again" in outcome.message
     assert month_rows(connection, "2024-01") == january  # the same delivery, now with its person keys
     counts = "select _reporting_month, count(*), count(suspect_person_key) from {} group by all order by all"
-    assert connection.execute(counts.format("raw.police_live_caseload")).fetchall() == [("2024-01", 6, 5), ("2024-02", 6, 0)]
+    assert connection.execute(counts.format("raw.police_live_caseload")).fetchall() == [
+        ("2024-01", 6, 5),
+        ("2024-02", 6, 0),
+    ]
     assert connection.execute(counts.format("raw_history.police_live_caseload")).fetchall() == [("2024-01", 6, 0)]
     assert connection.execute(
         "select reporting_month, outcome from audit.load_log order by loaded_at, reporting_month"
-    ).fetchall() == [("2024-01", "loaded"), ("2024-02", "loaded"), ("2024-01", "stale"), ("2024-02", "stale"), ("2024-01", "replaced")]
+    ).fetchall() == [
+        ("2024-01", "loaded"),
+        ("2024-02", "loaded"),
+        ("2024-01", "stale"),
+        ("2024-02", "stale"),
+        ("2024-01", "replaced"),
+    ]
     assert load_file(connection, with_key, landing / FEBRUARY.name, key).outcome == "replaced"
     assert load_file(connection, with_key, landing / FEBRUARY.name, key).outcome == "unchanged"
-    assert connection.execute(counts.format("raw.police_live_caseload")).fetchall() == [("2024-01", 6, 5), ("2024-02", 6, 5)]
+    assert connection.execute(counts.format("raw.police_live_caseload")).fetchall() == [
+        ("2024-01", 6, 5),
+        ("2024-02", 6, 5),
+    ]
 
 
 def test_a_changed_pseudonym_key_stops_the_load(connection, landing: Path, key: bytes) -> None:
     """Pseudonyms made with another key do not link with the earlier ones: the load stops, naming the setting."""
     load_file(connection, SPEC, landing / JANUARY.name, key)
-    with pytest.raises(ConfigurationError, match="CJS_PSEUDONYM_KEY is not the key this build database's pseudonyms were made with"):
+    with pytest.raises(
+        ConfigurationError, match="CJS_PSEUDONYM_KEY is not the key this build database's pseudonyms were made with"
+    ):
         load_file(connection, SPEC, landing / FEBRUARY.name, b"another-key-of-enough-length")
     assert month_rows(connection, "2024-02") == []
     assert load_file(connection, SPEC, landing / FEBRUARY.name, key).outcome == "loaded"

@@ -30,7 +30,9 @@ import pytest
 from tests.conftest import SIMULATED_LAST_MONTH, SIMULATED_MONTHS
 
 AREA = "E23000038"  # Wiltshire
-LAST_DAY = (dt.date.fromisoformat(f"{SIMULATED_LAST_MONTH}-01") + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+LAST_DAY = (dt.date.fromisoformat(f"{SIMULATED_LAST_MONTH}-01") + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(
+    days=1
+)
 CPS_LIVE_MAX_DIFFERENCE = 3
 ESTIMATE_TOLERANCE = 0.05
 
@@ -62,29 +64,37 @@ def reconcile(simulated_warehouse: Path):
 
 
 def _truth_numerator(measures: pl.DataFrame, measure_id: str) -> pl.DataFrame:
-    return (measures.filter(pl.col("measure_id") == measure_id)
-            .select(pl.col("period_start").alias("month_start"), pl.col("numerator").cast(pl.Int64).alias("truth")))
+    return measures.filter(pl.col("measure_id") == measure_id).select(
+        pl.col("period_start").alias("month_start"), pl.col("numerator").cast(pl.Int64).alias("truth")
+    )
 
 
 def _compare(model: pl.DataFrame, column: str, truth: pl.DataFrame) -> pl.DataFrame:
-    compared = model.select("month_start", pl.col(column).alias("model")).join(truth, on="month_start", how="full",
-                                                                              coalesce=True).sort("month_start")
+    compared = (
+        model.select("month_start", pl.col(column).alias("model"))
+        .join(truth, on="month_start", how="full", coalesce=True)
+        .sort("month_start")
+    )
     assert compared.height == SIMULATED_MONTHS, column
     return compared
 
 
-@pytest.mark.parametrize(("column", "measure_id"), [
-    ("police_charges_crimes", "charge_rate"),
-    ("cps_charges_suspects", "cps_charge_rate"),
-])
+@pytest.mark.parametrize(
+    ("column", "measure_id"),
+    [
+        ("police_charges_crimes", "charge_rate"),
+        ("cps_charges_suspects", "cps_charge_rate"),
+    ],
+)
 def test_flow_equals_truth_measure_numerator(reconcile, measures: pl.DataFrame, column: str, measure_id: str) -> None:
     compared = _compare(reconcile("reconcile_flows_by_area_month"), column, _truth_numerator(measures, measure_id))
     assert compared["model"].to_list() == compared["truth"].to_list()
 
 
 def test_cps_precharge_receipts_are_the_files_answered_in_the_data(reconcile, events: pl.DataFrame) -> None:
-    responses = events.filter(pl.col("event_type").is_in(["action_plan_issued", "cps_decision"]),
-                              pl.col("event_date") <= LAST_DAY)
+    responses = events.filter(
+        pl.col("event_type").is_in(["action_plan_issued", "cps_decision"]), pl.col("event_date") <= LAST_DAY
+    )
     referred = events.filter(pl.col("event_type") == "referred_to_cps").select("crime_id", _month("event_date"))
     answered = referred.join(responses.select("crime_id").unique(), on="crime_id", how="semi")
     truth = answered.group_by("month_start").agg(pl.len().cast(pl.Int64).alias("truth"))
@@ -101,13 +111,23 @@ def _true_cps_live_cases(events: pl.DataFrame, month_ends: list[dt.date]) -> lis
     """Defendant-cases with a CPS charging decision Charge (in the data) on or before each month end, not finalised by
     it: the derived stock's own definition, on the truth's identities (dc_id)."""
     decisions = events.filter(pl.col("event_type") == "cps_decision", pl.col("detail") == "charge").select(
-        "crime_id", pl.col("event_date").alias("charge_date"))
+        "crime_id", pl.col("event_date").alias("charge_date")
+    )
     charged = events.filter(pl.col("event_type") == "charged").select("crime_id", "dc_id")
-    cases = (decisions.join(charged, on="crime_id").group_by("dc_id").agg(pl.col("charge_date").min())
-             .join(events.filter(pl.col("event_type") == "finalised").select("dc_id", pl.col("event_date").alias("final")),
-                   on="dc_id", how="left"))
-    return [cases.filter(pl.col("charge_date") <= end, pl.col("final").is_null() | (pl.col("final") > end)).height
-            for end in month_ends]
+    cases = (
+        decisions.join(charged, on="crime_id")
+        .group_by("dc_id")
+        .agg(pl.col("charge_date").min())
+        .join(
+            events.filter(pl.col("event_type") == "finalised").select("dc_id", pl.col("event_date").alias("final")),
+            on="dc_id",
+            how="left",
+        )
+    )
+    return [
+        cases.filter(pl.col("charge_date") <= end, pl.col("final").is_null() | (pl.col("final") > end)).height
+        for end in month_ends
+    ]
 
 
 def test_derived_cps_live_cases_against_truth(reconcile, events: pl.DataFrame) -> None:
@@ -124,19 +144,33 @@ def test_derived_cps_live_cases_against_truth(reconcile, events: pl.DataFrame) -
 def test_crimes_per_defendant_case(reconcile, events: pl.DataFrame, simulated_landing: Path) -> None:
     conversion = reconcile("reconcile_crime_defendant_conversion")
     finalised = events.filter(pl.col("event_type") == "finalised").select("dc_id", "value", _month("event_date"))
-    by_finalisation = finalised.group_by("month_start").agg(pl.len().cast(pl.Int64).alias("n"),
-                                                            pl.col("value").sum().cast(pl.Int64).alias("crimes"))
-    first_hearings = events.filter(pl.col("event_type") == "hearing", pl.col("court_type") == "MC",
-                                   pl.col("value") == 1).select("dc_id", _month("event_date"))
-    by_receipt = (first_hearings.join(finalised.select("dc_id", "value"), on="dc_id", how="left")
-                  .group_by("month_start").agg(pl.len().cast(pl.Int64).alias("receipts"),
-                                               pl.col("value").count().cast(pl.Int64).alias("known"),
-                                               pl.col("value").sum().cast(pl.Int64).alias("known_crimes")))
+    by_finalisation = finalised.group_by("month_start").agg(
+        pl.len().cast(pl.Int64).alias("n"), pl.col("value").sum().cast(pl.Int64).alias("crimes")
+    )
+    first_hearings = events.filter(
+        pl.col("event_type") == "hearing", pl.col("court_type") == "MC", pl.col("value") == 1
+    ).select("dc_id", _month("event_date"))
+    by_receipt = (
+        first_hearings.join(finalised.select("dc_id", "value"), on="dc_id", how="left")
+        .group_by("month_start")
+        .agg(
+            pl.len().cast(pl.Int64).alias("receipts"),
+            pl.col("value").count().cast(pl.Int64).alias("known"),
+            pl.col("value").sum().cast(pl.Int64).alias("known_crimes"),
+        )
+    )
     truth = pl.read_parquet(simulated_landing / "_truth" / "reconciliation.parquet").filter(pl.col("area_code") == AREA)
-    compared = (conversion.join(by_finalisation, on="month_start", how="full", coalesce=True)
-                .join(by_receipt, on="month_start", how="full", coalesce=True)
-                .join(truth.select("month_start", "crimes_per_defendant_case", "police_defendant_cases_charged"),
-                      on="month_start", how="full", coalesce=True).sort("month_start"))
+    compared = (
+        conversion.join(by_finalisation, on="month_start", how="full", coalesce=True)
+        .join(by_receipt, on="month_start", how="full", coalesce=True)
+        .join(
+            truth.select("month_start", "crimes_per_defendant_case", "police_defendant_cases_charged"),
+            on="month_start",
+            how="full",
+            coalesce=True,
+        )
+        .sort("month_start")
+    )
     assert compared.height == SIMULATED_MONTHS
     assert compared["cps_finalisations"].to_list() == compared["n"].to_list()
     assert compared["cps_finalised_charges"].to_list() == compared["crimes"].to_list()
@@ -147,7 +181,11 @@ def test_crimes_per_defendant_case(reconcile, events: pl.DataFrame, simulated_la
     assert complete.height >= 3
     for row in complete.iter_rows(named=True):
         assert abs(row["crimes_per_defendant_case_received"] - row["crimes_per_defendant_case"]) <= 1e-12, row
-    errors = (compared["police_defendant_cases_charged_estimate"] / compared["police_defendant_cases_charged"] - 1).abs()
-    print(f"\ncomplete received-basis months: {complete.height}/{SIMULATED_MONTHS}; "
-          f"estimate of police defendant-cases charged: max error {errors.max():.1%}, mean {errors.mean():.1%}")
+    errors = (
+        compared["police_defendant_cases_charged_estimate"] / compared["police_defendant_cases_charged"] - 1
+    ).abs()
+    print(
+        f"\ncomplete received-basis months: {complete.height}/{SIMULATED_MONTHS}; "
+        f"estimate of police defendant-cases charged: max error {errors.max():.1%}, mean {errors.mean():.1%}"
+    )
     assert errors.max() <= ESTIMATE_TOLERANCE

@@ -60,9 +60,23 @@ def _full_refresh(build_db: Path, target_path: Path) -> None:
     keeps its connection open in the process that ran it)."""
     dbt = Path(sys.executable).parent / "dbt"
     result = subprocess.run(
-        [str(dbt), "run", "--full-refresh", "--select", *INCREMENTAL_MODELS, "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target_path)],
-        env={**os.environ, BUILD_DB_ENV: str(build_db)}, capture_output=True, text=True, check=False,
+        [
+            str(dbt),
+            "run",
+            "--full-refresh",
+            "--select",
+            *INCREMENTAL_MODELS,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target_path),
+        ],
+        env={**os.environ, BUILD_DB_ENV: str(build_db)},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "Completed successfully" in result.stdout
@@ -119,14 +133,17 @@ def test_second_load_rebuilt_the_corrected_month_and_added_the_new_ones(two_load
     assert not changed.equals(corrected)  # the first delivery's charges differ: the correction reached the model
     for kept in FIRST_LOAD_MONTHS[1:]:
         assert _sorted(before.filter(pl.col("_reporting_month") == kept)).equals(
-            _sorted(after.filter(pl.col("_reporting_month") == kept)))
+            _sorted(after.filter(pl.col("_reporting_month") == kept))
+        )
 
 
 def test_incremental_charges_equal_truth(two_loads: dict) -> None:
     truth = pl.read_parquet(two_loads["full"] / "_truth" / "reconciliation.parquet")
-    charges = (two_loads["incremental"]["int_police_charges"]
-               .group_by("area_code", pl.col("charge_month").alias("month_start"))
-               .agg(pl.col("crime_suspects_charged").sum().cast(pl.Int64).alias("model")))
+    charges = (
+        two_loads["incremental"]["int_police_charges"]
+        .group_by("area_code", pl.col("charge_month").alias("month_start"))
+        .agg(pl.col("crime_suspects_charged").sum().cast(pl.Int64).alias("model"))
+    )
     compared = truth.join(charges, on=["area_code", "month_start"], how="left")
     assert compared.height == 12
     assert compared["model"].to_list() == compared["police_charges_crime_suspects"].to_list()
@@ -135,23 +152,32 @@ def test_incremental_charges_equal_truth(two_loads: dict) -> None:
 @pytest.fixture(scope="module")
 def apportioned(two_loads: dict) -> pl.DataFrame:
     with duckdb.connect(str(two_loads["build_db"]), read_only=True) as connection:
-        return connection.sql("select * from reconcile.reconcile_cps_area_apportioned where cps_area = 'CPS Wessex'").pl()
+        return connection.sql(
+            "select * from reconcile.reconcile_cps_area_apportioned where cps_area = 'CPS Wessex'"
+        ).pl()
 
 
 def test_apportioned_figures_add_up_to_the_cps_area_total(apportioned: pl.DataFrame, two_loads: dict) -> None:
     assert apportioned["is_estimate"].all()
     assert set(apportioned["area_code"]) == {"E23000030", *WESSEX}  # Hampshire too: a force of CPS Wessex
     sums = apportioned.group_by("month_start", "figure").agg(
-        pl.col("apportioned_value").sum(), pl.col("cps_area_value").first(), pl.col("apportionment_method").first())
+        pl.col("apportioned_value").sum(), pl.col("cps_area_value").first(), pl.col("apportionment_method").first()
+    )
     assert sums.height == 6 * 3
     assert sums["apportioned_value"].to_list() == sums["cps_area_value"].to_list()
-    assert set(sums["apportionment_method"]) == {"share_of_hmcts_disposals_finalised",
-                                                 "share_of_police_charges_crime_suspects"}
+    assert set(sums["apportionment_method"]) == {
+        "share_of_hmcts_disposals_finalised",
+        "share_of_police_charges_crime_suspects",
+    }
     # the CPS Area's figures are the truth's, summed over its forces
-    truth = (pl.read_parquet(two_loads["full"] / "_truth" / "reconciliation.parquet")
-             .group_by("month_start").agg((pl.col("cps_finalisations_mc") + pl.col("cps_finalisations_cc")).sum()
-                                          .alias("cps_finalisations"),
-                                          pl.col("cps_precharge_decisions_files").sum()))
+    truth = (
+        pl.read_parquet(two_loads["full"] / "_truth" / "reconciliation.parquet")
+        .group_by("month_start")
+        .agg(
+            (pl.col("cps_finalisations_mc") + pl.col("cps_finalisations_cc")).sum().alias("cps_finalisations"),
+            pl.col("cps_precharge_decisions_files").sum(),
+        )
+    )
     for figure in ("cps_finalisations", "cps_precharge_decisions_files"):
         area = sums.filter(pl.col("figure") == figure).join(truth, on="month_start")
         assert area.height == 6

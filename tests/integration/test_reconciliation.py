@@ -35,7 +35,11 @@ STOCKS = {
 
 
 def truth(landing: Path) -> pl.DataFrame:
-    return pl.read_parquet(landing / "_truth" / "reconciliation.parquet").filter(pl.col("area_code") == WILTSHIRE).sort("month_start")
+    return (
+        pl.read_parquet(landing / "_truth" / "reconciliation.parquet")
+        .filter(pl.col("area_code") == WILTSHIRE)
+        .sort("month_start")
+    )
 
 
 def mart(warehouse: Path, name: str) -> pl.DataFrame:
@@ -43,8 +47,12 @@ def mart(warehouse: Path, name: str) -> pl.DataFrame:
         return connection.sql(f"select * from reconcile.{name} where area_code = '{WILTSHIRE}' order by all").pl()
 
 
-@pytest.mark.parametrize(("name", "columns"), [("reconcile_flows_by_area_month", FLOWS), ("reconcile_stocks_by_area_month", STOCKS)])
-def test_marts_equal_truth_every_month(simulated_landing: Path, simulated_warehouse: Path, name: str, columns: dict) -> None:
+@pytest.mark.parametrize(
+    ("name", "columns"), [("reconcile_flows_by_area_month", FLOWS), ("reconcile_stocks_by_area_month", STOCKS)]
+)
+def test_marts_equal_truth_every_month(
+    simulated_landing: Path, simulated_warehouse: Path, name: str, columns: dict
+) -> None:
     expected = truth(simulated_landing).select("month_start", *[pl.col(t).alias(m) for m, t in columns.items()])
     published = mart(simulated_warehouse, name).select("month_start", *columns)
     assert published.height == SIMULATED_MONTHS
@@ -56,9 +64,10 @@ def test_stock_flow_residual_equals_truth(simulated_landing: Path, simulated_war
     identity = mart(simulated_warehouse, "reconcile_stock_flow_identity")
     for court in ("mc", "cc"):
         rows = identity.filter(pl.col("court_type") == court.upper()).sort("month_start")
-        true_residual = (
-            expected[f"hmcts_{court}_outstanding_close"]
-            - (expected[f"hmcts_{court}_outstanding_open"] + expected[f"hmcts_{court}_receipts"] - expected[f"hmcts_{court}_disposals"])
+        true_residual = expected[f"hmcts_{court}_outstanding_close"] - (
+            expected[f"hmcts_{court}_outstanding_open"]
+            + expected[f"hmcts_{court}_receipts"]
+            - expected[f"hmcts_{court}_disposals"]
         )
         assert rows["opening"].to_list()[1:] == expected[f"hmcts_{court}_outstanding_open"].to_list()[1:]
         assert rows["residual"].to_list()[1:] == true_residual.to_list()[1:]
@@ -91,5 +100,7 @@ def test_a_late_extract_shows_as_a_gap(simulated_landing: Path, tmp_path: Path) 
     assert derived.filter(pl.col("month_start") >= june)["cps_live_cases_derived"].null_count() == 7
     assert derived.filter(pl.col("month_start") < june)["cps_live_cases_derived"].null_count() == 0
     assert identity.filter(pl.col("month_start").is_in([june, july]))["residual"].to_list() == [None, None]
-    expected = truth(simulated_landing).filter(pl.col("month_start") == date(2024, 5, 1))["hmcts_mc_outstanding_close"].item()
+    expected = (
+        truth(simulated_landing).filter(pl.col("month_start") == date(2024, 5, 1))["hmcts_mc_outstanding_close"].item()
+    )
     assert stocks.filter(pl.col("month_start") == date(2024, 5, 1))["hmcts_mc_outstanding"].item() == expected

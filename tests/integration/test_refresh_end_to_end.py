@@ -40,7 +40,16 @@ def test_rui_live_matches_hand_count(refreshed: Path) -> None:
     """The build database holds the figures; the published copy withholds them (3 and 4 are small numbers)."""
     rows = _rui_live(refreshed / "build" / "cjs_build.duckdb")
     assert {r[0]: r[1] for r in rows} == EXPECTED_RUI_LIVE
-    assert rows[0][2:] == ("E23000038", "Wiltshire", "month", date(2024, 1, 31), "count", "snapshot", "ok", date(2024, 2, 29))
+    assert rows[0][2:] == (
+        "E23000038",
+        "Wiltshire",
+        "month",
+        date(2024, 1, 31),
+        "count",
+        "snapshot",
+        "ok",
+        date(2024, 2, 29),
+    )
     published = _rui_live(refreshed / "cjs_scorecard.duckdb")
     assert [(r[0], r[1], r[8]) for r in published] == [(month, None, "suppressed") for month in EXPECTED_RUI_LIVE]
 
@@ -51,19 +60,43 @@ def test_published_contract_columns_and_catalogue(refreshed: Path) -> None:
         catalogue = connection.execute(
             "select title, section_id, unit, counting_basis, source_agencies from scorecard.measures where scorecard_id = 'wcjb' and measure_id = 'rui_live'"
         ).fetchall()
-        schemas = {r[0] for r in connection.execute("select schema_name from information_schema.schemata where catalog_name = current_database()").fetchall()}
+        schemas = {
+            r[0]
+            for r in connection.execute(
+                "select schema_name from information_schema.schemata where catalog_name = current_database()"
+            ).fetchall()
+        }
     assert columns[:14] == [
-        "scorecard_id", "measure_id", "area_code", "area_name", "period_type", "period_start", "period_end",
-        "value", "numerator", "denominator", "unit", "counting_basis", "status", "as_at",
+        "scorecard_id",
+        "measure_id",
+        "area_code",
+        "area_name",
+        "period_type",
+        "period_start",
+        "period_end",
+        "value",
+        "numerator",
+        "denominator",
+        "unit",
+        "counting_basis",
+        "status",
+        "as_at",
     ]
     # later additions, in order: the comparisons, then the published comparators (docs/public_data.md)
-    assert columns[columns.index("national_value"):columns.index("national_value") + 4] == [
-        "national_value", "published_national_value", "peer_group", "peer_value",
+    assert columns[columns.index("national_value") : columns.index("national_value") + 4] == [
+        "national_value",
+        "published_national_value",
+        "peer_group",
+        "peer_value",
     ]
-    assert catalogue == [("Volume of RUI investigations (Live)", "p2_effective_efficient", "count", "snapshot", "police")]
+    assert catalogue == [
+        ("Volume of RUI investigations (Live)", "p2_effective_efficient", "count", "snapshot", "police")
+    ]
     # the published schemas only: the scorecard and the reconciliation marts; nothing from the private layers
     assert {"scorecard", "reconcile"} <= schemas
-    assert schemas & {"raw", "raw_history", "audit", "staging", "intermediate", "facts", "definitions", "public"} == set()
+    assert (
+        schemas & {"raw", "raw_history", "audit", "staging", "intermediate", "facts", "definitions", "public"} == set()
+    )
 
 
 def test_no_raw_personal_value_in_any_table(refreshed: Path) -> None:
@@ -73,7 +106,12 @@ def test_no_raw_personal_value_in_any_table(refreshed: Path) -> None:
                 "select table_schema, table_name from information_schema.tables where table_type = 'BASE TABLE'"
             ).fetchall()
             for schema, table in tables:
-                dump = connection.execute(f'select string_agg(cast(t as varchar), \'|\') from "{schema}"."{table}" t').fetchone()[0] or ""
+                dump = (
+                    connection.execute(
+                        f'select string_agg(cast(t as varchar), \'|\') from "{schema}"."{table}" t'
+                    ).fetchone()[0]
+                    or ""
+                )
                 for value in RAW_PERSONAL_VALUES:
                     assert value not in dump, f"{value!r} found in {database.name}:{schema}.{table}"
 
@@ -87,8 +125,22 @@ def test_duckdb_1_4_client_opens_published_file(refreshed: Path) -> None:
         "c.execute('select count(rui_live) from scorecard.wcjb__p2_effective_efficient').fetchone()[0])"
     )
     completed = subprocess.run(
-        [uv, "run", "--no-project", "--quiet", "--with", "duckdb==1.4.4", "python", "-c", script, str(refreshed / "cjs_scorecard.duckdb")],
-        capture_output=True, text=True, timeout=300, cwd=refreshed,
+        [
+            uv,
+            "run",
+            "--no-project",
+            "--quiet",
+            "--with",
+            "duckdb==1.4.4",
+            "python",
+            "-c",
+            script,
+            str(refreshed / "cjs_scorecard.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=refreshed,
     )
     assert completed.returncode == 0, completed.stderr
     # rui_live: 2 months, 1 quarter; the section's wide view works too (its figures are withheld small numbers)
@@ -101,12 +153,16 @@ def test_build_database_is_private(refreshed: Path) -> None:
 
 def test_published_tables_and_columns_carry_their_documentation(refreshed: Path) -> None:
     with duckdb.connect(str(refreshed / "cjs_scorecard.duckdb"), read_only=True) as connection:
-        tables = dict(connection.execute(
-            "select table_name, comment from duckdb_tables() where schema_name = 'scorecard'"
-        ).fetchall())
-        columns = dict(connection.execute(
-            "select column_name, comment from duckdb_columns() where schema_name = 'scorecard' and table_name = 'measure_values'"
-        ).fetchall())
+        tables = dict(
+            connection.execute(
+                "select table_name, comment from duckdb_tables() where schema_name = 'scorecard'"
+            ).fetchall()
+        )
+        columns = dict(
+            connection.execute(
+                "select column_name, comment from duckdb_columns() where schema_name = 'scorecard' and table_name = 'measure_values'"
+            ).fetchall()
+        )
     assert tables["measure_values"].startswith("The figures BI users see")
     assert all(tables[name] for name in ["measure_breakdowns", "measures", "measure_value_history"])
     undocumented = sorted(name for name, comment in columns.items() if not comment)
@@ -143,13 +199,23 @@ def test_parquet_file_per_published_table(refreshed: Path) -> None:
     """One Parquet file per published table, rewritten by every publication and rollback."""
     folder = refreshed / "parquet"
     with duckdb.connect(str(refreshed / "cjs_scorecard.duckdb"), read_only=True) as connection:
-        names = [f"{schema}.{table}" for schema, table in connection.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = current_database() "
-            "and not (schema_name = 'scorecard' and table_name = 'publication')").fetchall()]
+        names = [
+            f"{schema}.{table}"
+            for schema, table in connection.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = current_database() "
+                "and not (schema_name = 'scorecard' and table_name = 'publication')"
+            ).fetchall()
+        ]
         for name in names:
             published = connection.execute(f"select count(*) from {name}").fetchall()[0][0]
-            exported = connection.execute(f"select count(*) from read_parquet('{folder / (name + '.parquet')}')").fetchall()[0][0]
+            exported = connection.execute(
+                f"select count(*) from read_parquet('{folder / (name + '.parquet')}')"
+            ).fetchall()[0][0]
             assert exported == published, name
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{name}.parquet" for name in names)
-    assert {"scorecard.measure_values", "scorecard.measure_value_history", "reconcile.reconcile_stock_flow_identity",
-            "reconcile.linkage_match_rates"} <= set(names)
+    assert {
+        "scorecard.measure_values",
+        "scorecard.measure_value_history",
+        "reconcile.reconcile_stock_flow_identity",
+        "reconcile.linkage_match_rates",
+    } <= set(names)

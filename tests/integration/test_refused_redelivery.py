@@ -12,18 +12,29 @@ import pytest
 from pipelines.cli import EXIT_AWAITED_DELIVERY_REFUSED, main, run_refresh
 from tests.conftest import SMALL_LANDING_ZONE
 
-RAW_PERSONAL_VALUES = ["Aled Fakeperson", "Cerys Madeup", "03/04/1990", "1990-04-03", "90/123456A", "N1000001", "N1000003"]
+RAW_PERSONAL_VALUES = [
+    "Aled Fakeperson",
+    "Cerys Madeup",
+    "03/04/1990",
+    "1990-04-03",
+    "90/123456A",
+    "N1000001",
+    "N1000003",
+]
 
 
 def published_figures(warehouse: Path) -> tuple[list[tuple], str]:
     with duckdb.connect(str(warehouse / "cjs_scorecard.duckdb"), read_only=True) as connection:
-        figures = connection.execute("select measure_id, period_start, value from scorecard.measure_values order by all").fetchall()
+        figures = connection.execute(
+            "select measure_id, period_start, value from scorecard.measure_values order by all"
+        ).fetchall()
         publication = connection.execute("select publication_id from scorecard.publication").fetchone()[0]
     return figures, publication
 
 
-def test_truncated_redelivery_is_refused_and_figures_stand(tmp_path: Path, capfd: pytest.CaptureFixture[str],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_truncated_redelivery_is_refused_and_figures_stand(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The second refresh goes through the command: it publishes on the delivery in force, ends with a summary of the
     files it did not load, and exits 3 since a monthly extract the schedule waits for was refused (a refresh with
     refused files used to exit 0 with no word at the end). Misplaced and unknown files are reported too."""
@@ -37,7 +48,10 @@ def test_truncated_redelivery_is_refused_and_figures_stand(tmp_path: Path, capfd
     january = landing / "police" / "live_caseload" / "police_live_caseload_2024-01.csv"
     january.write_text(january.read_text()[:-60])  # a re-send cut short in transfer
     (landing / "police" / "live_caseload" / "2024").mkdir()
-    shutil.copy(landing / "police" / "live_caseload" / "police_live_caseload_2024-02.csv", landing / "police" / "live_caseload" / "2024")
+    shutil.copy(
+        landing / "police" / "live_caseload" / "police_live_caseload_2024-02.csv",
+        landing / "police" / "live_caseload" / "2024",
+    )
     (landing / "notes.txt").write_text("to do\n")
     monkeypatch.setattr(dg.DagsterInstance, "ephemeral", staticmethod(lambda: instance))  # the command's run, kept
     capfd.readouterr()
@@ -48,15 +62,24 @@ def test_truncated_redelivery_is_refused_and_figures_stand(tmp_path: Path, capfd
     assert after == before and second_publication != first_publication
     with duckdb.connect(str(warehouse / "build" / "cjs_build.duckdb"), read_only=True) as connection:
         refused = connection.execute("select message from audit.load_log where outcome = 'refused'").fetchall()
-        ignored = connection.execute("select source_file, extract from audit.load_log where outcome = 'ignored' order by 1").fetchall()
+        ignored = connection.execute(
+            "select source_file, extract from audit.load_log where outcome = 'ignored' order by 1"
+        ).fetchall()
     assert len(refused) == 1 and "truncated" in refused[0][0] and "police_live_caseload_2024-01.csv" in refused[0][0]
-    assert ignored == [(str(landing / "notes.txt"), None),
-                       (str(landing / "police/live_caseload/2024/police_live_caseload_2024-02.csv"), "police_live_caseload")]
+    assert ignored == [
+        (str(landing / "notes.txt"), None),
+        (str(landing / "police/live_caseload/2024/police_live_caseload_2024-02.csv"), "police_live_caseload"),
+    ]
 
     captured = capfd.readouterr()
-    assert ("1 file(s) refused and 2 ignored in the landing zone; 1 of them a monthly extract the schedule waits for"
-            in captured.err)
-    assert f"  refused {refused[0][0]}" in captured.err and "misplaced: police_live_caseload files go directly in" in captured.err
+    assert (
+        "1 file(s) refused and 2 ignored in the landing zone; 1 of them a monthly extract the schedule waits for"
+        in captured.err
+    )
+    assert (
+        f"  refused {refused[0][0]}" in captured.err
+        and "misplaced: police_live_caseload files go directly in" in captured.err
+    )
     assert "a monthly extract the schedule waits for was refused" in captured.err
     logs = [repr(entry) for run in instance.get_runs() for entry in instance.all_logs(run.run_id)]
     assert len(instance.get_runs()) == 2 and len(logs) > 50

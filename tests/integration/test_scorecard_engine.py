@@ -89,13 +89,17 @@ def test_quarters_are_recomputed_from_the_months(simulated_landing: Path, simula
         .filter(pl.col("months") == 3)
     )
     ours = _build_values(simulated_warehouse).filter(
-        pl.col("period_type") == "quarter", pl.col("counting_basis") == "in_period",
-        pl.col("aggregate").is_in(["count", "sum", "ratio", "mean"]), pl.col("status") == "ok",
+        pl.col("period_type") == "quarter",
+        pl.col("counting_basis") == "in_period",
+        pl.col("aggregate").is_in(["count", "sum", "ratio", "mean"]),
+        pl.col("status") == "ok",
     )
     joined = ours.join(truth_quarters, left_on=["measure_id", "period_start"], right_on=["measure_id", "quarter"])
     assert joined.height >= 4
-    expected = pl.when(pl.col("aggregate") == "count").then(pl.col("value_right")).otherwise(
-        pl.col("numerator_right") / pl.col("denominator_right") * pl.col("scale")
+    expected = (
+        pl.when(pl.col("aggregate") == "count")
+        .then(pl.col("value_right"))
+        .otherwise(pl.col("numerator_right") / pl.col("denominator_right") * pl.col("scale"))
     )
     wrong = joined.filter((pl.col("value") - expected).abs() > 1e-9)
     assert wrong.height == 0, wrong.select("measure_id", "period_start", "value", "value_right")
@@ -173,7 +177,9 @@ def added_measure_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / "measures" / "police" / f"{measure_id}.yaml").write_text(text.lstrip())
     scorecard = root / "wcjb" / "scorecard.yaml"
     scorecard.write_text(
-        scorecard.read_text().replace("      - id: rui_live\n", "      - id: rui_live\n      - id: da_rui_live\n      - id: rui_median_days\n", 1)
+        scorecard.read_text().replace(
+            "      - id: rui_live\n", "      - id: rui_live\n      - id: da_rui_live\n      - id: rui_median_days\n", 1
+        )
     )
     warehouse = tmp_path_factory.mktemp("added_measure_warehouse")
     with pytest.MonkeyPatch.context() as patch:
@@ -202,33 +208,49 @@ def test_small_counts_are_withheld_in_the_published_copy_only(added_measure_ware
             """select period_start, value, status, status_reason from scorecard.measure_values
                where measure_id = 'da_rui_live' and period_type = 'month' order by period_start"""
         ).fetchall()
-        catalogue = connection.execute("select count(*) from scorecard.measures where measure_id = 'da_rui_live'").fetchall()
+        catalogue = connection.execute(
+            "select count(*) from scorecard.measures where measure_id = 'da_rui_live'"
+        ).fetchall()
     assert catalogue == [(1,)]
-    assert [(p, v, s) for p, v, s, _ in published] == [(date(2024, 1, 1), None, "suppressed"), (date(2024, 2, 1), None, "suppressed")]
+    assert [(p, v, s) for p, v, s, _ in published] == [
+        (date(2024, 1, 1), None, "suppressed"),
+        (date(2024, 2, 1), None, "suppressed"),
+    ]
     assert all("small number" in reason for *_, reason in published)
 
 
 def test_guilty_pleas_at_first_hearing_total_is_both_courts(simulated_warehouse: Path) -> None:
-    values = _build_values(simulated_warehouse).filter(pl.col("scorecard_id") == "wcjb", pl.col("period_type") == "month")
+    values = _build_values(simulated_warehouse).filter(
+        pl.col("scorecard_id") == "wcjb", pl.col("period_type") == "month"
+    )
     wide = values.pivot(on="measure_id", index="period_start", values="value")
     assert wide.height >= 12
     assert (wide["gp_first_hearing_total"] == wide["gp_first_hearing_mc"] + wide["gp_first_hearing_cc"]).all()
 
 
-def test_stop_search_disproportionality_from_the_extract_files(simulated_landing: Path, simulated_warehouse: Path) -> None:
+def test_stop_search_disproportionality_from_the_extract_files(
+    simulated_landing: Path, simulated_warehouse: Path
+) -> None:
     """Searches by officer-defined ethnic group per 1,000 residents of the group, over the White group's rate,
     counted straight from the landing zone's files with the simulator's own census profile."""
     from pipelines.lib.simulator.geography import AREAS, ETHNIC_GROUPS, ETHNIC_PROFILES
 
     area = AREAS["wiltshire"]
-    residents = {g: area.population * share for g, share in zip(ETHNIC_GROUPS, ETHNIC_PROFILES[area.ethnic_profile], strict=True)}
+    residents = {
+        g: area.population * share for g, share in zip(ETHNIC_GROUPS, ETHNIC_PROFILES[area.ethnic_profile], strict=True)
+    }
     searches = pl.concat(
-        [pl.read_csv(p, infer_schema=False) for p in sorted((simulated_landing / "police" / "stop_search").glob("*.csv"))]
-    ).select(
-        pl.col("Date").str.slice(0, 7).alias("month"), pl.col("Officer-defined ethnicity").alias("category")
-    )
-    counted = searches.group_by("month", "category").len().with_columns(
-        (pl.col("len") / pl.col("category").replace_strict(residents, return_dtype=pl.Float64) * 1000).alias("rate")
+        [
+            pl.read_csv(p, infer_schema=False)
+            for p in sorted((simulated_landing / "police" / "stop_search").glob("*.csv"))
+        ]
+    ).select(pl.col("Date").str.slice(0, 7).alias("month"), pl.col("Officer-defined ethnicity").alias("category"))
+    counted = (
+        searches.group_by("month", "category")
+        .len()
+        .with_columns(
+            (pl.col("len") / pl.col("category").replace_strict(residents, return_dtype=pl.Float64) * 1000).alias("rate")
+        )
     )
     white = counted.filter(pl.col("category") == "White").select("month", pl.col("rate").alias("white_rate"))
     expected = counted.join(white, on="month").with_columns((pl.col("rate") / pl.col("white_rate")).alias("rri"))
@@ -255,17 +277,30 @@ def test_a_board_whose_forces_send_nothing_is_not_available(simulated_warehouse:
     assert rows == [("not_available", "no extract covers Cheshire")]
 
 
-def test_charge_at_arrest_by_ethnic_group_from_the_extract_files(simulated_landing: Path, simulated_warehouse: Path) -> None:
+def test_charge_at_arrest_by_ethnic_group_from_the_extract_files(
+    simulated_landing: Path, simulated_warehouse: Path
+) -> None:
     """Arrests ending in a charge, % of arrests, overall and by the self-defined ethnic group (first letter of the
     18+1 code), and the group's rate over the White group's: counted straight from the arrests files."""
-    arrests = pl.concat(
-        [pl.read_csv(p, infer_schema=False) for p in sorted((simulated_landing / "police" / "arrests").glob("*.csv"))]
-    ).select(
-        pl.col("Arrest Date").str.slice(3, 7).alias("month_year"),
-        pl.col("Self Defined Ethnicity").str.slice(0, 1).replace_strict(
-            {"W": "White", "B": "Black", "A": "Asian", "M": "Mixed", "O": "Other"}, default="unknown").alias("category"),
-        (pl.col("Custody Outcome") == "Charged").alias("charged"),
-    ).with_columns((pl.col("month_year").str.slice(3, 4) + "-" + pl.col("month_year").str.slice(0, 2)).alias("month"))
+    arrests = (
+        pl.concat(
+            [
+                pl.read_csv(p, infer_schema=False)
+                for p in sorted((simulated_landing / "police" / "arrests").glob("*.csv"))
+            ]
+        )
+        .select(
+            pl.col("Arrest Date").str.slice(3, 7).alias("month_year"),
+            pl.col("Self Defined Ethnicity")
+            .str.slice(0, 1)
+            .replace_strict({"W": "White", "B": "Black", "A": "Asian", "M": "Mixed", "O": "Other"}, default="unknown")
+            .alias("category"),
+            (pl.col("Custody Outcome") == "Charged").alias("charged"),
+        )
+        .with_columns(
+            (pl.col("month_year").str.slice(3, 4) + "-" + pl.col("month_year").str.slice(0, 2)).alias("month")
+        )
+    )
     overall = arrests.group_by("month").agg((pl.col("charged").mean() * 100).alias("expected"))
     by_group = arrests.group_by("month", "category").agg((pl.col("charged").mean() * 100).alias("rate"))
     white = by_group.filter(pl.col("category") == "White").select("month", pl.col("rate").alias("white"))
@@ -291,7 +326,9 @@ def test_charge_at_arrest_by_ethnic_group_from_the_extract_files(simulated_landi
 def test_a_mean_over_partial_rows_is_an_estimate_and_complete_months_are_exact(compared: pl.DataFrame) -> None:
     """Police action-plan days: a month answering a plan received before the data has no receipt date for it, so
     that month is an estimate (partial); the months without such a plan are published as exact (and are)."""
-    plans = compared.filter(pl.col("measure_id") == "precharge_timeliness_police_days", pl.col("period_type") == "month")
+    plans = compared.filter(
+        pl.col("measure_id") == "precharge_timeliness_police_days", pl.col("period_type") == "month"
+    )
     partial = plans.filter(pl.col("status") == "estimate")
     exact = plans.filter(pl.col("status") == "ok")
     assert partial.height > 0 and exact.height > 0

@@ -62,8 +62,7 @@ def truth(landing: Path, measure: str) -> dict[date, tuple]:
         (pl.col("measure_id") == measure) & (pl.col("area_code") == WILTSHIRE)
     )
     return {
-        row["period_start"]: (row["value"], row["numerator"], row["denominator"])
-        for row in frame.iter_rows(named=True)
+        row["period_start"]: (row["value"], row["numerator"], row["denominator"]) for row in frame.iter_rows(named=True)
     }
 
 

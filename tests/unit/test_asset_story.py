@@ -35,10 +35,14 @@ def test_groups_follow_the_repository_layout(asset_graph: dg.AssetGraph) -> None
     assert dict(sizes) == expected_group_sizes()
     # Hand-placed: the engine and its facts are the scorecard; linkage and the case journey reconcile the agencies.
     placed = {
-        "audit/quarantine_in_force": "ingest", "reference/ref_cps_areas": "reference",
-        "staging/stg_definitions__measures": "staging", "intermediate/int_case_journey": "reconcile",
-        "intermediate/int_linkage__case_links": "reconcile", "linkage/probabilistic_links": "reconcile",
-        "facts/fct_police_crimes_recorded": "scorecard", "intermediate/int_scorecard__measure_values": "scorecard",
+        "audit/quarantine_in_force": "ingest",
+        "reference/ref_cps_areas": "reference",
+        "staging/stg_definitions__measures": "staging",
+        "intermediate/int_case_journey": "reconcile",
+        "intermediate/int_linkage__case_links": "reconcile",
+        "linkage/probabilistic_links": "reconcile",
+        "facts/fct_police_crimes_recorded": "scorecard",
+        "intermediate/int_scorecard__measure_values": "scorecard",
         "definitions/measures": "scorecard",
     }
     assert {key: asset_graph.get(dg.AssetKey.from_user_string(key)).group_name for key in placed} == placed
@@ -64,7 +68,11 @@ def test_every_dbt_test_is_an_asset_check(asset_graph: dg.AssetGraph) -> None:
 def test_a_model_in_an_unplaced_folder_is_named() -> None:
     from pipelines.defs.transform.dbt import story_group
 
-    model = {"resource_type": "model", "name": "extra", "fqn": ["cjs_scorecard", "extras", "extra"],
-             "original_file_path": "models/extras/extra.sql"}
+    model = {
+        "resource_type": "model",
+        "name": "extra",
+        "fqn": ["cjs_scorecard", "extras", "extra"],
+        "original_file_path": "models/extras/extra.sql",
+    }
     with pytest.raises(ValueError, match=r"dbt model extra \(models/extras/extra.sql\).*FOLDER_GROUPS"):
         story_group(model)

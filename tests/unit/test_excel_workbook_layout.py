@@ -17,7 +17,9 @@ def test_sheet_names_fit_excel_rules_and_stay_unique() -> None:
         "Trials: listed/effective [court's view]?",
     ]
     assert _sheet_names(titles) == [
-        "1. Ensuring victims of crime", "2. Ensuring victims of crime", "3. Trials listed effective",
+        "1. Ensuring victims of crime",
+        "2. Ensuring victims of crime",
+        "3. Trials listed effective",
     ]
 
 

@@ -41,7 +41,12 @@ def rejected(extract) -> set[tuple[int, str]]:
 
 def test_good_file_is_typed_and_pseudonymised(key: bytes) -> None:
     extract = read_extract(GOOD_FILE, SPEC, key)
-    assert (extract.reporting_month, extract.rows_read, extract.rows.height, extract.rejections.height) == ("2024-01", 6, 6, 0)
+    assert (extract.reporting_month, extract.rows_read, extract.rows.height, extract.rejections.height) == (
+        "2024-01",
+        6,
+        6,
+        0,
+    )
     assert extract.rows.schema["snapshot_date"] == pl.Date and extract.rows.schema["days_in_status"] == pl.Int64
     assert "suspect_name" not in extract.rows.columns and "suspect_dob" not in extract.rows.columns
     suspects = extract.rows["suspect_id"].to_list()
@@ -66,7 +71,13 @@ def test_bad_cells_are_quarantined_and_good_rows_go_on(tmp_path: Path, key: byte
     lines[3] = lines[3].replace("Wiltshire,", "Wiltshre,", 1)  # line 4: unknown force
     extract = read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
     assert rejected(extract) == {
-        (2, "DA Flag"), (3, "Days In Status"), (4, "Force"), (5, "Recorded Date"), (6, "Recorded Date"), (6, "Status Date"), (7, "Status Date"),
+        (2, "DA Flag"),
+        (3, "Days In Status"),
+        (4, "Force"),
+        (5, "Recorded Date"),
+        (6, "Recorded Date"),
+        (6, "Status Date"),
+        (7, "Status Date"),
     }
     assert extract.rows.height == 0 and extract.rows_rejected == 6
     checks = dict(((r, c), k) for r, c, k in extract.rejections.select("_line_number", "column", "check").iter_rows())
@@ -74,7 +85,14 @@ def test_bad_cells_are_quarantined_and_good_rows_go_on(tmp_path: Path, key: byte
 
 
 def test_personal_values_are_withheld_from_the_quarantine(tmp_path: Path, key: bytes) -> None:
-    spec = SPEC.model_copy(update={"columns": [c.model_copy(update={"pattern": r"^\d\d/\d{6}[A-Z]$"}) if c.name == "suspect_pnc_id" else c for c in SPEC.columns]})
+    spec = SPEC.model_copy(
+        update={
+            "columns": [
+                c.model_copy(update={"pattern": r"^\d\d/\d{6}[A-Z]$"}) if c.name == "suspect_pnc_id" else c
+                for c in SPEC.columns
+            ]
+        }
+    )
     lines = good_lines()
     lines[1] = lines[1].replace("90/123456A", "90-123456A")
     extract = read_extract(write(tmp_path, "\n".join(lines) + "\n"), spec, key)
@@ -102,9 +120,15 @@ def _zip_bytes(tmp_path: Path) -> bytes:
     [
         (lambda tmp: b"", "the file is empty"),
         (lambda tmp: "\n".join(good_lines()[:1]) + "\n", "has a header but no data rows"),
-        (lambda tmp: "Force,Snapshot Date,Crime Reference\nWiltshire,31/01/2024,1\n", "no header row with the required columns"),
+        (
+            lambda tmp: "Force,Snapshot Date,Crime Reference\nWiltshire,31/01/2024,1\n",
+            "no header row with the required columns",
+        ),
         (lambda tmp: "\n".join(good_lines())[:-40], "the file is truncated: line 7"),
-        (lambda tmp: "\n".join([*good_lines(), good_lines()[1] + ",extra,fields"]) + "\n", "line 8 has 19 fields, the header has 17"),
+        (
+            lambda tmp: "\n".join([*good_lines(), good_lines()[1] + ",extra,fields"]) + "\n",
+            "line 8 has 19 fields, the header has 17",
+        ),
         (_zip_bytes, "it looks like a zip archive"),
         (lambda tmp: gzip.compress(GOOD_FILE.read_bytes()), "it looks like a gzip archive"),
         (lambda tmp: b"\x00\x01\x02binary\x00" * 10, "binary file"),
@@ -118,7 +142,11 @@ def test_file_level_failures_refuse_the_whole_file(tmp_path: Path, key: bytes, m
 
 
 def test_renamed_headers_with_other_case_and_spacing_are_matched(tmp_path: Path, key: bytes) -> None:
-    text = GOOD_FILE.read_text().replace("Crime Reference", " crime  REFERENCE ", 1).replace("HO Offence Code", "HO Offence Code.", 1)
+    text = (
+        GOOD_FILE.read_text()
+        .replace("Crime Reference", " crime  REFERENCE ", 1)
+        .replace("HO Offence Code", "HO Offence Code.", 1)
+    )
     assert read_extract(write(tmp_path, text), SPEC, key).rows.height == 6
 
 
@@ -135,8 +163,15 @@ def test_missing_optional_and_extra_columns_are_tolerated(tmp_path: Path, key: b
     [
         lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
         lambda text: text.encode("cp1252"),
-        lambda text: text.split("\n", 3)[0].encode() + b"\n" + text.split("\n", 3)[1].encode("utf-8") + b"\n"
-        + text.split("\n", 3)[2].encode("cp1252") + b"\n" + text.split("\n", 3)[3].encode("utf-8"),
+        lambda text: (
+            text.split("\n", 3)[0].encode()
+            + b"\n"
+            + text.split("\n", 3)[1].encode("utf-8")
+            + b"\n"
+            + text.split("\n", 3)[2].encode("cp1252")
+            + b"\n"
+            + text.split("\n", 3)[3].encode("utf-8")
+        ),
     ],
     ids=["utf8-bom", "windows-1252", "mixed"],
 )
@@ -158,7 +193,10 @@ def _xlsx_spec():
         update={
             "format": "xlsx",
             "file_pattern": "police_live_caseload_{month}.xlsx",
-            "columns": [c.model_copy(update={"date_format": ["%d/%m/%Y", "excel_serial", "iso"]}) if c.dtype == "date" else c for c in SPEC.columns],
+            "columns": [
+                c.model_copy(update={"date_format": ["%d/%m/%Y", "excel_serial", "iso"]}) if c.dtype == "date" else c
+                for c in SPEC.columns
+            ],
         }
     )
 
@@ -280,16 +318,21 @@ def test_a_person_key_needs_personal_columns_that_exist() -> None:
     from pipelines.lib.source_spec import SourceSpec
 
     document = CPS_SPEC.model_dump(by_alias=True, exclude_none=True)
-    for sources, message in [(["defendant_surname", "court_type"], "only from personal columns"),
-                             (["defendant_surname", "defendant_middle_name"], "only from personal columns"),
-                             (["defendant_surname", "defendant_surname"], "named twice")]:
+    for sources, message in [
+        (["defendant_surname", "court_type"], "only from personal columns"),
+        (["defendant_surname", "defendant_middle_name"], "only from personal columns"),
+        (["defendant_surname", "defendant_surname"], "named twice"),
+    ]:
         with pytest.raises(ValueError, match=message):
             SourceSpec.model_validate(document | {"person_keys": [{"name": "person_key", "from": sources}]})
     with pytest.raises(ValueError, match="must be unique"):
-        SourceSpec.model_validate(document | {"person_keys": [{"name": "urn", "from": ["defendant_surname", "defendant_dob"]}]})
+        SourceSpec.model_validate(
+            document | {"person_keys": [{"name": "urn", "from": ["defendant_surname", "defendant_dob"]}]}
+        )
 
 
 # Issue 21: files a refresh must read whole and never crash on.
+
 
 def test_rows_split_as_csv_defines_them_with_the_files_own_line_numbers(tmp_path: Path, key: bytes) -> None:
     """A vertical tab, form feed or Unicode line separator inside a field is content, not a line end (str.splitlines
@@ -328,7 +371,9 @@ def test_a_repeated_header_refuses_the_file(tmp_path: Path, key: bytes) -> None:
         read_extract(write(tmp_path, "\n".join(lines) + "\n"), SPEC, key)
     assert MONTH_FILE in str(raised.value)
     extra = [f"{line},Notes,Notes" if index == 0 else f"{line},a,b" for index, line in enumerate(good_lines())]
-    assert read_extract(write(tmp_path, "\n".join(extra) + "\n"), SPEC, key).rows.height == 6  # a column the spec does not read
+    assert (
+        read_extract(write(tmp_path, "\n".join(extra) + "\n"), SPEC, key).rows.height == 6
+    )  # a column the spec does not read
 
 
 MANUAL_SPEC = load_specs()["manual_measure_values"]
@@ -338,8 +383,11 @@ MANUAL_HEADER = "Measure ID,Area Code,Period Start,Value,Numerator,Denominator,S
 @pytest.mark.parametrize("value", ["inf", "-inf", "1e309", "nan", "NaN", "Infinity"])
 def test_numbers_must_be_finite(tmp_path: Path, key: bytes, value: str) -> None:
     """'inf' and '1e309' parse as floats and were published (the Excel workbook then crashed on them)."""
-    rows = [MANUAL_HEADER, "horizon_live_cases,E23000038,2024-02-01,412,,,Horizon service manager,",
-            f"horizon_live_cases,E23000038,2024-01-01,{value},,,Horizon service manager,"]
+    rows = [
+        MANUAL_HEADER,
+        "horizon_live_cases,E23000038,2024-02-01,412,,,Horizon service manager,",
+        f"horizon_live_cases,E23000038,2024-01-01,{value},,,Horizon service manager,",
+    ]
     path = write(tmp_path, "\n".join(rows) + "\n", name="manual_measure_values_2024-02.csv")
     extract = read_extract(path, MANUAL_SPEC, key)
     assert extract.rows["value"].to_list() == [412.0]
@@ -410,7 +458,9 @@ class GrowingPath(type(Path())):  # type: ignore[misc]
         return handle
 
 
-def test_a_file_changing_while_it_is_read_is_refused_and_what_is_parsed_is_what_is_hashed(tmp_path: Path, key: bytes) -> None:
+def test_a_file_changing_while_it_is_read_is_refused_and_what_is_parsed_is_what_is_hashed(
+    tmp_path: Path, key: bytes
+) -> None:
     growing = GrowingPath(write(tmp_path, GOOD_FILE.read_bytes()))
     with pytest.raises(ExtractError, match="the file changed while it was read"):
         read_file_bytes(growing)

@@ -17,8 +17,12 @@ ERROR = (
 
 def run() -> FailedRun:
     return FailedRun(
-        job="refresh", run_id="abc-123", failed_at=datetime(2024, 3, 10, 6, 4, 5, tzinfo=ZoneInfo("Europe/London")),
-        first_month="2024-02", last_month="2024-02", trigger="monthly_refresh",
+        job="refresh",
+        run_id="abc-123",
+        failed_at=datetime(2024, 3, 10, 6, 4, 5, tzinfo=ZoneInfo("Europe/London")),
+        first_month="2024-02",
+        last_month="2024-02",
+        trigger="monthly_refresh",
         steps=[FailedStep("raw__police_precharge", ["raw/police_precharge"], ERROR)],
     )
 

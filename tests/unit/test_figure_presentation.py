@@ -33,23 +33,40 @@ from pipelines.lib.markers import MARKERS
 def test_written_markers_read_back_with_their_meaning() -> None:
     """What the pack and workbook write for a withheld or missing figure is what markers.py reads as the same."""
     assert {s: MARKERS[STATUS_MARKERS[s].symbol] for s in ("suppressed", "not_available")} == {
-        "suppressed": "suppressed", "not_available": "not_available"}
+        "suppressed": "suppressed",
+        "not_available": "not_available",
+    }
     assert [m.symbol for m in STATUS_MARKERS.values()] == ["[c]", "[x]", "[e]", "[p]"]
 
 
 def test_rag_colours_are_govuk() -> None:
     # GOV.UK Design System: red #d4351c, yellow #ffdd00, green #00703c; text black #0b0c0c on yellow.
     assert {c: (s.label, s.fill.lower(), s.text.lower()) for c, s in RAG.items()} == {
-        "red": ("Red", "#d4351c", "#ffffff"), "amber": ("Amber", "#ffdd00", "#0b0c0c"), "green": ("Green", "#00703c", "#ffffff"),
+        "red": ("Red", "#d4351c", "#ffffff"),
+        "amber": ("Amber", "#ffdd00", "#0b0c0c"),
+        "green": ("Green", "#00703c", "#ffffff"),
     }
 
 
 def test_units_read_the_same_in_text_and_excel() -> None:
-    assert [format_figure(v, u) for v, u in [(12345.4, "count"), (12.345, "percentage"), (11.46, "days"),
-                                             (0.456, "ratio"), (3.14159, "rate_per_1000"), (None, "count")]] == [
-        "12,345", "12.3%", "11.5 days", "0.46", "3.14 per 1,000", ""]
+    assert [
+        format_figure(v, u)
+        for v, u in [
+            (12345.4, "count"),
+            (12.345, "percentage"),
+            (11.46, "days"),
+            (0.456, "ratio"),
+            (3.14159, "rate_per_1000"),
+            (None, "count"),
+        ]
+    ] == ["12,345", "12.3%", "11.5 days", "0.46", "3.14 per 1,000", ""]
     assert {unit: f.excel for unit, f in UNITS.items()} == {
-        "count": "#,##0", "percentage": "0.0", "days": "0.0", "ratio": "0.00", "rate_per_1000": "0.00"}
+        "count": "#,##0",
+        "percentage": "0.0",
+        "days": "0.0",
+        "ratio": "0.00",
+        "rate_per_1000": "0.00",
+    }
     assert unit_format("percentage").difference(1.5) == "+1.5 pp"  # percentage points, not per cent
     assert unit_format("days").difference(-0.74) == "-0.7 days" and unit_format("count").difference(0) == "0"
     with pytest.raises(ConfigurationError, match="'per_capita'.*count, percentage"):
@@ -62,9 +79,13 @@ def test_markers_arrows_and_statuses() -> None:
     assert figure_marker(None, "ok").symbol == "[x]" and figure_marker(None, "estimate").symbol == "[e]"
     assert figure_marker(5.0, "estimate") is None
     assert shown_status("estimate", "provisional: the plea is not in yet") == "provisional"
-    assert shown_status("estimate", "partial: over 9 of 10 rows") == "estimate" and shown_status(None, None) == "not_available"
-    assert [direction_arrow(c, d) for c, d in [(3, "worsening"), (-1, None), (0.2, "stable"), (0, None), (None, "up")]] == [
-        "↑", "↓", "→", "→", ""]
+    assert (
+        shown_status("estimate", "partial: over 9 of 10 rows") == "estimate"
+        and shown_status(None, None) == "not_available"
+    )
+    assert [
+        direction_arrow(c, d) for c, d in [(3, "worsening"), (-1, None), (0.2, "stable"), (0, None), (None, "up")]
+    ] == ["↑", "↓", "→", "→", ""]
 
 
 @pytest.fixture
@@ -133,7 +154,9 @@ def published(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 def test_headline_and_trend(published: duckdb.DuckDBPyConnection) -> None:
     rows = headline_figures(published, "b", date(2025, 3, 15), current_only=False).to_dicts()
-    assert [(r["measure_id"], r["area_name"], r["period_type"], r["period_end"], r["value"], r["status"]) for r in rows] == [
+    assert [
+        (r["measure_id"], r["area_name"], r["period_type"], r["period_end"], r["value"], r["status"]) for r in rows
+    ] == [
         ("monthly", "The board", "month", date(2025, 3, 31), 1026.0, "ok"),  # not April's, nor the quarter's 5
         ("monthly", "Alpha", "month", date(2025, 1, 31), 9.0, "ok"),  # the latest however old
         ("monthly", "Zulu", "month", date(2025, 3, 31), 7.0, "ok"),
@@ -153,30 +176,48 @@ def test_headline_and_trend(published: duckdb.DuckDBPyConnection) -> None:
 
 def test_current_only_keeps_the_measure_but_not_an_old_headline(published: duckdb.DuckDBPyConnection) -> None:
     """The pack's reading: one area; a quarter counts for the three months to its end, a month only for itself."""
+
     def headline(month: date, area: str) -> list[tuple]:
         rows = headline_figures(published, "b", month, area, current_only=True).to_dicts()
         return [(r["measure_id"], r["period_end"], len(r["trend"] or [])) for r in rows]
 
     assert headline(date(2025, 2, 28), "B") == [
-        ("monthly", date(2025, 2, 28), 24), ("quarterly", date(2024, 12, 31), 2), ("none_yet", None, 0),
-        ("cohort", date(2023, 3, 31), 2)]  # a cohort is published long after its quarter: its latest, however old
+        ("monthly", date(2025, 2, 28), 24),
+        ("quarterly", date(2024, 12, 31), 2),
+        ("none_yet", None, 0),
+        ("cohort", date(2023, 3, 31), 2),
+    ]  # a cohort is published long after its quarter: its latest, however old
     assert headline(date(2025, 3, 31), "B")[1] == ("quarterly", None, 2)  # December's quarter is old by March
     assert headline(date(2025, 3, 31), "A2")[0] == ("monthly", None, 1)  # January's figure, in the trend only
 
 
 def test_judgement_words_intervals_and_period_labels() -> None:
     """The same words, interval text and period labels for the pack and the workbook, against hand-written text."""
-    assert [judgement_word(code, over_time) for code, over_time in [
-        ("better", True), ("worse", False), ("not_significant", True), ("not_significant", False), ("higher", True),
-        ("not_tested", False), (None, True)]] == [
-        "better", "worse", "no real change", "similar", "higher", "not tested", ""]
+    assert [
+        judgement_word(code, over_time)
+        for code, over_time in [
+            ("better", True),
+            ("worse", False),
+            ("not_significant", True),
+            ("not_significant", False),
+            ("higher", True),
+            ("not_tested", False),
+            (None, True),
+        ]
+    ] == ["better", "worse", "no real change", "similar", "higher", "not tested", ""]
     # public confidence, 20 of 58: Wilson 95% interval 23.6% to 47.3% (worked by hand in the statistics test)
     assert interval_text(23.56, 47.33, 58, "percentage") == "95% CI 23.6% to 47.3%, n = 58"
     assert interval_text(2739.45, 2949.47, 2843, "count") == "95% CI 2,739 to 2,949"  # a count is its own base
     assert interval_text(None, None, 222, "days") == "n = 222" and interval_text(None, None, None, "days") == ""
-    assert [period_label(t, date(2024, 10, 1), basis) for t, basis in [
-        ("month", "in_period"), ("quarter", "in_period"), ("quarter", "cohort"), ("r12m", "rolling_12_months")]] == [
-        "Oct 2024", "Oct-Dec 2024", "cohort of Oct-Dec 2024", "12 months to Sep 2025"]
+    assert [
+        period_label(t, date(2024, 10, 1), basis)
+        for t, basis in [
+            ("month", "in_period"),
+            ("quarter", "in_period"),
+            ("quarter", "cohort"),
+            ("r12m", "rolling_12_months"),
+        ]
+    ] == ["Oct 2024", "Oct-Dec 2024", "cohort of Oct-Dec 2024", "12 months to Sep 2025"]
     assert previous_period_label("month", date(2025, 1, 1)) == "Dec 2024"
     assert previous_period_label("quarter", date(2025, 1, 1)) == "Oct-Dec 2024"
     assert long_date(date(2026, 12, 7)) == "7 December 2026"

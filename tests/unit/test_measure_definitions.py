@@ -18,7 +18,9 @@ WCJB = Path("wcjb/scorecard.yaml")
 
 def test_shipped_definitions_load() -> None:
     catalogue = load_measure_catalogue(SCORECARD_DEFINITIONS_DIR)
-    row = catalogue.filter(catalogue["measure_id"] == "rui_live", catalogue["scorecard_id"] == "wcjb").row(0, named=True)
+    row = catalogue.filter(catalogue["measure_id"] == "rui_live", catalogue["scorecard_id"] == "wcjb").row(
+        0, named=True
+    )
     assert row["title"] == "Volume of RUI investigations (Live)"
     assert row["section_id"] == "p2_effective_efficient" and row["definition_file"] == str(RUI)
     assert row["computation"].startswith("value: count(*) of fct_police_live_caseload by snapshot_date where")
@@ -34,7 +36,9 @@ def test_a_mean_is_a_sum_over_a_count() -> None:
     parts = load_definitions(SCORECARD_DEFINITIONS_DIR).parts()
     rui_days = parts.filter(parts["measure_id"] == "rui_avg_days").sort("part")
     assert rui_days.select("part", "aggregate", "column_name").rows() == [
-        ("denominator", "count", "days_in_status"), ("numerator", "sum", "days_in_status"), ("rows", "count", None),
+        ("denominator", "count", "days_in_status"),
+        ("numerator", "sum", "days_in_status"),
+        ("rows", "count", None),
     ]
 
 
@@ -78,7 +82,10 @@ def test_filter_that_is_not_sql_is_refused(definitions_copy: Path) -> None:
 def test_unknown_model_is_refused(definitions_copy: Path) -> None:
     _edit(definitions_copy, RUI, "model: fct_police_live_caseload", "model: fct_nowhere")
     message = _error(definitions_copy)
-    assert "measure 'rui_live', field 'compute.model'" in message and "'fct_nowhere' is not a documented dbt model" in message
+    assert (
+        "measure 'rui_live', field 'compute.model'" in message
+        and "'fct_nowhere' is not a documented dbt model" in message
+    )
 
 
 def test_scorecard_naming_an_unknown_measure_is_refused(definitions_copy: Path) -> None:
@@ -123,14 +130,18 @@ def test_comparator_naming_an_unknown_published_series_is_refused(definitions_co
 def test_comparator_must_share_the_measure_unit(definitions_copy: Path) -> None:
     _edit(definitions_copy, CONVICTION_RATE, "series: cps_copoc_conviction_rate", "series: cps_copoc_unsuccessful")
     message = _error(definitions_copy)
-    assert str(CONVICTION_RATE) in message and "comparator series 'cps_copoc_unsuccessful' is a count, the measure a percentage" in message
+    assert (
+        str(CONVICTION_RATE) in message
+        and "comparator series 'cps_copoc_unsuccessful' is a count, the measure a percentage" in message
+    )
 
 
 def test_wcjb_comparators_name_their_series_and_basis() -> None:
     catalogue = load_measure_catalogue(SCORECARD_DEFINITIONS_DIR)
     wcjb = catalogue.filter(catalogue["scorecard_id"] == "wcjb", catalogue["comparator_series"].is_not_null())
     assert dict(zip(wcjb["measure_id"], wcjb["comparator_series"], strict=True)) == {
-        "overall_conviction_rate": "cps_copoc_conviction_rate", "unsuccessful_outcomes": "cps_copoc_unsuccessful",
+        "overall_conviction_rate": "cps_copoc_conviction_rate",
+        "unsuccessful_outcomes": "cps_copoc_unsuccessful",
         "ineffective_trial_rate": "moj_ineffective_trial_rate",
     }
     assert all(wcjb["comparator_basis"].str.len_chars() > 20)

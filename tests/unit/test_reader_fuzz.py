@@ -22,7 +22,9 @@ from pipelines.lib.source_spec import SourceSpec, load_specs
 from tests.conftest import FIXTURES_DIR, TEST_KEY
 
 SPECS = load_specs()
-FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 OUTCOMES = {"loaded", "replaced", "unchanged", "refused"}
 
 
@@ -35,7 +37,9 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     landing = tmp_path_factory.mktemp("fuzz_seeds") / "landing"
     simulate(["wiltshire"], "2024-01", "2024-10", landing, seed=1, scale=0.02)
-    found: dict[str, Path] = {"manual_measure_values": FIXTURES_DIR / "manual_measure_values" / "manual_measure_values_2024-02.csv"}
+    found: dict[str, Path] = {
+        "manual_measure_values": FIXTURES_DIR / "manual_measure_values" / "manual_measure_values_2024-02.csv"
+    }
     for spec, path in extract_files(landing):
         if spec.extract not in found or path.stat().st_size > found[spec.extract].stat().st_size:
             found[spec.extract] = path
@@ -67,7 +71,8 @@ def mutated(draw: st.DrawFn, data: bytes) -> bytes:
     transfer or a hand edit would (vertical tabs, Unicode line separators, NULs and stray quotes among the inserts)."""
     data = bytearray(data)
     inserts = st.binary(min_size=1, max_size=12) | st.sampled_from(
-        [b",", b'"', b"\n", b"\r", b"\r\n", b"\xff", b";", b"\x0b", "\u2028".encode(), b"\x00", b'""', b"inf", b"1e309"])
+        [b",", b'"', b"\n", b"\r", b"\r\n", b"\xff", b";", b"\x0b", "\u2028".encode(), b"\x00", b'""', b"inf", b"1e309"]
+    )
     for _ in range(draw(st.integers(1, 6))):
         position = draw(st.integers(0, max(len(data) - 1, 0)))
         action = draw(st.sampled_from(["delete", "insert", "replace", "truncate", "duplicate_line", "drop_line"]))
@@ -106,7 +111,9 @@ def corrupt_workbook(draw: st.DrawFn, data: bytes) -> bytes:
 @pytest.mark.parametrize("name", sorted(SPECS))
 @FUZZ
 @given(data=st.data())
-def test_mutated_files_of_every_extract(seeds: dict[str, Path], connection: duckdb.DuckDBPyConnection, name: str, data: st.DataObject) -> None:
+def test_mutated_files_of_every_extract(
+    seeds: dict[str, Path], connection: duckdb.DuckDBPyConnection, name: str, data: st.DataObject
+) -> None:
     seed = seeds[name]
     load_or_refuse(connection, SPECS[name], seed, data.draw(mutated(seed.read_bytes())))
 
@@ -114,7 +121,9 @@ def test_mutated_files_of_every_extract(seeds: dict[str, Path], connection: duck
 @pytest.mark.parametrize("name", sorted(n for n, spec in SPECS.items() if spec.format == "xlsx"))
 @FUZZ
 @given(data=st.data())
-def test_corrupt_workbooks(seeds: dict[str, Path], connection: duckdb.DuckDBPyConnection, name: str, data: st.DataObject) -> None:
+def test_corrupt_workbooks(
+    seeds: dict[str, Path], connection: duckdb.DuckDBPyConnection, name: str, data: st.DataObject
+) -> None:
     seed = seeds[name]
     load_or_refuse(connection, SPECS[name], seed, data.draw(corrupt_workbook(seed.read_bytes())))
 
@@ -131,7 +140,9 @@ def _reencoded(text: str, encoding: str) -> bytes:
 
 
 @pytest.mark.parametrize("name", sorted(n for n, spec in SPECS.items() if spec.format == "csv"))
-def test_other_encodings_and_a_huge_field(seeds: dict[str, Path], connection: duckdb.DuckDBPyConnection, name: str) -> None:
+def test_other_encodings_and_a_huge_field(
+    seeds: dict[str, Path], connection: duckdb.DuckDBPyConnection, name: str
+) -> None:
     """UTF-16 (with its BOM), Latin-1, a UTF-8 BOM, and a 300,000-character field on the first data line: each is
     loaded or refused with the file's name, never an exception (the csv module's field limit crashed the refresh)."""
     seed = seeds[name]

@@ -58,7 +58,9 @@ def test_another_publication_in_place_is_a_change(paths: WarehousePaths) -> None
     assert unchanged_since(paths, fingerprint(paths)) is None
 
 
-def test_a_setting_or_definition_is_a_change(paths: WarehousePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_setting_or_definition_is_a_change(
+    paths: WarehousePaths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CJS_ROW_COUNT_TOLERANCE", "0.2")
     assert changed_inputs(paths, fingerprint(paths)) == ["settings"]
     monkeypatch.delenv("CJS_ROW_COUNT_TOLERANCE")
@@ -70,7 +72,9 @@ def test_a_setting_or_definition_is_a_change(paths: WarehousePaths, tmp_path: Pa
     wcjb = definitions / "wcjb" / "scorecard.yaml"
     text = wcjb.read_text(encoding="utf-8")
     assert "title: Wiltshire Criminal Justice Board scorecard" in text
-    wcjb.write_text(text.replace("title: Wiltshire Criminal Justice Board scorecard", "title: WCJB scorecard"), encoding="utf-8")
+    wcjb.write_text(
+        text.replace("title: Wiltshire Criminal Justice Board scorecard", "title: WCJB scorecard"), encoding="utf-8"
+    )
     assert changed_inputs(paths, fingerprint(paths)) == ["definitions"]
 
 

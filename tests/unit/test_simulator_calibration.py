@@ -20,8 +20,9 @@ def run():
     # West Yorkshire at full scale: ~290k crimes a year, a large enough sample for tight tolerances
     world = simulate_area(AREAS["west-yorkshire"], parse_month(START), parse_month(END), seed=2024, scale=1.0)
     mv = measure_values(world)
-    pooled = mv.group_by("measure_id").agg(pl.col("numerator").sum(), pl.col("denominator").sum(),
-                                           pl.col("value").mean().alias("mean"))
+    pooled = mv.group_by("measure_id").agg(
+        pl.col("numerator").sum(), pl.col("denominator").sum(), pl.col("value").mean().alias("mean")
+    )
     return world, {r["measure_id"]: r for r in pooled.iter_rows(named=True)}
 
 

@@ -13,8 +13,11 @@ ARGS = dict(areas=["wiltshire", "cleveland"], start="2024-01", end="2024-03", sc
 
 
 def _digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_same_seed_same_bytes_and_different_seed_differs(tmp_path: Path) -> None:
@@ -26,8 +29,13 @@ def test_same_seed_same_bytes_and_different_seed_differs(tmp_path: Path) -> None
     assert a.rows_per_extract == b.rows_per_extract and a.files_written == b.files_written
     assert any(p.endswith(".xlsx") for p in da) and any(p.endswith(".parquet") for p in da)
     public = [p for p in da if p.startswith("public/")]  # the public releases' lookalikes are deterministic too
-    assert {p.split("/")[1] for p in public} == {"police_uk", "cps_copoc", "moj_court_timeliness",
-                                                  "moj_trial_effectiveness", "ons_geography"}
+    assert {p.split("/")[1] for p in public} == {
+        "police_uk",
+        "cps_copoc",
+        "moj_court_timeliness",
+        "moj_trial_effectiveness",
+        "ons_geography",
+    }
     assert "_truth/public_figures.parquet" in da
     assert set(da) == set(dc)
     differing = [p for p in da if da[p] != dc[p]]
@@ -44,7 +52,8 @@ def test_a_month_does_not_depend_on_the_other_areas_or_months(tmp_path: Path) ->
     rel = Path("police/crimes/police_crimes_2024-03.csv")
     one = pl.read_csv(tmp_path / "one" / rel, infer_schema=False).filter(pl.col("Record Status") == "New")
     two = pl.read_csv(tmp_path / "two" / rel, infer_schema=False).filter(
-        (pl.col("Record Status") == "New") & (pl.col("Force") == "Wiltshire"))
+        (pl.col("Record Status") == "New") & (pl.col("Force") == "Wiltshire")
+    )
     assert two.height < pl.read_csv(tmp_path / "two" / rel, infer_schema=False).height  # Durham shares the file
     assert one.height > 500
     assert one.equals(two)

@@ -20,47 +20,196 @@ MONTHS = ["2024-10", "2024-11", "2024-12"]
 
 # extract -> (format, headers, {date column: format})
 LAYOUT = {
-    ("police", "crimes"): ("csv", ["Force", "Crime Reference", "Recorded Date", "Offence Date", "HO Offence Code",
-                                   "Offence Description", "Offence Group", "DA Flag", "Hate Flag", "RASSO Flag",
-                                   "Victim Sex", "Victim Age", "Victim Ethnicity", "Suspects Identified", "Outcome Code",
-                                   "Outcome Date", "Record Status"],
-                           {"Recorded Date": "%d/%m/%Y", "Offence Date": "%d/%m/%Y", "Outcome Date": "%d/%m/%Y"}),
-    ("police", "arrests"): ("csv", ["Force", "Arrest ID", "Arrest Date", "Crime Reference", "Suspect ID", "Suspect Name",
-                                    "Suspect DOB", "PNC ID", "Sex", "Self Defined Ethnicity", "Age At Arrest",
-                                    "HO Offence Code", "DA Flag", "Custody Outcome"],
-                            {"Arrest Date": "%d/%m/%Y", "Suspect DOB": "%d/%m/%Y"}),
-    ("police", "precharge"): ("csv", ["Force", "Crime Reference", "Suspect ID", "URN", "Event", "Event Date",
-                                      "Action Plan No", "Decision", "HO Offence Code", "DA Flag", "RASSO Flag"],
-                              {"Event Date": "%d/%m/%Y"}),
-    ("police", "stop_search"): ("csv", ["Search ID", "Type", "Date", "Force", "Gender", "Age range",
-                                        "Self-defined ethnicity", "Officer-defined ethnicity", "Legislation",
-                                        "Object of search", "Outcome"], {"Date": "%Y-%m-%dT%H:%M:%S%:z"}),
-    ("cps", "precharge_decisions"): ("csv", ["CPS_AREA", "POLICE_FORCE", "POLICE_CRIME_REF", "URN", "SUSPECT_SURNAME",
-                                             "SUSPECT_FORENAME", "SUSPECT_DOB", "DATE_FIRST_RECEIVED", "DATE_SUBMITTED",
-                                             "DATE_OF_RESPONSE", "RESPONSE_TYPE", "DAYS_TO_RESPONSE",
-                                             "PRINCIPAL_OFFENCE_CATEGORY", "DOMESTIC_ABUSE_FLAG", "HATE_CRIME_FLAG",
-                                             "RASSO_FLAG"],
-                                     {"SUSPECT_DOB": "%Y-%m-%d", "DATE_SUBMITTED": "%Y-%m-%d",
-                                      "DATE_OF_RESPONSE": "%Y-%m-%d", "DATE_FIRST_RECEIVED": "%Y-%m-%d"}),
-    ("cps", "finalisations"): ("csv", ["CPS_AREA", "POLICE_FORCE", "URN", "DEFENDANT_ID", "DEFENDANT_SURNAME",
-                                       "DEFENDANT_FORENAME", "DEFENDANT_DOB", "COURT_TYPE", "FINALISATION_DATE", "OUTCOME",
-                                       "OUTCOME_CATEGORY", "UNSUCCESSFUL_REASON", "PRINCIPAL_OFFENCE_CATEGORY",
-                                       "DOMESTIC_ABUSE_FLAG", "HATE_CRIME_FLAG", "RASSO_FLAG", "NUMBER_OF_CHARGES",
-                                       "GUILTY_PLEA_FIRST_HEARING"],
-                               {"DEFENDANT_DOB": "%Y-%m-%d", "FINALISATION_DATE": "%Y-%m-%d"}),
-    ("hmcts", "mc_cases"): ("csv", ["Record Type", "Court Code", "Court Name", "LJA", "Region", "Case No", "URN",
-                                    "Defendant Name", "Date of Birth", "Principal Offence", "First Listing Date",
-                                    "Disposal Date", "Disposal Type", "Hearings"],
-                            {"Date of Birth": "%d-%b-%Y", "First Listing Date": "%d-%b-%Y", "Disposal Date": "%d-%b-%Y"}),
-    ("hmcts", "outstanding"): ("csv", ["Court Type", "Court Code", "Court Name", "Case Number", "URN", "Receipt Date",
-                                       "Age Days", "As At Date"], {"Receipt Date": "%Y-%m-%d", "As At Date": "%Y-%m-%d"}),
-    ("hmcts", "cc_cases"): ("xlsx", ["Record Type", "Crown Court Code", "Crown Court", "Region", "Case Number", "URN",
-                                     "Defendant Surname", "Defendant Forename", "Date Of Birth", "Receipt Date",
-                                     "Disposal Date", "Disposal Type", "Remand Status", "Principal Offence"],
-                            {"Date Of Birth": "serial", "Receipt Date": "serial", "Disposal Date": "serial"}),
-    ("hmcts", "hearings"): ("xlsx", ["Court Type", "Court Code", "Court Name", "Hearing Date", "Case Number", "URN",
-                                     "Hearing Type", "Hearing Number", "Video Enabled", "Trial Effectiveness", "Reason"],
-                            {"Hearing Date": "serial"}),
+    ("police", "crimes"): (
+        "csv",
+        [
+            "Force",
+            "Crime Reference",
+            "Recorded Date",
+            "Offence Date",
+            "HO Offence Code",
+            "Offence Description",
+            "Offence Group",
+            "DA Flag",
+            "Hate Flag",
+            "RASSO Flag",
+            "Victim Sex",
+            "Victim Age",
+            "Victim Ethnicity",
+            "Suspects Identified",
+            "Outcome Code",
+            "Outcome Date",
+            "Record Status",
+        ],
+        {"Recorded Date": "%d/%m/%Y", "Offence Date": "%d/%m/%Y", "Outcome Date": "%d/%m/%Y"},
+    ),
+    ("police", "arrests"): (
+        "csv",
+        [
+            "Force",
+            "Arrest ID",
+            "Arrest Date",
+            "Crime Reference",
+            "Suspect ID",
+            "Suspect Name",
+            "Suspect DOB",
+            "PNC ID",
+            "Sex",
+            "Self Defined Ethnicity",
+            "Age At Arrest",
+            "HO Offence Code",
+            "DA Flag",
+            "Custody Outcome",
+        ],
+        {"Arrest Date": "%d/%m/%Y", "Suspect DOB": "%d/%m/%Y"},
+    ),
+    ("police", "precharge"): (
+        "csv",
+        [
+            "Force",
+            "Crime Reference",
+            "Suspect ID",
+            "URN",
+            "Event",
+            "Event Date",
+            "Action Plan No",
+            "Decision",
+            "HO Offence Code",
+            "DA Flag",
+            "RASSO Flag",
+        ],
+        {"Event Date": "%d/%m/%Y"},
+    ),
+    ("police", "stop_search"): (
+        "csv",
+        [
+            "Search ID",
+            "Type",
+            "Date",
+            "Force",
+            "Gender",
+            "Age range",
+            "Self-defined ethnicity",
+            "Officer-defined ethnicity",
+            "Legislation",
+            "Object of search",
+            "Outcome",
+        ],
+        {"Date": "%Y-%m-%dT%H:%M:%S%:z"},
+    ),
+    ("cps", "precharge_decisions"): (
+        "csv",
+        [
+            "CPS_AREA",
+            "POLICE_FORCE",
+            "POLICE_CRIME_REF",
+            "URN",
+            "SUSPECT_SURNAME",
+            "SUSPECT_FORENAME",
+            "SUSPECT_DOB",
+            "DATE_FIRST_RECEIVED",
+            "DATE_SUBMITTED",
+            "DATE_OF_RESPONSE",
+            "RESPONSE_TYPE",
+            "DAYS_TO_RESPONSE",
+            "PRINCIPAL_OFFENCE_CATEGORY",
+            "DOMESTIC_ABUSE_FLAG",
+            "HATE_CRIME_FLAG",
+            "RASSO_FLAG",
+        ],
+        {
+            "SUSPECT_DOB": "%Y-%m-%d",
+            "DATE_SUBMITTED": "%Y-%m-%d",
+            "DATE_OF_RESPONSE": "%Y-%m-%d",
+            "DATE_FIRST_RECEIVED": "%Y-%m-%d",
+        },
+    ),
+    ("cps", "finalisations"): (
+        "csv",
+        [
+            "CPS_AREA",
+            "POLICE_FORCE",
+            "URN",
+            "DEFENDANT_ID",
+            "DEFENDANT_SURNAME",
+            "DEFENDANT_FORENAME",
+            "DEFENDANT_DOB",
+            "COURT_TYPE",
+            "FINALISATION_DATE",
+            "OUTCOME",
+            "OUTCOME_CATEGORY",
+            "UNSUCCESSFUL_REASON",
+            "PRINCIPAL_OFFENCE_CATEGORY",
+            "DOMESTIC_ABUSE_FLAG",
+            "HATE_CRIME_FLAG",
+            "RASSO_FLAG",
+            "NUMBER_OF_CHARGES",
+            "GUILTY_PLEA_FIRST_HEARING",
+        ],
+        {"DEFENDANT_DOB": "%Y-%m-%d", "FINALISATION_DATE": "%Y-%m-%d"},
+    ),
+    ("hmcts", "mc_cases"): (
+        "csv",
+        [
+            "Record Type",
+            "Court Code",
+            "Court Name",
+            "LJA",
+            "Region",
+            "Case No",
+            "URN",
+            "Defendant Name",
+            "Date of Birth",
+            "Principal Offence",
+            "First Listing Date",
+            "Disposal Date",
+            "Disposal Type",
+            "Hearings",
+        ],
+        {"Date of Birth": "%d-%b-%Y", "First Listing Date": "%d-%b-%Y", "Disposal Date": "%d-%b-%Y"},
+    ),
+    ("hmcts", "outstanding"): (
+        "csv",
+        ["Court Type", "Court Code", "Court Name", "Case Number", "URN", "Receipt Date", "Age Days", "As At Date"],
+        {"Receipt Date": "%Y-%m-%d", "As At Date": "%Y-%m-%d"},
+    ),
+    ("hmcts", "cc_cases"): (
+        "xlsx",
+        [
+            "Record Type",
+            "Crown Court Code",
+            "Crown Court",
+            "Region",
+            "Case Number",
+            "URN",
+            "Defendant Surname",
+            "Defendant Forename",
+            "Date Of Birth",
+            "Receipt Date",
+            "Disposal Date",
+            "Disposal Type",
+            "Remand Status",
+            "Principal Offence",
+        ],
+        {"Date Of Birth": "serial", "Receipt Date": "serial", "Disposal Date": "serial"},
+    ),
+    ("hmcts", "hearings"): (
+        "xlsx",
+        [
+            "Court Type",
+            "Court Code",
+            "Court Name",
+            "Hearing Date",
+            "Case Number",
+            "URN",
+            "Hearing Type",
+            "Hearing Number",
+            "Video Enabled",
+            "Trial Effectiveness",
+            "Reason",
+        ],
+        {"Hearing Date": "serial"},
+    ),
 }
 
 
@@ -139,12 +288,18 @@ def test_live_caseload_matches_spec(sim: Path) -> None:
 def test_truth_live_measures_equal_the_file(sim: Path) -> None:
     truth = pl.read_parquet(sim / "_truth" / "measure_values.parquet")
     for month in MONTHS:
-        frame = pl.concat([pl.read_csv(p, infer_schema=False) for p in
-                           sorted((sim / "police" / "live_caseload").glob(f"*_{month}.csv"))])
+        frame = pl.concat(
+            [
+                pl.read_csv(p, infer_schema=False)
+                for p in sorted((sim / "police" / "live_caseload").glob(f"*_{month}.csv"))
+            ]
+        )
         # the file holds two forces; compare per force
         for force, code in (("Wiltshire", "E23000038"), ("Devon & Cornwall", "E23000035")):
             f = frame.filter(pl.col("Force") == force)
-            t = truth.filter((pl.col("area_code") == code) & (pl.col("period_start") == dt.date.fromisoformat(month + "-01")))
+            t = truth.filter(
+                (pl.col("area_code") == code) & (pl.col("period_start") == dt.date.fromisoformat(month + "-01"))
+            )
             val = dict(zip(t["measure_id"], t["value"], strict=True))
             rui = f.filter(pl.col("Status") == "Released under investigation")
             assert val["rui_live"] == rui.height
@@ -165,8 +320,12 @@ def test_urns_link_across_agencies_apart_from_recorded_errors(sim: Path) -> None
     assert cps_urns.str.contains(r"^\d{2} [A-Z]{2} \d{5} \d{2}$").mean() > 0.98
     normal = [normalise_urn(u) for u in cps_urns.to_list()]
     assert all(police_urn.match(u) for u in normal)
-    hearings = pl.concat([pl.read_excel(p, engine="calamine", infer_schema_length=0)
-                          for p in sorted((sim / "hmcts" / "hearings").glob("*.xlsx"))])
+    hearings = pl.concat(
+        [
+            pl.read_excel(p, engine="calamine", infer_schema_length=0)
+            for p in sorted((sim / "hmcts" / "hearings").glob("*.xlsx"))
+        ]
+    )
     assert hearings["URN"].drop_nulls().str.contains(r"^\d{2}[A-Z]{2}\d{5}/\d{2}$").mean() > 0.98
     # mistyped URNs recorded in the truth are the ones that differ from a true URN
     cps_err = errors.filter((pl.col("agency") == "cps") & (pl.col("extract") == "finalisations"))

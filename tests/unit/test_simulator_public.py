@@ -73,7 +73,8 @@ def test_police_uk_street_file(landing: Path, figures: pl.DataFrame) -> None:
     assert any(r[6] == "No Location" and r[4] == r[5] == r[7] == r[8] == "" for r in body)
     # crimes by crime type = crimes recorded in the month by the police crimes extract, mapped by offence group
     extract = pl.read_csv(landing / "police" / "crimes" / "police_crimes_2024-03.csv", infer_schema=False).filter(
-        pl.col("Record Status") == "New")
+        pl.col("Record Status") == "New"
+    )
     assert len(crimes) == extract.height
     truth = figures.filter(pl.col("release") == "police_uk_street", pl.col("period") == "2024-03")
     counted = pl.DataFrame({"category": [r[9] for r in body]}).group_by("category").len()
@@ -101,12 +102,17 @@ def test_copoc_national_is_the_sum_and_wiltshire_is_the_cps_extract(landing: Pat
             name = f"Number of {r['PRINCIPAL_OFFENCE_CATEGORY']} {what}"
             planted = PLANT.shift if (month == PLANT.period and name == PLANT.figure) else 0
             assert _number(wilts[name]) == r["len"] + planted, (month, name)
-        assert sum(_number(v) for k, v in wilts.items() if k.startswith("Number") and "Admin" not in k) == fin.height + (
-            PLANT.shift if month == PLANT.period else 0)
-        assert _number(wilts["Number of Admin Finalised Unsuccessful"]) == fin.filter(
-            pl.col("OUTCOME") == "Administratively finalised").height
+        assert sum(
+            _number(v) for k, v in wilts.items() if k.startswith("Number") and "Admin" not in k
+        ) == fin.height + (PLANT.shift if month == PLANT.period else 0)
+        assert (
+            _number(wilts["Number of Admin Finalised Unsuccessful"])
+            == fin.filter(pl.col("OUTCOME") == "Administratively finalised").height
+        )
         # percentages from the counts, one decimal; '-' (or '0' for Robbery) where nothing was finalised
-        theft_c, theft_u = (_number(wilts[f"Number of Theft And Handling {w}"]) for w in ("Convictions", "Unsuccessful"))
+        theft_c, theft_u = (
+            _number(wilts[f"Number of Theft And Handling {w}"]) for w in ("Convictions", "Unsuccessful")
+        )
         assert wilts["Percentage of Theft And Handling Convictions"] == f"{100 * theft_c / (theft_c + theft_u):.1f}%"
         for cat, marker in (("Homicide", "-"), ("Robbery", "0")):
             if _number(wilts[f"Number of {cat} Convictions"]) + _number(wilts[f"Number of {cat} Unsuccessful"]) == 0:
@@ -121,7 +127,11 @@ def test_planted_disagreement_is_recorded(figures: pl.DataFrame) -> None:
     assert planted.height == 1
     row = planted.row(0, named=True)
     assert (row["release"], row["geography"], row["period"], row["figure"]) == (
-        "cps_copoc", "Wiltshire", PLANT.period, PLANT.figure)
+        "cps_copoc",
+        "Wiltshire",
+        PLANT.period,
+        PLANT.figure,
+    )
     assert row["value"] == row["true_value"] + PLANT.shift
 
 
@@ -134,19 +144,34 @@ def test_a_disagreement_matching_nothing_is_refused(tmp_path: Path) -> None:
 def test_trial_effectiveness_counts_the_hearings_extract(landing: Path) -> None:
     rows = _rows(landing / "public" / "moj_trial_effectiveness" / "trial_effectiveness.csv")
     header, body = rows[0], rows[1:]
-    assert header == ["Year", "Quarter", "Court type", "Region", "LCJB area", "Police force area",
-                      "trial_effectiveness", "Reason", "Trials"]
-    hearings = pl.concat([pl.read_excel(landing / "hmcts" / "hearings" / f"hmcts_hearings_2024-0{m}.xlsx")
-                          for m in (4, 5, 6)])
+    assert header == [
+        "Year",
+        "Quarter",
+        "Court type",
+        "Region",
+        "LCJB area",
+        "Police force area",
+        "trial_effectiveness",
+        "Reason",
+        "Trials",
+    ]
+    hearings = pl.concat(
+        [pl.read_excel(landing / "hmcts" / "hearings" / f"hmcts_hearings_2024-0{m}.xlsx") for m in (4, 5, 6)]
+    )
     wilts = [r for r in body if r[5] == "Wiltshire" and r[:2] == ["2024", "Q2"] and r[7] == "-"]
     for court, extract_court in (("Magistrates' courts", "Magistrates' Court"), ("Crown Court", "Crown Court")):
         for label in ("1: Effective trials", "2: Cracked trials", "3: Ineffective trials"):
-            expected = hearings.filter(pl.col("Court Type") == extract_court,
-                                       pl.col("Trial Effectiveness") == label).height
+            expected = hearings.filter(
+                pl.col("Court Type") == extract_court, pl.col("Trial Effectiveness") == label
+            ).height
             cell = next(r[8] for r in wilts if r[2] == court and r[6] == label)
             assert cell == ("[c]" if 0 < expected <= 2 else str(expected)), (court, label)
-    assert {r[6] for r in body} == {"1: Effective trials", "2: Cracked trials", "3: Ineffective trials",
-                                    "4. Vacated trial"}
+    assert {r[6] for r in body} == {
+        "1: Effective trials",
+        "2: Cracked trials",
+        "3: Ineffective trials",
+        "4. Vacated trial",
+    }
     assert any(r[7].startswith("0") and ". Ineffective reason: " in r[7] for r in body)
     assert any(r[8] == "[c]" for r in body)  # small counts suppressed
 
@@ -154,19 +179,29 @@ def test_trial_effectiveness_counts_the_hearings_extract(landing: Path) -> None:
 def test_timeliness_levels_and_markers(landing: Path, figures: pl.DataFrame) -> None:
     rows = _rows(landing / "public" / "moj_court_timeliness" / "court_timeliness.csv")
     header, body = rows[0], rows[1:]
-    assert header[:8] == ["Year", "Period", "Court type", "National", "Region", "LCJB area", "LJA or Court name",
-                          "Defendants"] and len(header) == 16
+    assert (
+        header[:8]
+        == ["Year", "Period", "Court type", "National", "Region", "LCJB area", "LJA or Court name", "Defendants"]
+        and len(header) == 16
+    )
     assert {r[1] for r in body} == {"2024 Q1 (Jan-Mar)", "2024 Q2 (Apr-Jun)"}
     national = [r for r in body if r[3] != "-"]
     assert national and all(r[4:7] == ["-", "-", "-"] for r in national)
-    lcjb = next(r for r in body if r[5] == "Wiltshire LCJB" and r[6] == "-" and r[2] == "All courts"
-                and r[1].startswith("2024 Q1"))
+    lcjb = next(
+        r
+        for r in body
+        if r[5] == "Wiltshire LCJB" and r[6] == "-" and r[2] == "All courts" and r[1].startswith("2024 Q1")
+    )
     courts = [r for r in body if r[5] == "Wiltshire LCJB" and r[6] != "-" and r[1].startswith("2024 Q1")]
     assert {r[2] for r in courts} == {"Magistrates' courts", "Crown Court"}
     assert int(lcjb[7]) == sum(int(r[7]) for r in courts if r[7] != "[c]")  # no court of 1-2 defendants here
     # defendants counted on completion: the CPS finalisations of the quarter (the same defendant-cases)
-    fin = pl.concat([pl.read_csv(landing / "cps" / "finalisations" / f"cps_finalisations_2024-0{m}.csv",
-                                 infer_schema=False) for m in (1, 2, 3)])
+    fin = pl.concat(
+        [
+            pl.read_csv(landing / "cps" / "finalisations" / f"cps_finalisations_2024-0{m}.csv", infer_schema=False)
+            for m in (1, 2, 3)
+        ]
+    )
     assert int(lcjb[7]) == fin.height
     t = figures.filter(pl.col("release") == "moj_court_timeliness", pl.col("geography") == "Wiltshire LCJB")
     assert set(t["source"]) == {"simulated"}

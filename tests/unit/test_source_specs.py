@@ -18,18 +18,36 @@ from pipelines.lib.source_spec import SourceSpec, load_specs, seed_values
 
 SPECS = load_specs()
 EXTRACTS = [
-    "police_live_caseload", "police_crimes", "police_arrests", "police_precharge", "police_stop_search",
-    "cps_precharge_decisions", "cps_finalisations",
-    "hmcts_mc_cases", "hmcts_cc_cases", "hmcts_hearings", "hmcts_outstanding",
-    "probation_community_orders", "moj_proven_reoffending",
-    "pcc_victim_referrals", "pcc_vcop_audit", "pcc_victim_survey", "pcc_public_confidence",
+    "police_live_caseload",
+    "police_crimes",
+    "police_arrests",
+    "police_precharge",
+    "police_stop_search",
+    "cps_precharge_decisions",
+    "cps_finalisations",
+    "hmcts_mc_cases",
+    "hmcts_cc_cases",
+    "hmcts_hearings",
+    "hmcts_outstanding",
+    "probation_community_orders",
+    "moj_proven_reoffending",
+    "pcc_victim_referrals",
+    "pcc_vcop_audit",
+    "pcc_victim_survey",
+    "pcc_public_confidence",
 ]
 # Landed by people, not simulated: board members' manual inputs (tests/integration/test_manual_inputs.py).
 NOT_SIMULATED = ["manual_measure_values"]
 # Public statistics files: read by tests/integration/test_public_adapters.py; the simulator's lookalikes are checked
 # by tests/unit/test_simulator_public.py.
-NOT_SIMULATED += ["public_police_uk_street", "public_police_uk_outcomes", "public_cps_copoc", "public_moj_court_timeliness", "public_moj_trial_effectiveness",
-                  "public_ons_geography"]
+NOT_SIMULATED += [
+    "public_police_uk_street",
+    "public_police_uk_outcomes",
+    "public_cps_copoc",
+    "public_moj_court_timeliness",
+    "public_moj_trial_effectiveness",
+    "public_ons_geography",
+]
 # The fixture simulates 13 reporting months: monthly extracts have a file for each; the proven reoffending cohort file
 # arrives only when a cohort's 19-month lag has elapsed (quarterly: the first within 13 months of the run's start).
 MONTHS = [f"2024-{m:02d}" for m in range(1, 13)] + ["2025-01"]
@@ -44,7 +62,12 @@ EXPECTED_PERSONAL: dict[str, dict[str, bool]] = {
     "police_precharge": {"Suspect ID": False},
     "police_stop_search": {},
     "cps_precharge_decisions": {"SUSPECT_SURNAME": True, "SUSPECT_FORENAME": True, "SUSPECT_DOB": False},
-    "cps_finalisations": {"DEFENDANT_ID": False, "DEFENDANT_SURNAME": True, "DEFENDANT_FORENAME": True, "DEFENDANT_DOB": False},
+    "cps_finalisations": {
+        "DEFENDANT_ID": False,
+        "DEFENDANT_SURNAME": True,
+        "DEFENDANT_FORENAME": True,
+        "DEFENDANT_DOB": False,
+    },
     "hmcts_mc_cases": {"Defendant Name": True, "Date of Birth": False},
     "hmcts_cc_cases": {"Defendant Surname": True, "Defendant Forename": True, "Date Of Birth": False},
     "hmcts_hearings": {},
@@ -58,8 +81,16 @@ EXPECTED_PERSONAL: dict[str, dict[str, bool]] = {
     "manual_measure_values": {},
 } | {name: {} for name in NOT_SIMULATED[1:]}
 # A header that looks like it holds a person's name, date of birth or identifier must be marked personal.
-LOOKS_PERSONAL = re.compile(r"name|surname|forename|dob|birth|pnc|\bcrn\b|suspect id|defendant id|person", re.IGNORECASE)
-NOT_PERSONAL = {"Court Name", "Crown Court", "Offence Description", "LSOA name", "LJA or Court name"}  # names of things, not people
+LOOKS_PERSONAL = re.compile(
+    r"name|surname|forename|dob|birth|pnc|\bcrn\b|suspect id|defendant id|person", re.IGNORECASE
+)
+NOT_PERSONAL = {
+    "Court Name",
+    "Crown Court",
+    "Offence Description",
+    "LSOA name",
+    "LJA or Court name",
+}  # names of things, not people
 
 # (extract, header, planted value, fragment of the check reported); the value replaces the first non-empty cell.
 PLANTED = [
@@ -137,7 +168,9 @@ def test_every_spec_loads_with_its_code_lists() -> None:
     assert sorted(SPECS) == sorted(EXTRACTS + NOT_SIMULATED)
     for name, spec in SPECS.items():
         # Agency extracts are named for their month; public files keep their publisher's names (test_public_adapters).
-        assert spec.extract == name and (spec.publisher == "public" or spec.file_pattern == f"{name}_{{month}}.{spec.format}")
+        assert spec.extract == name and (
+            spec.publisher == "public" or spec.file_pattern == f"{name}_{{month}}.{spec.format}"
+        )
         assert (spec.format == "xlsx") == (spec.sheet is not None)
         kept = {c.name for c in spec.kept_columns}
         assert set(spec.primary_key) <= kept, f"{name}: a primary key column is dropped"
@@ -150,8 +183,14 @@ def test_every_spec_loads_with_its_code_lists() -> None:
 # A header_pattern (a header renamed every vintage) is checked when the spec loads: each mistake, named.
 BAD_HEADER_PATTERNS = [
     ({"header": "LAD23CD", "header_pattern": "LAD(?P<vintage>\\d{2}CD"}, "not a valid regex"),
-    ({"header": "LAD23CD", "header_pattern": "LAD(?P<vintage>\\d{4})CD"}, "header 'LAD23CD' does not match its header_pattern"),
-    ({"header": "LAD23CD", "header_pattern": "LAD(?P<year>\\d{2})CD"}, "header_pattern group(s) ['year'] name no column's header"),
+    (
+        {"header": "LAD23CD", "header_pattern": "LAD(?P<vintage>\\d{4})CD"},
+        "header 'LAD23CD' does not match its header_pattern",
+    ),
+    (
+        {"header": "LAD23CD", "header_pattern": "LAD(?P<year>\\d{2})CD"},
+        "header_pattern group(s) ['year'] name no column's header",
+    ),
 ]
 
 
@@ -162,14 +201,22 @@ def test_a_bad_header_pattern_is_named_when_the_spec_loads(lad_code: dict, probl
     with pytest.raises(ValidationError, match=re.escape(problem)):
         SourceSpec.model_validate(spec)
     # every other spec matches its headers exactly, as before header patterns existed
-    assert [name for name, other in SPECS.items() if other.header_groups or other.required_header_patterns] == ["public_ons_geography"]
+    assert [name for name, other in SPECS.items() if other.header_groups or other.required_header_patterns] == [
+        "public_ons_geography"
+    ]
 
 
 def test_every_simulated_extract_has_a_spec(landing: Path) -> None:
     """Every folder the simulator writes is a spec's landing folder, and every spec but the manual inputs has one."""
-    written = {f"{agency.name}/{extract.name}" for agency in landing.iterdir() if not agency.name.startswith("_")
-               for extract in agency.iterdir()}
-    assert written == {spec.landing_subdir.as_posix() for name, spec in SPECS.items() if name != "manual_measure_values"}
+    written = {
+        f"{agency.name}/{extract.name}"
+        for agency in landing.iterdir()
+        if not agency.name.startswith("_")
+        for extract in agency.iterdir()
+    }
+    assert written == {
+        spec.landing_subdir.as_posix() for name, spec in SPECS.items() if name != "manual_measure_values"
+    }
 
 
 @pytest.mark.parametrize("name", EXTRACTS)
@@ -193,7 +240,11 @@ def test_simulated_files_land_with_no_rejections(landing: Path, key: bytes, name
 def test_names_dates_of_birth_and_person_ids_are_personal(name: str) -> None:
     spec = SPECS[name]
     assert {c.header: c.drop for c in spec.columns if c.personal} == EXPECTED_PERSONAL[name]
-    missed = [c.header for c in spec.columns if LOOKS_PERSONAL.search(c.header) and c.header not in NOT_PERSONAL and not c.personal]
+    missed = [
+        c.header
+        for c in spec.columns
+        if LOOKS_PERSONAL.search(c.header) and c.header not in NOT_PERSONAL and not c.personal
+    ]
     assert not missed, f"{name}: columns that look personal are not marked personal: {missed}"
 
 
@@ -205,7 +256,9 @@ def test_a_planted_bad_value_is_quarantined_at_its_line_and_column(
     source = extract_files(landing, spec)[1]
     frame = cells(source, spec)
     index = int(frame[header].is_not_null().arg_true()[0])
-    frame = frame.with_columns(pl.when(pl.int_range(pl.len()) == index).then(pl.lit(bad)).otherwise(pl.col(header)).alias(header))
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == index).then(pl.lit(bad)).otherwise(pl.col(header)).alias(header)
+    )
     read = read_extract(write_like(frame, tmp_path / source.name, spec), spec, key)
     line = index + first_data_line(frame, spec)
     assert set(read.rejections.select("_line_number", "column").iter_rows()) == {(line, header)}

@@ -50,7 +50,11 @@ def _take(connection, spec: SourceSpec, file: LandingFile, key: bytes) -> LoadOu
     """Load a delivery, or log a file the landing-zone survey refused or ignored before reading it."""
     if file.verdict == "deliver":
         return load_file(connection, spec, file.path, key)
-    return record_unloaded(connection, spec.extract, LoadOutcome(file.path, file.month, file.verdict, message=str(ExtractError(file.path, file.reason))))
+    return record_unloaded(
+        connection,
+        spec.extract,
+        LoadOutcome(file.path, file.month, file.verdict, message=str(ExtractError(file.path, file.reason))),
+    )
 
 
 def _report_unloaded(context: dg.AssetExecutionContext, spec: SourceSpec, outcomes: list[LoadOutcome]) -> None:
@@ -79,8 +83,10 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         description=f"{spec.title}. {spec.description} Counting basis: {spec.counting_basis}. "
         f"Landing folder: <sources>/{spec.landing_subdir}/{'<YYYY-MM>/' if spec.period_from == 'folder' else ''}{spec.file_pattern}.",
         tags={"agency": spec.agency},
-        check_specs=[dg.AssetCheckSpec(name, asset=["raw", spec.extract], description=description)
-                     for name, description in INGEST_CHECKS.items()],
+        check_specs=[
+            dg.AssetCheckSpec(name, asset=["raw", spec.extract], description=description)
+            for name, description in INGEST_CHECKS.items()
+        ],
     )
     def ingest_extract(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         months = {reporting_month(k) for k in context.partition_keys}
@@ -89,7 +95,11 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
         # extract refused or ignored before it is read (misplaced, a month not begun, two files for one month).
         surveyed = survey(warehouse.paths().sources_dir)
         covered = agency_months(surveyed)
-        files = [f for f in surveyed if f.spec is not None and f.spec.extract == spec.extract and met_by_refresh(f, months, covered)]
+        files = [
+            f
+            for f in surveyed
+            if f.spec is not None and f.spec.extract == spec.extract and met_by_refresh(f, months, covered)
+        ]
         key = pseudonym_key()
         with warehouse.build_connection() as connection:
             ensure_tables(connection, spec)  # an extract with no files yet is an empty table, so dbt still builds
@@ -105,20 +115,29 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 params=[spec.extract, spec.extract, PREVIEW_ROWS],
             ).pl()
         _report_unloaded(context, spec, outcomes)
-        missing = sorted(months - {o.reporting_month for o in outcomes if o.outcome in ("loaded", "replaced", "unchanged")})
+        missing = sorted(
+            months - {o.reporting_month for o in outcomes if o.outcome in ("loaded", "replaced", "unchanged")}
+        )
         rejected_rows = sum(o.rows_rejected for o in outcomes)
         refused = [printable_path(o.path.name) for o in outcomes if o.outcome == "refused"]
         ignored = [printable_path(o.path.name) for o in outcomes if o.outcome == "ignored"]
         return dg.MaterializeResult(
             check_results=[
                 dg.AssetCheckResult(
-                    check_name="rows_pass_schema", passed=rejected_rows == 0, severity=dg.AssetCheckSeverity.WARN,
+                    check_name="rows_pass_schema",
+                    passed=rejected_rows == 0,
+                    severity=dg.AssetCheckSeverity.WARN,
                     metadata={"rows_read": sum(o.rows_read for o in outcomes), "rows_rejected": rejected_rows},
                 ),
                 dg.AssetCheckResult(
-                    check_name="files_accepted", passed=not refused and not ignored, severity=dg.AssetCheckSeverity.WARN,
-                    metadata={"files_refused": len(refused), "files_ignored": len(ignored),
-                              "files": ", ".join((refused + ignored)[:20]) or "none"},
+                    check_name="files_accepted",
+                    passed=not refused and not ignored,
+                    severity=dg.AssetCheckSeverity.WARN,
+                    metadata={
+                        "files_refused": len(refused),
+                        "files_ignored": len(ignored),
+                        "files": ", ".join((refused + ignored)[:20]) or "none",
+                    },
                 ),
             ],
             metadata={
@@ -129,8 +148,10 @@ def build_ingest_asset(spec: SourceSpec) -> dg.AssetsDefinition:
                 "files_ignored": len(ignored),
                 "files": dg.MetadataValue.md(_outcomes_markdown(outcomes) if outcomes else "no files"),
                 "months_without_a_file": ", ".join(missing[:24]) + (" ..." if len(missing) > 24 else ""),
-                "rejections_preview": dg.MetadataValue.md(preview.to_pandas().to_markdown(index=False) if preview.height else "none"),
-            }
+                "rejections_preview": dg.MetadataValue.md(
+                    preview.to_pandas().to_markdown(index=False) if preview.height else "none"
+                ),
+            },
         )
 
     return ingest_extract

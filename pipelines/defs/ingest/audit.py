@@ -26,14 +26,24 @@ def _run_months(context: dg.AssetExecutionContext) -> set[str] | None:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(LOAD_LOG, description="Every file under the landing zone and its fate: loaded, replaced, unchanged, "
-                     "refused or ignored, with the reason.",
-                     group_name="ingest", owners=["team:lcjb-analysts"], kinds={"duckdb"},
-                     deps=[a.key for a in ingest_assets]),
-        dg.AssetSpec(QUARANTINE, description="Every rejected row of every delivery: file, line, column, failed check and value "
-                     "(personal values withheld). Rows of deliveries in force are in audit.quarantine_in_force.",
-                     group_name="ingest", owners=["team:lcjb-analysts"], kinds={"duckdb"},
-                     deps=[a.key for a in ingest_assets]),
+        dg.AssetSpec(
+            LOAD_LOG,
+            description="Every file under the landing zone and its fate: loaded, replaced, unchanged, "
+            "refused or ignored, with the reason.",
+            group_name="ingest",
+            owners=["team:lcjb-analysts"],
+            kinds={"duckdb"},
+            deps=[a.key for a in ingest_assets],
+        ),
+        dg.AssetSpec(
+            QUARANTINE,
+            description="Every rejected row of every delivery: file, line, column, failed check and value "
+            "(personal values withheld). Rows of deliveries in force are in audit.quarantine_in_force.",
+            group_name="ingest",
+            owners=["team:lcjb-analysts"],
+            kinds={"duckdb"},
+            deps=[a.key for a in ingest_assets],
+        ),
     ],
     can_subset=False,
 )
@@ -46,7 +56,11 @@ def ingestion_audit(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             connection.execute(statement)
         for file in survey(sources):
             if file.spec is None:
-                record_unloaded(connection, None, LoadOutcome(file.path, None, file.verdict, message=str(ExtractError(file.path, file.reason))))
+                record_unloaded(
+                    connection,
+                    None,
+                    LoadOutcome(file.path, None, file.verdict, message=str(ExtractError(file.path, file.reason))),
+                )
         unloaded = unloaded_files(connection, sources, _run_months(context))
         outcomes = connection.execute(
             "select outcome, count(*) from audit.load_log group by outcome order by outcome"
@@ -67,14 +81,20 @@ def ingestion_audit(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             "outcomes": dg.MetadataValue.json(dict(outcomes)),
             "files_refused": sum(1 for u in unloaded if u.outcome == "refused"),
             "files_ignored": sum(1 for u in unloaded if u.outcome == "ignored"),
-            "not_loaded": dg.MetadataValue.md("\n".join(summary) if summary else "every file met was loaded or unchanged"),
-            "recently_refused": dg.MetadataValue.md(refused.to_pandas().to_markdown(index=False) if refused.height else "none"),
+            "not_loaded": dg.MetadataValue.md(
+                "\n".join(summary) if summary else "every file met was loaded or unchanged"
+            ),
+            "recently_refused": dg.MetadataValue.md(
+                refused.to_pandas().to_markdown(index=False) if refused.height else "none"
+            ),
         },
     )
     yield dg.MaterializeResult(
         asset_key=QUARANTINE,
         metadata={
             "dagster/row_count": int(quarantined["rows"].sum()) if quarantined.height else 0,
-            "by_check": dg.MetadataValue.md(quarantined.to_pandas().to_markdown(index=False) if quarantined.height else "none"),
+            "by_check": dg.MetadataValue.md(
+                quarantined.to_pandas().to_markdown(index=False) if quarantined.height else "none"
+            ),
         },
     )

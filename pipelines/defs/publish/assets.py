@@ -27,7 +27,9 @@ def _check_results(report: GateReport) -> list[dg.AssetCheckResult]:
             asset_key=PUBLISHED_KEY,
             check_name=outcome.name,
             passed=outcome.success,
-            severity=dg.AssetCheckSeverity.ERROR if outcome.severity is Severity.BLOCKING else dg.AssetCheckSeverity.WARN,
+            severity=dg.AssetCheckSeverity.ERROR
+            if outcome.severity is Severity.BLOCKING
+            else dg.AssetCheckSeverity.WARN,
             description=outcome.summary(),
             metadata={"failures": outcome.failure_count, "examples": dg.MetadataValue.json(outcome.examples)},
         )
@@ -45,8 +47,12 @@ def _check_results(report: GateReport) -> list[dg.AssetCheckResult]:
     description="The published DuckDB file BI tools read (scorecard and reconciliation tables only; readable by DuckDB 1.4 clients), "
     "swapped in atomically once the candidate file passes the quality gates.",
     check_specs=[
-        dg.AssetCheckSpec(check.name, asset=PUBLISHED_KEY, blocking=check.severity is Severity.BLOCKING,
-                          description=f"{check.severity.value}: {check.description}")
+        dg.AssetCheckSpec(
+            check.name,
+            asset=PUBLISHED_KEY,
+            blocking=check.severity is Severity.BLOCKING,
+            description=f"{check.severity.value}: {check.description}",
+        )
         for check in CHECKS
     ],
 )

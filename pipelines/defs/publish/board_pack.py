@@ -26,7 +26,9 @@ class BoardPackConfig(dg.Config):
     "area of its board, one self-contained page per month, printable on A4 landscape; read from the published file. "
     "The latest month's are written with each publication; config `period` writes another month's.",
 )
-def board_pack(context: dg.AssetExecutionContext, config: BoardPackConfig, warehouse: WarehouseResource) -> dg.MaterializeResult:
+def board_pack(
+    context: dg.AssetExecutionContext, config: BoardPackConfig, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
     published_db = warehouse.paths().published_db
     with duckdb.connect(str(published_db), read_only=True) as connection:
         packs = every_board_pack(connection)

@@ -38,13 +38,18 @@ def _external_accuracy_check(series: str, blocking: bool) -> dg.AssetChecksDefin
         return dg.AssetCheckResult(
             passed=accuracy.passed,
             severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
-            description=(f"{accuracy.outside} of {accuracy.compared} figures outside tolerance; worst: " + "; ".join(worst))
-            if worst else f"all {accuracy.compared} figures within tolerance",
+            description=(
+                f"{accuracy.outside} of {accuracy.compared} figures outside tolerance; worst: " + "; ".join(worst)
+            )
+            if worst
+            else f"all {accuracy.compared} figures within tolerance",
             metadata={
                 "compared": accuracy.compared,
                 "not_compared": accuracy.not_compared,
                 "outside_tolerance": accuracy.outside,
-                "worst": dg.MetadataValue.json([{**d.__dict__, "period_start": d.period_start.isoformat()} for d in accuracy.worst]),
+                "worst": dg.MetadataValue.json(
+                    [{**d.__dict__, "period_start": d.period_start.isoformat()} for d in accuracy.worst]
+                ),
             },
         )
 

@@ -1,6 +1,5 @@
 """Case linkage, probabilistic part: Splink links the defendant-level records the URN could not match."""
 
-
 import os
 
 import dagster as dg
@@ -14,16 +13,18 @@ DEFAULT_THRESHOLD = 0.9
 UNMATCHED = dg.AssetKey(["intermediate", "int_linkage__unmatched"])
 KEY_SEPARATOR = "::"  # source::record_key, so one side may mix sources (the HMCTS MC and CC cases)
 
-LINKS_SCHEMA = pl.Schema({
-    "pair_id": pl.String,
-    "left_source": pl.String,
-    "left_record_key": pl.String,
-    "right_source": pl.String,
-    "right_record_key": pl.String,
-    "match_probability": pl.Float64,
-    "match_weight": pl.Float64,
-    "threshold": pl.Float64,
-})
+LINKS_SCHEMA = pl.Schema(
+    {
+        "pair_id": pl.String,
+        "left_source": pl.String,
+        "left_record_key": pl.String,
+        "right_source": pl.String,
+        "right_record_key": pl.String,
+        "match_probability": pl.Float64,
+        "match_weight": pl.Float64,
+        "threshold": pl.Float64,
+    }
+)
 
 
 class LinkageConfig(dg.Config):
@@ -55,23 +56,30 @@ def link_unmatched(unmatched: pl.DataFrame, threshold: float) -> pl.DataFrame:
         for side in ("left", "right"):
             sides[side] = people.filter((pl.col("pair_id") == pair_id) & (pl.col("side") == side)).select(
                 pl.concat_str([pl.col("source"), pl.col("record_key")], separator=KEY_SEPARATOR).alias("record_key"),
-                "urn_key", "dob_key", "link_date", "area_code",
+                "urn_key",
+                "dob_key",
+                "link_date",
+                "area_code",
             )
         links = link_records(sides["left"], sides["right"], model)
         if links.is_empty():
             continue
         left = links["left_record_key"].str.splitn(KEY_SEPARATOR, 2).struct.rename_fields(["source", "key"])
         right = links["right_record_key"].str.splitn(KEY_SEPARATOR, 2).struct.rename_fields(["source", "key"])
-        results.append(pl.DataFrame({
-            "pair_id": [pair_id] * links.height,
-            "left_source": left.struct.field("source"),
-            "left_record_key": left.struct.field("key"),
-            "right_source": right.struct.field("source"),
-            "right_record_key": right.struct.field("key"),
-            "match_probability": links["match_probability"],
-            "match_weight": links["match_weight"],
-            "threshold": [threshold] * links.height,
-        }))
+        results.append(
+            pl.DataFrame(
+                {
+                    "pair_id": [pair_id] * links.height,
+                    "left_source": left.struct.field("source"),
+                    "left_record_key": left.struct.field("key"),
+                    "right_source": right.struct.field("source"),
+                    "right_record_key": right.struct.field("key"),
+                    "match_probability": links["match_probability"],
+                    "match_weight": links["match_weight"],
+                    "threshold": [threshold] * links.height,
+                }
+            )
+        )
     if not results:
         return pl.DataFrame(schema=LINKS_SCHEMA)
     return pl.concat(results).cast(LINKS_SCHEMA).sort(["pair_id", "left_source", "left_record_key"])
@@ -103,7 +111,9 @@ def probabilistic_links(
         connection.execute("create or replace table linkage.probabilistic_links as select * from links")
         connection.unregister("links")
     by_pair = links.group_by("pair_id").len().sort("pair_id")
-    context.log.info(f"{links.height} probabilistic links at threshold {threshold} from {unmatched.height} unmatched records")
+    context.log.info(
+        f"{links.height} probabilistic links at threshold {threshold} from {unmatched.height} unmatched records"
+    )
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": links.height,

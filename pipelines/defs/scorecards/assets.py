@@ -17,8 +17,11 @@ DEFINITION_TABLES = {
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(
-            ["definitions", name], description=description, group_name="scorecard",
-            owners=["team:lcjb-analysts"], kinds={"yaml", "duckdb"},
+            ["definitions", name],
+            description=description,
+            group_name="scorecard",
+            owners=["team:lcjb-analysts"],
+            kinds={"yaml", "duckdb"},
         )
         for name, description in DEFINITION_TABLES.items()
     ],

@@ -72,6 +72,8 @@ class ScorecardDbtTranslator(DagsterDbtTranslator):
 # are a second dbt asset, so a refresh runs dbt twice (before and after Splink) instead of Dagster splitting one dbt
 # asset into many invocations.
 AFTER_LINKAGE = "tag:after_probabilistic_linkage"
+
+
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` with its artefacts (run results, compiled SQL, dbt's log) in the warehouse's private build folder,
     one folder per dbt asset, replaced by each run: not a new folder in the dbt project per run (1.4 GB in a day of
@@ -95,7 +97,9 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Wa
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=ScorecardDbtTranslator(),
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=ScorecardDbtTranslator(),
     exclude=AFTER_LINKAGE,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
@@ -104,8 +108,11 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
 
 
 @dbt_assets(
-    manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=ScorecardDbtTranslator(),
-    select=AFTER_LINKAGE, name="dbt_linkage_results",
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=ScorecardDbtTranslator(),
+    select=AFTER_LINKAGE,
+    name="dbt_linkage_results",
 )
 def dbt_linkage_results(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """`dbt build` of the models that combine URN and probabilistic links (case links, unlinked records, match rates)."""

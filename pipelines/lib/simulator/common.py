@@ -13,6 +13,7 @@ EXCEL_EPOCH_OFFSET = 25569  # Excel serial of 1970-01-01 (1900 date system)
 # months or areas were asked for.
 STREAM_PEOPLE, STREAM_CRIMES, STREAM_COURT, STREAM_SS, STREAM_URN, STREAM_REOFF, STREAM_RESEND = 1, 2, 3, 4, 5, 6, 7
 STREAM_PUBLIC = 8  # the public releases' lookalikes (extracts/police_uk.py, extracts/public_stats.py)
+STREAM_DELIVERY = 9  # the day each agency file arrived (deliveries.py)
 
 
 def rng_for(seed: int, area_code_int: int, month_idx: int, stream: int) -> np.random.Generator:
@@ -55,7 +56,9 @@ def day_to_date(day: int) -> dt.date:
 def lognormal_days(rng: np.random.Generator, median, sigma, n: int) -> np.ndarray:
     """Skewed, long-tailed durations in whole days (>= 0)."""
     z = rng.standard_normal(n)
-    return np.floor(np.asarray(median, dtype="float64") * np.exp(np.asarray(sigma, dtype="float64") * z)).astype("int64")
+    return np.floor(np.asarray(median, dtype="float64") * np.exp(np.asarray(sigma, dtype="float64") * z)).astype(
+        "int64"
+    )
 
 
 def categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:

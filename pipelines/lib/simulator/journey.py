@@ -78,7 +78,9 @@ def strcol(values) -> pl.Series:
 def expected_crimes(area: Area, month_idx: int, scale: float) -> float:
     season = P.SEASONALITY.value[month_idx % 12]
     years = (month_idx - 2023 * 12) / 12.0
-    return area.population * area.crime_rate / 1000.0 / 12.0 * season * (1 + P.ANNUAL_CRIME_TREND.value) ** years * scale
+    return (
+        area.population * area.crime_rate / 1000.0 / 12.0 * season * (1 + P.ANNUAL_CRIME_TREND.value) ** years * scale
+    )
 
 
 def _draw_codes(rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
@@ -146,7 +148,9 @@ def crime_block(area: Area, month_idx: int, seed: int, scale: float, n_pool: int
     has_victim = HAS_VICTIM[group]
     p_female = np.where(rasso, 0.88, np.where(da, 0.75, 0.45))
     victim_female = rng.random(n) < p_female
-    victim_age = np.clip(np.where(rasso, 12 + lognormal_days(rng, 14, 0.6, n), 16 + lognormal_days(rng, 20, 0.6, n)), 5, 95)
+    victim_age = np.clip(
+        np.where(rasso, 12 + lognormal_days(rng, 14, 0.6, n), 16 + lognormal_days(rng, 20, 0.6, n)), 5, 95
+    )
     victim_eth = ethnicity_codes(rng, draw_broad_ethnicity(rng, area, n))
 
     # eventual police outcome class
@@ -199,7 +203,8 @@ def crime_block(area: Area, month_idx: int, seed: int, scale: float, n_pool: int
     p_arrest = np.select(
         [s_cls == CLS["charge"], s_cls == CLS["oocd"]],
         [np.where(s_da, P.P_ARREST.value["charge_da"], P.P_ARREST.value["charge"]), P.P_ARREST.value["oocd"]],
-        np.where(s_da, P.P_ARREST.value["nfa_da"], P.P_ARREST.value["nfa"]))
+        np.where(s_da, P.P_ARREST.value["nfa_da"], P.P_ARREST.value["nfa"]),
+    )
     arrested = rng.random(ns) < p_arrest
     med = np.where(s_da, 0.3, P.ARREST_DELAY.value[0])
     arrest_delay = lognormal_days(rng, med, P.ARREST_DELAY.value[1], ns)
@@ -221,16 +226,25 @@ def crime_block(area: Area, month_idx: int, seed: int, scale: float, n_pool: int
     lead_release = np.zeros(n, dtype="int64")
     lead_release[has_lead] = release[lead[has_lead]]
     lead_release = np.where(custody_charge, RELEASE_NONE, lead_release)
-    mult = np.select([lead_release == RELEASE_BAIL, lead_release == RELEASE_RUI],
-                     [P.STATUS_DELAY_MULTIPLIER.value["bail"], P.STATUS_DELAY_MULTIPLIER.value["rui"]], 1.0)
+    mult = np.select(
+        [lead_release == RELEASE_BAIL, lead_release == RELEASE_RUI],
+        [P.STATUS_DELAY_MULTIPLIER.value["bail"], P.STATUS_DELAY_MULTIPLIER.value["rui"]],
+        1.0,
+    )
     mult = mult * np.where(rasso, P.RASSO_DELAY_MULTIPLIER.value, 1.0)
 
     # outcome timing for crimes not charged
     od = P.OUTCOME_DELAY.value
-    med = np.select([cls == CLS[k] for k in ("o18", "o14", "o16", "o15", "oocd", "other")],
-                    [od[k][0] for k in ("o18", "o14", "o16", "o15", "oocd", "other")], od["charge_police"][0])
-    sig = np.select([cls == CLS[k] for k in ("o18", "o14", "o16", "o15", "oocd", "other")],
-                    [od[k][1] for k in ("o18", "o14", "o16", "o15", "oocd", "other")], od["charge_police"][1])
+    med = np.select(
+        [cls == CLS[k] for k in ("o18", "o14", "o16", "o15", "oocd", "other")],
+        [od[k][0] for k in ("o18", "o14", "o16", "o15", "oocd", "other")],
+        od["charge_police"][0],
+    )
+    sig = np.select(
+        [cls == CLS[k] for k in ("o18", "o14", "o16", "o15", "oocd", "other")],
+        [od[k][1] for k in ("o18", "o14", "o16", "o15", "oocd", "other")],
+        od["charge_police"][1],
+    )
     base_delay = np.minimum(lognormal_days(rng, med * mult, sig, n), MAX_INVESTIGATION_DAYS)
     outcome_date = recorded + base_delay
     after_arrest = lead_arrested & (lead_release != RELEASE_NONE)
@@ -250,8 +264,11 @@ def crime_block(area: Area, month_idx: int, seed: int, scale: float, n_pool: int
     n_ap = np.where(cust_cps, 0, n_ap)
     ap_issued[cust_cps] = -1
     ap_answered[cust_cps] = -1
-    decision = np.where(route == ROUTE_CPS, DECISION_CHARGE,
-                        np.where(public_interest, DECISION_NFA_PUBLIC_INTEREST, DECISION_NFA_EVIDENTIAL))
+    decision = np.where(
+        route == ROUTE_CPS,
+        DECISION_CHARGE,
+        np.where(public_interest, DECISION_NFA_PUBLIC_INTEREST, DECISION_NFA_EVIDENTIAL),
+    )
 
     charge_date = np.full(n, -1, dtype="int64")
     police_charge = recorded + base_delay
@@ -270,50 +287,63 @@ def crime_block(area: Area, month_idx: int, seed: int, scale: float, n_pool: int
     s_charged = is_charge[s_crime]
     arrest_result = np.select(
         [~arrested, s_charged & (arrest_date == charge_date[s_crime]), release == RELEASE_BAIL, release == RELEASE_RUI],
-        ["", "Charged", "Pre-charge bail", "Released under investigation"], "Released - no status")
+        ["", "Charged", "Pre-charge bail", "Released under investigation"],
+        "Released - no status",
+    )
 
     crime_ids = area.force_no * 10_000_000_000_000 + month_idx * 10_000_000 + np.arange(n, dtype="int64")
     yy, mm = (month_idx // 12) % 100, month_idx % 12 + 1
-    crimes = pl.DataFrame({
-        "crime_id": crime_ids,
-        "crime_ref": pl.Series(np.arange(1, n + 1), dtype=pl.Int64).cast(pl.String).str.zfill(6).str.replace(
-            r"^", f"{area.force_no:02d}/{yy:02d}{mm:02d}/"),
-        "recorded_date": recorded.astype("int32"),
-        "offence_date": offence_date.astype("int32"),
-        "offence_group": np.asarray(GROUPS, dtype=object)[group].astype(str) if n else np.array([], dtype=str),
-        "ho_offence_code": CODES[code_idx].astype(str) if n else np.array([], dtype=str),
-        "offence_description": CODE_DESC[code_idx].astype(str) if n else np.array([], dtype=str),
-        "offence_rank": RANK[group].astype("int16"),
-        "da": da, "hate": hate, "rasso": rasso,
-        "has_victim": has_victim,
-        "victim_sex": strcol(np.where(has_victim, np.where(victim_female, "F", "M"), MISSING)),
-        "victim_age": np.where(has_victim, victim_age, -1).astype("int16"),
-        "victim_ethnicity": strcol(np.where(has_victim, victim_eth, MISSING)),
-        "outcome_class": np.asarray(OUTCOME_CLASSES, dtype=object)[cls].astype(str) if n else np.array([], dtype=str),
-        "outcome_code": outcome.astype(str) if n else np.array([], dtype=str),
-        "outcome_date": outcome_date.astype("int32"),
-        "n_suspects": n_susp.astype("int16"),
-        "route": route.astype("int8"),
-        "referred": referred,
-        "referral_date": np.where(referred, referral_date, -1).astype("int32"),
-        "n_action_plans": np.where(referred, n_ap, 0).astype("int8"),
-        **{f"ap{k + 1}_issued": np.where(referred, ap_issued[:, k], -1).astype("int32") for k in range(MAX_AP)},
-        **{f"ap{k + 1}_answered": np.where(referred, ap_answered[:, k], -1).astype("int32") for k in range(MAX_AP)},
-        "decision": np.where(referred, decision, 0).astype("int8"),
-        "decision_date": np.where(referred, decision_date, -1).astype("int32"),
-        "charge_date": charge_date.astype("int32"),
-        "custody_charge": custody_charge,
-    }, strict=False)
-    suspects = pl.DataFrame({
-        "crime_id": crime_ids[s_crime],
-        "suspect_seq": s_seq.astype("int8"),
-        "person_idx": s_person,
-        "arrested": arrested,
-        "arrest_date": np.where(arrested, arrest_date, -1).astype("int32"),
-        "release": release.astype("int8"),
-        "arrest_result": arrest_result.astype(str) if ns else np.array([], dtype=str),
-        "charged": s_charged,
-    })
+    crimes = pl.DataFrame(
+        {
+            "crime_id": crime_ids,
+            "crime_ref": pl.Series(np.arange(1, n + 1), dtype=pl.Int64)
+            .cast(pl.String)
+            .str.zfill(6)
+            .str.replace(r"^", f"{area.force_no:02d}/{yy:02d}{mm:02d}/"),
+            "recorded_date": recorded.astype("int32"),
+            "offence_date": offence_date.astype("int32"),
+            "offence_group": np.asarray(GROUPS, dtype=object)[group].astype(str) if n else np.array([], dtype=str),
+            "ho_offence_code": CODES[code_idx].astype(str) if n else np.array([], dtype=str),
+            "offence_description": CODE_DESC[code_idx].astype(str) if n else np.array([], dtype=str),
+            "offence_rank": RANK[group].astype("int16"),
+            "da": da,
+            "hate": hate,
+            "rasso": rasso,
+            "has_victim": has_victim,
+            "victim_sex": strcol(np.where(has_victim, np.where(victim_female, "F", "M"), MISSING)),
+            "victim_age": np.where(has_victim, victim_age, -1).astype("int16"),
+            "victim_ethnicity": strcol(np.where(has_victim, victim_eth, MISSING)),
+            "outcome_class": np.asarray(OUTCOME_CLASSES, dtype=object)[cls].astype(str)
+            if n
+            else np.array([], dtype=str),
+            "outcome_code": outcome.astype(str) if n else np.array([], dtype=str),
+            "outcome_date": outcome_date.astype("int32"),
+            "n_suspects": n_susp.astype("int16"),
+            "route": route.astype("int8"),
+            "referred": referred,
+            "referral_date": np.where(referred, referral_date, -1).astype("int32"),
+            "n_action_plans": np.where(referred, n_ap, 0).astype("int8"),
+            **{f"ap{k + 1}_issued": np.where(referred, ap_issued[:, k], -1).astype("int32") for k in range(MAX_AP)},
+            **{f"ap{k + 1}_answered": np.where(referred, ap_answered[:, k], -1).astype("int32") for k in range(MAX_AP)},
+            "decision": np.where(referred, decision, 0).astype("int8"),
+            "decision_date": np.where(referred, decision_date, -1).astype("int32"),
+            "charge_date": charge_date.astype("int32"),
+            "custody_charge": custody_charge,
+        },
+        strict=False,
+    )
+    suspects = pl.DataFrame(
+        {
+            "crime_id": crime_ids[s_crime],
+            "suspect_seq": s_seq.astype("int8"),
+            "person_idx": s_person,
+            "arrested": arrested,
+            "arrest_date": np.where(arrested, arrest_date, -1).astype("int32"),
+            "release": release.astype("int8"),
+            "arrest_result": arrest_result.astype(str) if ns else np.array([], dtype=str),
+            "charged": s_charged,
+        }
+    )
     return CrimeBlock(crimes, suspects)
 
 
@@ -324,8 +354,22 @@ def build_cases(area: Area, crimes: pl.DataFrame, suspects: pl.DataFrame, pool: 
     """Charged crime-suspects -> (charged rows with case_id and dc_id, defendant_cases, cases)."""
     charged = (
         suspects.filter(pl.col("charged"))
-        .join(crimes.select("crime_id", "charge_date", "n_suspects", "offence_rank", "offence_group", "da", "rasso",
-                            "hate", "custody_charge", "crime_ref"), on="crime_id", how="left")
+        .join(
+            crimes.select(
+                "crime_id",
+                "charge_date",
+                "n_suspects",
+                "offence_rank",
+                "offence_group",
+                "da",
+                "rasso",
+                "hate",
+                "custody_charge",
+                "crime_ref",
+            ),
+            on="crime_id",
+            how="left",
+        )
         .join(pool.select("person_idx", "person_id", "dob"), on="person_idx", how="left")
         .sort(["person_idx", "charge_date", "crime_id"])
     )
@@ -336,37 +380,64 @@ def build_cases(area: Area, crimes: pl.DataFrame, suspects: pl.DataFrame, pool: 
     n = len(charged)
     new_chain = np.ones(n, dtype=bool)
     if n > 1:
-        same = (pidx[1:] == pidx[:-1]) & (cdate[1:] - cdate[:-1] <= P.SAME_CASE_WINDOW_DAYS.value) & ~multi[1:] & ~multi[:-1]
+        same = (
+            (pidx[1:] == pidx[:-1])
+            & (cdate[1:] - cdate[:-1] <= P.SAME_CASE_WINDOW_DAYS.value)
+            & ~multi[1:]
+            & ~multi[:-1]
+        )
         new_chain[1:] = ~same
     chain = np.cumsum(new_chain)
     # case key: chains of single-suspect crimes, or one case per multi-suspect crime
     key = np.where(multi, -crime_id, chain)
     charged = charged.with_columns(pl.Series("case_key", key))
-    case_first = charged.group_by("case_key").agg(pl.col("charge_date").min().alias("first_charge"),
-                                                  pl.col("crime_id").min().alias("first_crime"))
+    case_first = charged.group_by("case_key").agg(
+        pl.col("charge_date").min().alias("first_charge"), pl.col("crime_id").min().alias("first_crime")
+    )
     case_first = case_first.sort(["first_charge", "first_crime"]).with_row_index("case_no", offset=1)
     charged = charged.join(case_first.select("case_key", "case_no"), on="case_key", how="left")
     charged = charged.with_columns(
-        (pl.lit(area.force_no * 1_000_000_000) + pl.col("case_no")).cast(pl.Int64).alias("case_id"))
-    dc_keys = charged.select("case_id", "person_idx").unique().sort(["case_id", "person_idx"]).with_row_index("dc_no", offset=1)
-    charged = charged.join(dc_keys, on=["case_id", "person_idx"], how="left").with_columns(
-        (pl.lit(area.force_no * 1_000_000_000) + pl.col("dc_no")).cast(pl.Int64).alias("dc_id")).drop("dc_no", "case_no")
+        (pl.lit(area.force_no * 1_000_000_000) + pl.col("case_no")).cast(pl.Int64).alias("case_id")
+    )
+    dc_keys = (
+        charged.select("case_id", "person_idx")
+        .unique()
+        .sort(["case_id", "person_idx"])
+        .with_row_index("dc_no", offset=1)
+    )
+    charged = (
+        charged.join(dc_keys, on=["case_id", "person_idx"], how="left")
+        .with_columns((pl.lit(area.force_no * 1_000_000_000) + pl.col("dc_no")).cast(pl.Int64).alias("dc_id"))
+        .drop("dc_no", "case_no")
+    )
 
     dcs = (
         charged.sort(["dc_id", "offence_rank", "crime_id"])
         .group_by("dc_id", maintain_order=True)
         .agg(
-            pl.col("case_id").first(), pl.col("person_idx").first(), pl.col("person_id").first(), pl.col("dob").first(),
+            pl.col("case_id").first(),
+            pl.col("person_idx").first(),
+            pl.col("person_id").first(),
+            pl.col("dob").first(),
             pl.col("crime_id").first().alias("principal_crime_id"),
             pl.col("offence_group").first().alias("principal_group"),
-            pl.col("charge_date").min().alias("first_charge"), pl.col("charge_date").max().alias("last_charge"),
-            pl.len().alias("n_crimes"), pl.col("da").any(), pl.col("rasso").any(), pl.col("hate").any(),
+            pl.col("charge_date").min().alias("first_charge"),
+            pl.col("charge_date").max().alias("last_charge"),
+            pl.len().alias("n_crimes"),
+            pl.col("da").any(),
+            pl.col("rasso").any(),
+            pl.col("hate").any(),
             pl.col("custody_charge").any().alias("custody"),
         )
     )
     cases = (
-        dcs.group_by("case_id").agg(pl.col("first_charge").min(), pl.col("last_charge").max(),
-                                    pl.col("custody").any(), pl.len().alias("n_defendants"))
+        dcs.group_by("case_id")
+        .agg(
+            pl.col("first_charge").min(),
+            pl.col("last_charge").max(),
+            pl.col("custody").any(),
+            pl.len().alias("n_defendants"),
+        )
         .sort("case_id")
     )
     # URNs: force number, station, serial within the charge year, two-digit year
@@ -374,14 +445,16 @@ def build_cases(area: Area, crimes: pl.DataFrame, suspects: pl.DataFrame, pool: 
     stations = np.asarray(area.stations, dtype=object)
     weights = [w for _, w in area.magistrates]
     station_idx = choice(rng, weights, len(cases))
-    year = (day_to_month(cases["first_charge"].to_numpy()) // 12)
+    year = day_to_month(cases["first_charge"].to_numpy()) // 12
     order = np.lexsort((cases["case_id"].to_numpy(), year))
     serial = np.zeros(len(cases), dtype="int64")
     ys = year[order]
     start = np.r_[True, ys[1:] != ys[:-1]] if len(ys) else np.array([], dtype=bool)
     serial[order] = grouped_cumsum(np.ones(len(ys), dtype="int64"), start) if len(ys) else serial
-    urn = [f"{area.force_no:02d}{s}{n:05d}{y % 100:02d}" for s, n, y in
-           zip(stations[station_idx].tolist(), serial.tolist(), year.tolist(), strict=True)]
+    urn = [
+        f"{area.force_no:02d}{s}{n:05d}{y % 100:02d}"
+        for s, n, y in zip(stations[station_idx].tolist(), serial.tolist(), year.tolist(), strict=True)
+    ]
     cases = cases.with_columns(pl.Series("urn", urn, dtype=pl.String), pl.Series("mc_idx", station_idx.astype("int16")))
     # crimes in a multi-suspect case can cover several charges; the case's first hearing follows its last charge
     return charged, dcs, cases
@@ -391,9 +464,16 @@ def build_cases(area: Area, crimes: pl.DataFrame, suspects: pl.DataFrame, pool: 
 # court
 # ------------------------------------------------------------------------------------------------------------------
 H_FIRST, H_SENT, H_PTPH, H_MENTION, H_FINAL_NONTRIAL, H_TRIAL_INEFF, H_TRIAL_FINAL, H_SENTENCE = range(8)
-HEARING_TYPE = {H_FIRST: "First hearing", H_SENT: "First hearing", H_PTPH: "Plea and trial preparation hearing",
-                H_MENTION: "Case management / mention", H_FINAL_NONTRIAL: "Case management / mention",
-                H_TRIAL_INEFF: "Trial", H_TRIAL_FINAL: "Trial", H_SENTENCE: "Sentence"}
+HEARING_TYPE = {
+    H_FIRST: "First hearing",
+    H_SENT: "First hearing",
+    H_PTPH: "Plea and trial preparation hearing",
+    H_MENTION: "Case management / mention",
+    H_FINAL_NONTRIAL: "Case management / mention",
+    H_TRIAL_INEFF: "Trial",
+    H_TRIAL_FINAL: "Trial",
+    H_SENTENCE: "Sentence",
+}
 CATS = P.RESULT_CATEGORIES
 CAT = {c: i for i, c in enumerate(CATS)}
 CONVICTED = {"GP1", "GPH", "GPC", "CAT", "PIA"}
@@ -407,8 +487,9 @@ def court_journeys(area: Area, cases: pl.DataFrame, dcs: pl.DataFrame, seed: int
     first_hearing = np.zeros(len(cases), dtype="int64")
     video_first = np.zeros(len(cases), dtype=bool)
     # joins do not promise row order: sort, since random draws are assigned by position
-    dcs = dcs.join(cases.select("case_id", "urn", "mc_idx", pl.col("custody").alias("case_custody")),
-                   on="case_id").sort("dc_id")
+    dcs = dcs.join(
+        cases.select("case_id", "urn", "mc_idx", pl.col("custody").alias("case_custody")), on="case_id"
+    ).sort("dc_id")
     dcs = dcs.with_columns(pl.col("first_charge").min().over("case_id").alias("case_first_charge"))
     dc_month = day_to_month(dcs["case_first_charge"].to_numpy())
     months = np.unique(case_month)
@@ -418,13 +499,17 @@ def court_journeys(area: Area, cases: pl.DataFrame, dcs: pl.DataFrame, seed: int
         sel = np.flatnonzero(case_month == m)
         rng = rng_for(seed, area.code_int, int(m), STREAM_COURT)
         c = P.CHARGE_TO_FIRST_HEARING.value
-        d = np.where(custody[sel], np.maximum(1, lognormal_days(rng, c["custody"][0], c["custody"][1], len(sel))),
-                     np.maximum(1, lognormal_days(rng, c["bailed"][0], c["bailed"][1], len(sel))))
+        d = np.where(
+            custody[sel],
+            np.maximum(1, lognormal_days(rng, c["custody"][0], c["custody"][1], len(sel))),
+            np.maximum(1, lognormal_days(rng, c["bailed"][0], c["bailed"][1], len(sel))),
+        )
         first_hearing[sel] = cases_last[sel] + d
         v = P.VIDEO_ENABLED.value
         video_first[sel] = rng.random(len(sel)) < np.where(custody[sel], v["mc_first_custody"], v["mc_other"])
-    cases = cases.with_columns(pl.Series("first_hearing", first_hearing.astype("int32")),
-                               pl.Series("first_hearing_video", video_first))
+    cases = cases.with_columns(
+        pl.Series("first_hearing", first_hearing.astype("int32")), pl.Series("first_hearing_video", video_first)
+    )
     dcs = dcs.join(cases.select("case_id", "first_hearing", "first_hearing_video"), on="case_id").sort("dc_id")
 
     dc_parts, h_parts = [], []
@@ -503,9 +588,17 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     ptph = lognormal_days(rng, P.CC_FIRST_HEARING.value[0], P.CC_FIRST_HEARING.value[1], nr)
     is_trial = np.isin(row_kind, [H_TRIAL_INEFF, H_TRIAL_FINAL])
     gaps = np.select(
-        [row_kind == H_FIRST, row_kind == H_PTPH, np.isin(row_kind, [H_MENTION, H_FINAL_NONTRIAL]),
-         is_trial & prev_trial, is_trial, row_kind == H_SENTENCE],
-        [0, ptph, mention_gap, relist_gap, trial_gap, sentence_gap], 0).astype("int64")
+        [
+            row_kind == H_FIRST,
+            row_kind == H_PTPH,
+            np.isin(row_kind, [H_MENTION, H_FINAL_NONTRIAL]),
+            is_trial & prev_trial,
+            is_trial,
+            row_kind == H_SENTENCE,
+        ],
+        [0, ptph, mention_gap, relist_gap, trial_gap, sentence_gap],
+        0,
+    ).astype("int64")
     gaps = np.where(row_no == 0, gaps, np.maximum(gaps, 1))
     dates = h1[row_dc] + grouped_cumsum(gaps, row_no == 0)
 
@@ -524,35 +617,55 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     # victim issues and unsuccessful reasons
     unsucc = np.isin(cat_name, ["ACQ", "DSH", "DSC", "ADM"])
     drop = np.isin(cat_name, ["DSH", "DSC"])
-    vshare = np.where(rasso, P.VICTIM_ISSUE_SHARE.value["rasso"], np.where(da, P.VICTIM_ISSUE_SHARE.value["da"],
-                                                                          P.VICTIM_ISSUE_SHARE.value["general"]))
+    vshare = np.where(
+        rasso,
+        P.VICTIM_ISSUE_SHARE.value["rasso"],
+        np.where(da, P.VICTIM_ISSUE_SHARE.value["da"], P.VICTIM_ISSUE_SHARE.value["general"]),
+    )
     # P(victim issue | dropped) so that victim issues are the stated share of all unsuccessful outcomes
     unsucc_share = mat[:, [CAT[c] for c in ("ACQ", "DSH", "DSC", "ADM")]].sum(1)
     drop_share = mat[:, [CAT[c] for c in ("DSH", "DSC")]].sum(1)
     p_victim = np.clip(vshare * unsucc_share / np.maximum(drop_share, 1e-9), 0, 0.95)
     victim_issue = drop & (rng.random(n) < p_victim)
     unsucc_reason = np.full(n, None, dtype=object)
-    unsucc_reason[victim_issue] = np.asarray(["Victim retraction", "Victim non-attendance",
-                                              "Victim evidence does not support case"], dtype=object)[
-        choice(rng, [0.45, 0.40, 0.15], int(victim_issue.sum()))]
+    unsucc_reason[victim_issue] = np.asarray(
+        ["Victim retraction", "Victim non-attendance", "Victim evidence does not support case"], dtype=object
+    )[choice(rng, [0.45, 0.40, 0.15], int(victim_issue.sum()))]
     other_drop = drop & ~victim_issue
-    unsucc_reason[other_drop] = np.asarray(["Insufficient evidence", "Public interest", "Prosecution unable to proceed",
-                                            "Key witness (not victim) issues"], dtype=object)[
-        choice(rng, [0.50, 0.12, 0.20, 0.18], int(other_drop.sum()))]
+    unsucc_reason[other_drop] = np.asarray(
+        [
+            "Insufficient evidence",
+            "Public interest",
+            "Prosecution unable to proceed",
+            "Key witness (not victim) issues",
+        ],
+        dtype=object,
+    )[choice(rng, [0.50, 0.12, 0.20, 0.18], int(other_drop.sum()))]
     acq = cat_name == "ACQ"
-    unsucc_reason[acq] = np.where(rng.random(int(acq.sum())) < 0.15, "No case to answer",
-                                  np.where(sent[acq], "Acquittal after trial", "Dismissed after trial"))
+    unsucc_reason[acq] = np.where(
+        rng.random(int(acq.sum())) < 0.15,
+        "No case to answer",
+        np.where(sent[acq], "Acquittal after trial", "Dismissed after trial"),
+    )
     adm = cat_name == "ADM"
-    unsucc_reason[adm] = np.asarray(["Warrant not executed", "Defendant not traced", "Defendant died", "Unfit to plead"],
-                                    dtype=object)[choice(rng, [0.55, 0.25, 0.10, 0.10], int(adm.sum()))]
-    crack_reason = np.where(r_cat == "GPC", "Cracked reason: Defendant pleaded guilty",
-                            np.where(victim_issue[row_dc], "Cracked reason: Prosecution end case - victim or witness issues",
-                                     "Cracked reason: Prosecution end case - insufficient evidence"))
+    unsucc_reason[adm] = np.asarray(
+        ["Warrant not executed", "Defendant not traced", "Defendant died", "Unfit to plead"], dtype=object
+    )[choice(rng, [0.55, 0.25, 0.10, 0.10], int(adm.sum()))]
+    crack_reason = np.where(
+        r_cat == "GPC",
+        "Cracked reason: Defendant pleaded guilty",
+        np.where(
+            victim_issue[row_dc],
+            "Cracked reason: Prosecution end case - victim or witness issues",
+            "Cracked reason: Prosecution end case - insufficient evidence",
+        ),
+    )
     cracked = trial_outcome == "Cracked"
     reason[cracked] = crack_reason[cracked]
     v = P.VIDEO_ENABLED.value
-    video = rng.random(nr) < np.where(is_trial, np.where(r_sent, v["cc_trial"], 0.02),
-                                      np.where(r_sent, v["cc_nontrial"], v["mc_other"]))
+    video = rng.random(nr) < np.where(
+        is_trial, np.where(r_sent, v["cc_trial"], 0.02), np.where(r_sent, v["cc_nontrial"], v["mc_other"])
+    )
     first_video = dcs["first_hearing_video"].to_numpy()
     video = np.where((row_kind == H_FIRST), first_video[row_dc], video)
 
@@ -574,16 +687,24 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     req_cols = {}
     for req, p in P.REQUIREMENTS.value.items():
         req_cols["req_" + req.lower().replace(" ", "_")] = order_with_req & (rng.random(n) < p)
-    custody_months = np.where(sent_type == "Immediate custody",
-                              np.where(sent, lognormal_days(rng, 24, 0.8, n), lognormal_days(rng, 3, 0.6, n)) + 1, 0)
+    custody_months = np.where(
+        sent_type == "Immediate custody",
+        np.where(sent, lognormal_days(rng, 24, 0.8, n), lognormal_days(rng, 3, 0.6, n)) + 1,
+        0,
+    )
     # court centres
     cc_idx = choice(rng, [w for _, w in area.crown], n)
 
     dc_out = dcs.with_columns(
-        pl.Series("sent_to_cc", sent), pl.Series("youth", youth), pl.Series("result_category", cat_name.astype(str)),
-        pl.Series("convicted", convicted), pl.Series("unsuccessful", unsucc),
-        strcol(unsucc_reason).alias("unsuccessful_reason"), pl.Series("victim_issue", victim_issue),
-        pl.Series("verdict_date", verdict_date.astype("int32")), pl.Series("completion_date", completion.astype("int32")),
+        pl.Series("sent_to_cc", sent),
+        pl.Series("youth", youth),
+        pl.Series("result_category", cat_name.astype(str)),
+        pl.Series("convicted", convicted),
+        pl.Series("unsuccessful", unsucc),
+        strcol(unsucc_reason).alias("unsuccessful_reason"),
+        pl.Series("victim_issue", victim_issue),
+        pl.Series("verdict_date", verdict_date.astype("int32")),
+        pl.Series("completion_date", completion.astype("int32")),
         pl.Series("hearings_in_final_court", n_hearings_court.astype("int16")),
         pl.Series("verdict_hearing_no", verdict_hearing_no.astype("int16")),
         pl.Series("n_ineffective", n_ineff.astype("int16")),
@@ -596,25 +717,38 @@ def _court_for_month(area: Area, dcs: pl.DataFrame, rng: np.random.Generator):
     )
     # MC sending hearing rows for sent cases (hearing 1 in the MC)
     dc_ids = dcs["dc_id"].to_numpy()
-    hear = pl.DataFrame({
-        "dc_id": dc_ids[row_dc],
-        "court_type": np.where(r_sent, "CC", "MC"),
-        "hearing_no": (row_no + 1 + r_sent.astype("int64")).astype("int16"),
-        "hearing_date": dates.astype("int32"),
-        "hearing_kind": row_kind.astype("int8"),
-        "hearing_type": np.asarray([HEARING_TYPE[k] for k in range(8)], dtype=object)[row_kind].astype(str) if nr else np.array([], dtype=str),
-        "trial_outcome": strcol(trial_outcome),
-        "reason": strcol(reason),
-        "video_enabled": video,
-        "is_final": np.isin(np.arange(nr), verdict_idx),
-    }, strict=False)
+    hear = pl.DataFrame(
+        {
+            "dc_id": dc_ids[row_dc],
+            "court_type": np.where(r_sent, "CC", "MC"),
+            "hearing_no": (row_no + 1 + r_sent.astype("int64")).astype("int16"),
+            "hearing_date": dates.astype("int32"),
+            "hearing_kind": row_kind.astype("int8"),
+            "hearing_type": np.asarray([HEARING_TYPE[k] for k in range(8)], dtype=object)[row_kind].astype(str)
+            if nr
+            else np.array([], dtype=str),
+            "trial_outcome": strcol(trial_outcome),
+            "reason": strcol(reason),
+            "video_enabled": video,
+            "is_final": np.isin(np.arange(nr), verdict_idx),
+        },
+        strict=False,
+    )
     sent_idx = np.flatnonzero(sent)
-    mc_send = pl.DataFrame({
-        "dc_id": dc_ids[sent_idx], "court_type": np.full(len(sent_idx), "MC"),
-        "hearing_no": np.ones(len(sent_idx), dtype="int16"), "hearing_date": h1[sent_idx].astype("int32"),
-        "hearing_kind": np.full(len(sent_idx), H_SENT, dtype="int8"),
-        "hearing_type": np.full(len(sent_idx), "First hearing"),
-        "trial_outcome": strcol(np.full(len(sent_idx), None, dtype=object)), "reason": strcol(np.full(len(sent_idx), None, dtype=object)),
-        "video_enabled": first_video[sent_idx], "is_final": np.zeros(len(sent_idx), dtype=bool)}, strict=False)
+    mc_send = pl.DataFrame(
+        {
+            "dc_id": dc_ids[sent_idx],
+            "court_type": np.full(len(sent_idx), "MC"),
+            "hearing_no": np.ones(len(sent_idx), dtype="int16"),
+            "hearing_date": h1[sent_idx].astype("int32"),
+            "hearing_kind": np.full(len(sent_idx), H_SENT, dtype="int8"),
+            "hearing_type": np.full(len(sent_idx), "First hearing"),
+            "trial_outcome": strcol(np.full(len(sent_idx), None, dtype=object)),
+            "reason": strcol(np.full(len(sent_idx), None, dtype=object)),
+            "video_enabled": first_video[sent_idx],
+            "is_final": np.zeros(len(sent_idx), dtype=bool),
+        },
+        strict=False,
+    )
     hear = pl.concat([mc_send.cast(hear.schema), hear], how="vertical")
     return dc_out, hear

@@ -77,8 +77,11 @@ def person_pool(area: Area, seed: int, scale: float) -> pl.DataFrame:
     age_days = ((lo + rng.random(n) * (hi - lo)) * 365.25).astype("int64")
     dob = month_start_day(parse_month(POOL_REFERENCE_MONTH)) - age_days
     male = rng.random(n) < MALE_SHARE
-    first = np.where(male, np.asarray(male_names, dtype=object)[rng.integers(0, len(male_names), n)],
-                     np.asarray(female_names, dtype=object)[rng.integers(0, len(female_names), n)])
+    first = np.where(
+        male,
+        np.asarray(male_names, dtype=object)[rng.integers(0, len(male_names), n)],
+        np.asarray(female_names, dtype=object)[rng.integers(0, len(female_names), n)],
+    )
     last = np.asarray(last_names, dtype=object)[rng.integers(0, len(last_names), n)]
     broad = draw_broad_ethnicity(rng, area, n)
     eth = ethnicity_codes(rng, broad)
@@ -86,17 +89,22 @@ def person_pool(area: Area, seed: int, scale: float) -> pl.DataFrame:
     pnc_num = rng.integers(0, 10_000_000, n)
     check = np.asarray(list("ABCDEFGHJKLMNPQRTUVWXYZ"), dtype=object)[pnc_num % 23]
     idx = np.arange(n, dtype="int64")
-    return pl.DataFrame({
-        "person_idx": idx,
-        "person_id": area.force_no * 1_000_000_000 + idx,
-        "forename": first.astype(str),
-        "surname": last.astype(str),
-        "dob": dob.astype("int32"),
-        "sex": np.where(male, "M", "F"),
-        "ethnicity_broad": np.asarray(BROAD, dtype=object)[broad].astype(str),
-        "ethnicity_code": eth.astype(str),
-        "pnc_id": [f"{y:02d}/{num:07d}{c}" for y, num, c in zip(pnc_year.tolist(), pnc_num.tolist(), check.tolist(), strict=True)],
-    }).with_columns(pl.col("dob").cast(pl.Date))
+    return pl.DataFrame(
+        {
+            "person_idx": idx,
+            "person_id": area.force_no * 1_000_000_000 + idx,
+            "forename": first.astype(str),
+            "surname": last.astype(str),
+            "dob": dob.astype("int32"),
+            "sex": np.where(male, "M", "F"),
+            "ethnicity_broad": np.asarray(BROAD, dtype=object)[broad].astype(str),
+            "ethnicity_code": eth.astype(str),
+            "pnc_id": [
+                f"{y:02d}/{num:07d}{c}"
+                for y, num, c in zip(pnc_year.tolist(), pnc_num.tolist(), check.tolist(), strict=True)
+            ],
+        }
+    ).with_columns(pl.col("dob").cast(pl.Date))
 
 
 def draw_people(rng: np.random.Generator, n_pool: int, n: int) -> np.ndarray:

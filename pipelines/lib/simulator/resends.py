@@ -39,9 +39,17 @@ CORRECTABLE = {
     "pcc/victim_survey": ("whole_experience", "swap"),
     "pcc/public_confidence": ("police_doing_good_job", "swap"),
 }
-RESEND_SCHEMA = {"extract": pl.String, "reporting_month": pl.String, "resent_in_month": pl.String,
-                 "rows_first_delivery": pl.Int64, "rows_corrected": pl.Int64, "rows_changed": pl.Int64,
-                 "rows_added": pl.Int64, "column_corrected": pl.String, "what_changed": pl.String}
+RESEND_SCHEMA = {
+    "extract": pl.String,
+    "reporting_month": pl.String,
+    "resent_in_month": pl.String,
+    "rows_first_delivery": pl.Int64,
+    "rows_corrected": pl.Int64,
+    "rows_changed": pl.Int64,
+    "rows_added": pl.Int64,
+    "column_corrected": pl.String,
+    "what_changed": pl.String,
+}
 
 
 @dataclass
@@ -94,10 +102,15 @@ def first_delivery(corrected: pl.DataFrame, extract: str, month: int, seed: int)
             n_changed += 1
     frame = corrected.with_columns(pl.Series(col, before, dtype=pl.String).cast(corrected.schema[col], strict=False))
     frame = frame[keep.tolist()] if len(added) else frame
-    info = {"rows_first_delivery": frame.height, "rows_corrected": n, "rows_changed": n_changed,
-            "rows_added": int(len(added)), "column_corrected": col,
-            "what_changed": f"{col} corrected on {n_changed} rows ({'was blank' if how == 'blank' else 'wrong value'}); "
-                            f"{len(added)} rows missing from the first delivery added"}
+    info = {
+        "rows_first_delivery": frame.height,
+        "rows_corrected": n,
+        "rows_changed": n_changed,
+        "rows_added": int(len(added)),
+        "column_corrected": col,
+        "what_changed": f"{col} corrected on {n_changed} rows ({'was blank' if how == 'blank' else 'wrong value'}); "
+        f"{len(added)} rows missing from the first delivery added",
+    }
     return frame, info
 
 
@@ -118,8 +131,14 @@ def resend_table(out: Path, extracts: list[str], first_month: int, last_month: i
         if not path.exists():
             continue
         _, info = first_delivery(_read(path), r.extract, r.month, seed)
-        rows.append({"extract": r.extract, "reporting_month": month_label(r.month),
-                     "resent_in_month": month_label(r.resent_in), **info})
+        rows.append(
+            {
+                "extract": r.extract,
+                "reporting_month": month_label(r.month),
+                "resent_in_month": month_label(r.resent_in),
+                **info,
+            }
+        )
     return pl.DataFrame(rows, schema=RESEND_SCHEMA) if rows else pl.DataFrame(schema=RESEND_SCHEMA)
 
 

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from pipelines.lib.simulator import params as P
 from pipelines.lib.simulator.common import month_label, parse_month
+from pipelines.lib.simulator.deliveries import schedule_deliveries
 from pipelines.lib.simulator.extracts.common import UrnErrors
 from pipelines.lib.simulator.extracts.cps import write_cps
 from pipelines.lib.simulator.extracts.hmcts import write_hmcts
@@ -27,9 +28,9 @@ from pipelines.lib.simulator.extracts.services import write_services
 from pipelines.lib.simulator.geography import resolve_areas
 from pipelines.lib.simulator.model import simulate_area
 from pipelines.lib.simulator.resends import resend_table
-from pipelines.lib.simulator.truth import events, measure_values, reconciliation
+from pipelines.lib.simulator.truth import data_health, ethnicity_not_stated, events, measure_values, reconciliation
 
-SIMULATOR_VERSION = "0.3.1"  # 0.3.1: the ONS geography lookup in public/ons_geography
+SIMULATOR_VERSION = "0.4.0"  # 0.4.0: files stamped with their arrival date, late and missing deliveries
 EVENT_WINDOW_MONTHS = 6  # the event log is built and written a few months at a time (bounded memory)
 
 
@@ -47,6 +48,8 @@ class SimulationSummary:
     crimes_in_period: int = 0  # recorded in the reporting months
     urn_errors: int = 0
     resends: int = 0  # earlier months' files re-sent with corrections (_truth/resends.parquet)
+    late_deliveries: int = 0  # files that arrived after their expected day (_truth/deliveries.parquet)
+    missing_deliveries: int = 0  # files never sent
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
@@ -72,13 +75,24 @@ class _ParquetAppender:
             self.writer.close()
 
 
-def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, seed: int = 42,
-             scale: float = 1.0, public_disagreement: PublicDisagreement | None = None) -> SimulationSummary:
+def simulate(
+    areas: list[str] | str,
+    start: str,
+    end: str,
+    out: pathlib.Path,
+    seed: int = 42,
+    scale: float = 1.0,
+    public_disagreement: PublicDisagreement | None = None,
+    missing_deliveries: int = 0,
+) -> SimulationSummary:
     """Simulate `areas` (force slugs, ONS codes or 'all') for reporting months `start`..`end` (YYYY-MM, inclusive).
 
     Writes out/<agency>/<extract>/<agency>_<extract>_<YYYY-MM>.<csv|xlsx>, lookalikes of the public releases in
     out/public/ and out/_truth/. Deterministic for a seed: the same arguments give byte-identical files.
     `public_disagreement`: one figure of the public files to get wrong on purpose (tests of the accuracy checks).
+    Every monthly agency file carries its arrival date as its modification time, a few late (deliveries.py);
+    `missing_deliveries` files are not written at all (0 by default: the truth of the other measures assumes every
+    file is there). _truth/data_health.parquet holds the true values of the "Data behind these figures" measures.
     """
     t0 = time.perf_counter()
     out = pathlib.Path(out)
@@ -88,12 +102,20 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
     if scale <= 0:
         raise ValueError("scale must be positive")
     chosen = resolve_areas(areas)
-    summary = SimulationSummary(out=str(out), areas=[a.slug for a in chosen], start=month_label(first),
-                                end=month_label(last), seed=int(seed), scale=float(scale))
+    summary = SimulationSummary(
+        out=str(out),
+        areas=[a.slug for a in chosen],
+        start=month_label(first),
+        end=month_label(last),
+        seed=int(seed),
+        scale=float(scale),
+    )
     truth = out / "_truth"
     truth.mkdir(parents=True, exist_ok=True)
-    writers = {name: _ParquetAppender(truth / f"{name}.parquet")
-               for name in ("events", "measure_values", "reconciliation", "urn_errors")}
+    writers = {
+        name: _ParquetAppender(truth / f"{name}.parquet")
+        for name in ("events", "measure_values", "reconciliation", "urn_errors", "data_health")
+    }
     rows: dict[str, int] = {}
     log = UrnErrors()
     public = PublicReleases()
@@ -109,30 +131,53 @@ def simulate(areas: list[str] | str, start: str, end: str, out: pathlib.Path, se
             for w0 in range(first, last + 1, EVENT_WINDOW_MONTHS):  # one row group per area and window
                 writers["events"].write(events(world, w0, min(w0 + EVENT_WINDOW_MONTHS - 1, last)))
             writers["measure_values"].write(measure_values(world))
+            writers["data_health"].write(ethnicity_not_stated(world))
             writers["reconciliation"].write(reconciliation(world))
-            writers["urn_errors"].write(pl.DataFrame(log.rows[n_err:], schema=log.frame().schema, orient="row")
-                                        if len(log.rows) > n_err else log.frame().clear())
+            writers["urn_errors"].write(
+                pl.DataFrame(log.rows[n_err:], schema=log.frame().schema, orient="row")
+                if len(log.rows) > n_err
+                else log.frame().clear()
+            )
             summary.crimes_simulated += world.crimes.height
-            summary.crimes_in_period += int(world.crimes.filter(
-                pl.col("recorded_date").cast(pl.Date).dt.strftime("%Y-%m") >= month_label(first)).height)
+            summary.crimes_in_period += int(
+                world.crimes.filter(
+                    pl.col("recorded_date").cast(pl.Date).dt.strftime("%Y-%m") >= month_label(first)
+                ).height
+            )
             del world
         log.flush()
         rows.update(public.finish(out, first, last, seed, scale, public_disagreement, log))
         summary.urn_errors = len(log.rows)
+        deliveries = schedule_deliveries(out, first, last, seed, missing_deliveries)
+        deliveries.write_parquet(truth / "deliveries.parquet", compression="zstd")
+        writers["data_health"].write(data_health(deliveries, [a.code for a in chosen]))
         resends = resend_table(out, sorted(rows), first, last, seed)
         resends.write_parquet(truth / "resends.parquet", compression="zstd")
     finally:
         for w in writers.values():
             w.close()
     summary.rows_per_extract = dict(sorted(rows.items()))
-    summary.files_written = len(log.written)
+    summary.files_written = len(log.written) - missing_deliveries
+    summary.late_deliveries = deliveries.filter(pl.col("status") == "late").height
+    summary.missing_deliveries = missing_deliveries
     manifest = {
-        "simulator_version": SIMULATOR_VERSION, "areas": summary.areas, "start": summary.start, "end": summary.end,
-        "seed": summary.seed, "scale": summary.scale, "warmup_months": P.WARMUP_MONTHS,
-        "rows_per_extract": summary.rows_per_extract, "crimes_simulated": summary.crimes_simulated,
-        "crimes_in_period": summary.crimes_in_period, "urn_errors": summary.urn_errors,
+        "simulator_version": SIMULATOR_VERSION,
+        "areas": summary.areas,
+        "start": summary.start,
+        "end": summary.end,
+        "seed": summary.seed,
+        "scale": summary.scale,
+        "warmup_months": P.WARMUP_MONTHS,
+        "rows_per_extract": summary.rows_per_extract,
+        "crimes_simulated": summary.crimes_simulated,
+        "crimes_in_period": summary.crimes_in_period,
+        "urn_errors": summary.urn_errors,
         "urn_error_rates": {"missing": P.URN_MISSING_RATE.value, "mistyped": P.URN_MISTYPED_RATE.value},
-        "resends": resends.height, "resend_rate": P.RESEND_RATE.value,
+        "resends": resends.height,
+        "resend_rate": P.RESEND_RATE.value,
+        "late_deliveries": summary.late_deliveries,
+        "late_delivery_rate": P.LATE_DELIVERY_RATE.value,
+        "missing_deliveries": missing_deliveries,
     }
     (truth / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     summary.resends = resends.height

@@ -20,19 +20,31 @@ def model(dbt, session):
     population = dbt.ref("int_scorecard__unit_population").pl()
     thresholds = Thresholds(count=int(meta["count_threshold"]), min_base=int(meta["min_denominator"]))
     figure_decisions, breakdown_decisions = decide(
-        figures.sort(FIGURE_KEY), breakdowns.sort(FIGURE_KEY + ["breakdown", "category"]),
-        measures, parts, units, population, thresholds,
+        figures.sort(FIGURE_KEY),
+        breakdowns.sort(FIGURE_KEY + ["breakdown", "category"]),
+        measures,
+        parts,
+        units,
+        population,
+        thresholds,
     )
-    return pl.concat(
-        [
-            figure_decisions.with_columns(
-                pl.lit("figure").alias("row_kind"), pl.lit(None, pl.String).alias("breakdown"),
-                pl.lit(None, pl.String).alias("category"),
-            ),
-            breakdown_decisions.with_columns(
-                pl.lit("breakdown").alias("row_kind"), pl.lit(False).alias("is_national_suppressed"),
-            ),
-        ],
-        how="diagonal_relaxed",
-    ).select(FIGURE_KEY + ["row_kind", "breakdown", "category", "is_suppressed", "suppression",
-                           "is_national_suppressed"]).to_arrow()
+    return (
+        pl.concat(
+            [
+                figure_decisions.with_columns(
+                    pl.lit("figure").alias("row_kind"),
+                    pl.lit(None, pl.String).alias("breakdown"),
+                    pl.lit(None, pl.String).alias("category"),
+                ),
+                breakdown_decisions.with_columns(
+                    pl.lit("breakdown").alias("row_kind"),
+                    pl.lit(False).alias("is_national_suppressed"),
+                ),
+            ],
+            how="diagonal_relaxed",
+        )
+        .select(
+            FIGURE_KEY + ["row_kind", "breakdown", "category", "is_suppressed", "suppression", "is_national_suppressed"]
+        )
+        .to_arrow()
+    )

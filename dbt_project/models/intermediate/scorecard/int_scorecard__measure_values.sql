@@ -158,6 +158,17 @@ missing_months as (
 
 ),
 
+-- a measure that needs no extract (the data-health measures count deliveries, missing ones included) cannot wait for
+-- its months to be delivered; its period must still be over: one running past the last month any extract delivered is
+-- not complete (its later months' files are not due yet). Months before the first delivered had nothing due.
+months_delivered as (
+
+    select max(period_end) as last_month_end
+    from periods
+    where period_type = 'month'
+
+),
+
 amounts_by_period as (
 
     select
@@ -190,6 +201,9 @@ figures as (
         measures.scale,
         case
             when not units.is_in_data then 'no extract covers ' || units.unit_name
+            when measures.source_extracts = '' and measure_periods.period_end > months_delivered.last_month_end
+                then 'not complete: the period runs past the last month delivered ('
+                    || strftime(months_delivered.last_month_end, '%Y-%m') || ')'
             else missing_months.missing
         end as missing,
         amounts_by_period.value_amount,
@@ -203,6 +217,7 @@ figures as (
     inner join measures
         on measure_periods.measure_id = measures.measure_id
     cross join units
+    cross join months_delivered
     left join missing_months
         on units.unit_code = missing_months.unit_code
         and measure_periods.measure_id = missing_months.measure_id

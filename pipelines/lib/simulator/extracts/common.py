@@ -90,13 +90,33 @@ class UrnErrors:
         self.xlsx.clear()
 
     def frame(self) -> pl.DataFrame:
-        schema = {"area_code": pl.String, "agency": pl.String, "extract": pl.String, "reporting_month": pl.String,
-                  "record_key": pl.String, "true_urn": pl.String, "written_urn": pl.String, "error_type": pl.String}
+        schema = {
+            "area_code": pl.String,
+            "agency": pl.String,
+            "extract": pl.String,
+            "reporting_month": pl.String,
+            "record_key": pl.String,
+            "true_urn": pl.String,
+            "written_urn": pl.String,
+            "error_type": pl.String,
+        }
         return pl.DataFrame(self.rows, schema=schema, orient="row") if self.rows else pl.DataFrame(schema=schema)
 
 
-def inject_urn_errors(frame: pl.DataFrame, urn_col: str, key_col: str, *, agency: str, extract: str, month_idx: int,
-                      seed: int, area_code: str, area_code_int: int, stream_offset: int, log: UrnErrors) -> pl.DataFrame:
+def inject_urn_errors(
+    frame: pl.DataFrame,
+    urn_col: str,
+    key_col: str,
+    *,
+    agency: str,
+    extract: str,
+    month_idx: int,
+    seed: int,
+    area_code: str,
+    area_code_int: int,
+    stream_offset: int,
+    log: UrnErrors,
+) -> pl.DataFrame:
     """Blank or mistype a small known share of the URNs in `urn_col` (already in the agency's spelling)."""
     if frame.height == 0 or urn_col not in frame.columns:
         return frame
@@ -118,11 +138,20 @@ def inject_urn_errors(frame: pl.DataFrame, urn_col: str, key_col: str, *, agency
             digits = [j for j, ch in enumerate(true) if ch.isdigit()]
             j = digits[int(pos[i]) % len(digits)]
             new = str((int(true[j]) + 1 + int(pos[i]) % 8) % 10)
-            out[i] = true[:j] + new + true[j + 1:]
+            out[i] = true[:j] + new + true[j + 1 :]
             kind = "mistyped"
-        log.rows.append({"area_code": area_code, "agency": agency, "extract": extract,
-                         "reporting_month": month_label(month_idx), "record_key": keys[i], "true_urn": true,
-                         "written_urn": out[i], "error_type": kind})
+        log.rows.append(
+            {
+                "area_code": area_code,
+                "agency": agency,
+                "extract": extract,
+                "reporting_month": month_label(month_idx),
+                "record_key": keys[i],
+                "true_urn": true,
+                "written_urn": out[i],
+                "error_type": kind,
+            }
+        )
     return frame.with_columns(pl.Series(urn_col, out, dtype=pl.String))
 
 
@@ -158,8 +187,11 @@ def _col_letters(i: int) -> str:
 
 
 def _xml_text(expr: pl.Expr) -> pl.Expr:
-    return (expr.str.replace_all("&", "&amp;", literal=True).str.replace_all("<", "&lt;", literal=True)
-            .str.replace_all(">", "&gt;", literal=True))
+    return (
+        expr.str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+    )
 
 
 def _sheet_rows(frame: pl.DataFrame, first_row: int) -> pl.Series:
@@ -174,8 +206,17 @@ def _sheet_rows(frame: pl.DataFrame, first_row: int) -> pl.Series:
         else:
             text = _xml_text(col.cast(pl.String))
             space = pl.when(text.str.contains(r"^\s|\s$")).then(pl.lit(' xml:space="preserve"')).otherwise(pl.lit(""))
-            cell = pl.concat_str([pl.lit('<c r="'), ref, pl.lit('" t="inlineStr"><is><t'), space, pl.lit(">"), text,
-                                  pl.lit("</t></is></c>")])
+            cell = pl.concat_str(
+                [
+                    pl.lit('<c r="'),
+                    ref,
+                    pl.lit('" t="inlineStr"><is><t'),
+                    space,
+                    pl.lit(">"),
+                    text,
+                    pl.lit("</t></is></c>"),
+                ]
+            )
         cells.append(pl.when(col.is_null()).then(pl.lit("")).otherwise(cell))
     row = pl.concat_str([pl.lit('<row r="'), row_no, pl.lit('">'), *cells, pl.lit("</row>")])
     return frame.select(row.alias("x"))["x"]
@@ -234,7 +275,9 @@ class _XlsxStream:
                     continue
                 text = data.decode("utf-8")
                 head, rest = text.split("</row>", 1)
-                head = head.replace(f'<dimension ref="A1:{last_col}1"/>', f'<dimension ref="A1:{last_col}{self.n + 1}"/>')
+                head = head.replace(
+                    f'<dimension ref="A1:{last_col}1"/>', f'<dimension ref="A1:{last_col}{self.n + 1}"/>'
+                )
                 with z.open(info, "w", force_zip64=True) as w:
                     w.write((head + "</row>").encode("utf-8"))
                     with self.part.open("rb") as src:

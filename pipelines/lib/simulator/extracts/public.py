@@ -30,9 +30,18 @@ class PublicReleases:
             self.collected[kind][world.area.code] = frame
         return rows
 
-    def finish(self, out: Path, first: int, last: int, seed: int, scale: float,
-               disagreement: PublicDisagreement | None, log: UrnErrors) -> dict[str, int]:
+    def finish(
+        self,
+        out: Path,
+        first: int,
+        last: int,
+        seed: int,
+        scale: float,
+        disagreement: PublicDisagreement | None,
+        log: UrnErrors,
+    ) -> dict[str, int]:
         rows, figures = write_public_stats(out, self.collected, first, last, seed, scale, disagreement, log)
         pl.concat([*self.police_uk, figures], how="vertical").write_parquet(
-            out / "_truth" / "public_figures.parquet", compression="zstd")
+            out / "_truth" / "public_figures.parquet", compression="zstd"
+        )
         return rows | write_ons_lookup(out, log)
