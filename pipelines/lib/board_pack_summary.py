@@ -73,11 +73,20 @@ def _glance(rows: list[dict], month: str) -> str:
     changes = [row["change_judgement"] for row in rows if row["change_judgement"] in SIGNIFICANT]
     better, worse = changes.count("better"), changes.count("worse")
     others = len(changes) - better - worse
-    split = ", ".join(part for part in [f"{better} better" if better else "", f"{worse} worse" if worse else "",
-                                        f"{others} up or down with no better direction" if others else ""] if part)
-    return (f"{len(rows)} measures: {with_figure} with a figure for {month}, {withheld} withheld, "
-            f"{len(rows) - with_figure - withheld} not available. {len(changes)} changed significantly since the "
-            f"last period{f' ({split})' if split else ''}.")
+    split = ", ".join(
+        part
+        for part in [
+            f"{better} better" if better else "",
+            f"{worse} worse" if worse else "",
+            f"{others} up or down with no better direction" if others else "",
+        ]
+        if part
+    )
+    return (
+        f"{len(rows)} measures: {with_figure} with a figure for {month}, {withheld} withheld, "
+        f"{len(rows) - with_figure - withheld} not available. {len(changes)} changed significantly since the "
+        f"last period{f' ({split})' if split else ''}."
+    )
 
 
 def _headlines(rows: list[dict]) -> str:
@@ -88,14 +97,17 @@ def _headlines(rows: list[dict]) -> str:
             by_section[row["section_order"]].append(row)
     lines = "".join(
         f'<tr data-measure-id="{html.escape(row["measure_id"])}"><td>{html.escape(row["title"])}'
-        f'{_period_suffix(row)}</td><td>{figure_html(row)}</td>'
-        f'<td>{judgement_html(row["change_judgement"], True, "see the notes")}</td>'
-        f'<td>{judgement_html(row["last_year_judgement"], True, "see the notes")}</td></tr>'
-        for section in sorted(by_section) for row in by_section[section]
+        f"{_period_suffix(row)}</td><td>{figure_html(row)}</td>"
+        f"<td>{judgement_html(row['change_judgement'], True, 'see the notes')}</td>"
+        f"<td>{judgement_html(row['last_year_judgement'], True, 'see the notes')}</td></tr>"
+        for section in sorted(by_section)
+        for row in by_section[section]
     )
-    return ('<table class="headlines"><colgroup><col class="measure-column"><col class="figure-column"><col><col>'
-            '</colgroup><thead><tr><th>Measure</th><th>Figure</th><th>Since last period</th>'
-            f"<th>Since a year before</th></tr></thead><tbody>{lines}</tbody></table>")
+    return (
+        '<table class="headlines"><colgroup><col class="measure-column"><col class="figure-column"><col><col>'
+        "</colgroup><thead><tr><th>Measure</th><th>Figure</th><th>Since last period</th>"
+        f"<th>Since a year before</th></tr></thead><tbody>{lines}</tbody></table>"
+    )
 
 
 def _period_suffix(row: dict) -> str:
@@ -111,29 +123,36 @@ def _significant(rows: list[dict]) -> str:
         if phrases:
             sentences.append(
                 f'<li data-measure-id="{html.escape(row["measure_id"])}"><strong>{html.escape(row["title"])}</strong> '
-                f'{format_figure(row["value"], row["unit"])}: {"; ".join(phrases)}.</li>'
+                f"{format_figure(row['value'], row['unit'])}: {'; '.join(phrases)}.</li>"
             )
     if not sentences:
-        return "<p>No figure differs from its last period, the same period last year, England and Wales or its peers " \
-               "by more than chance would give.</p>"
+        return (
+            "<p>No figure differs from its last period, the same period last year, England and Wales or its peers "
+            "by more than chance would give.</p>"
+        )
     more = len(sentences) - MOST_LISTED
     tail = f"<li>and {more} more: see the tables.</li>" if more > 0 else ""
     return f'<ul class="significant">{"".join(sentences[:MOST_LISTED])}{tail}</ul>'
 
 
 def _significant_phrases(row: dict) -> list[str]:
-    """"worse than Feb 2025 (65.5%)" for each of the figure's significant comparisons."""
+    """ "worse than Feb 2025 (65.5%)" for each of the figure's significant comparisons."""
     a_year_before = period_label(row["period_type"], _year_before(row["period_start"]), row["counting_basis"])
     comparisons = [
-        (row["change_judgement"], previous_period_label(row["period_type"], row["period_start"], row["counting_basis"]),
-         row["previous_value"], True),
+        (
+            row["change_judgement"],
+            previous_period_label(row["period_type"], row["period_start"], row["counting_basis"]),
+            row["previous_value"],
+            True,
+        ),
         (row["last_year_judgement"], a_year_before, row["same_period_last_year"], True),
         (row["national_judgement"], "England and Wales", row["national_value"], False),
         (row["peer_judgement"], "the peer forces", row["peer_value"], False),
     ]
     return [
-        f'{judgement_html(code, over_time, "")} than {html.escape(what)} ({format_figure(other, row["unit"])})'
-        for code, what, other, over_time in comparisons if code in SIGNIFICANT
+        f"{judgement_html(code, over_time, '')} than {html.escape(what)} ({format_figure(other, row['unit'])})"
+        for code, what, other, over_time in comparisons
+        if code in SIGNIFICANT
     ]
 
 
@@ -172,4 +191,3 @@ def _missing_reason(row: dict, names: Vocabulary) -> str:
         reason = names.reason(row["status_reason"])
         return reason[:1].upper() + reason[1:]
     return "No figure for the period"
-

@@ -234,11 +234,11 @@ INTERVAL_NAMES = {
 }
 INTERVAL_METHODS = {
     "wilson": "a share: the Wilson score interval (reliable for small bases and shares near 0 or 100%); a change by "
-              "Newcombe's hybrid score interval for the difference of two shares",
+    "Newcombe's hybrid score interval for the difference of two shares",
     "poisson": "a count of events: Byar's approximation to the exact Poisson interval; a change by the conditional "
-               "test of two Poisson counts, per day of their periods (so a 31-day month is not a rise on a 28-day one)",
+    "test of two Poisson counts, per day of their periods (so a 31-day month is not a rise on a 28-day one)",
     "poisson_ratio": "a ratio of two counts: the Wilson interval of the first count's share of both, as a ratio; a "
-                     "change by Newcombe's interval for the difference of those shares",
+    "change by Newcombe's interval for the difference of those shares",
 }
 
 
@@ -248,11 +248,15 @@ def why_untested(figure: dict[str, Any]) -> str:
     if status in ("estimate", "provisional"):
         return "an estimate or provisional figure: its error is more than chance, so no interval or test is given"
     if figure["aggregate"] in ("mean", "median"):
-        return ("an average of durations: the extracts give the total and the number of cases, not how much they "
-                "vary, so no interval can be computed")
+        return (
+            "an average of durations: the extracts give the total and the number of cases, not how much they "
+            "vary, so no interval can be computed"
+        )
     if figure["counting_basis"] == "snapshot":
-        return ("a count of cases open on a date: one month's open cases are mostly the month before's, so the two "
-                "are not independent samples and no test applies")
+        return (
+            "a count of cases open on a date: one month's open cases are mostly the month before's, so the two "
+            "are not independent samples and no test applies"
+        )
     if figure["availability"] == "manual_input":
         return "entered by hand without the counts behind it, so no interval can be computed"
     if figure["unit"] == "ratio":
@@ -263,8 +267,10 @@ def why_untested(figure: dict[str, Any]) -> str:
 def untested_change_reason(figure: dict[str, Any]) -> str:
     """Why the change since the previous period is not tested, where it is not."""
     if figure["interval_method"] and figure["period_type"] == "r12m":
-        return ("a rolling year shares 11 of its 12 months with the previous one, so the change is not tested (the "
-                "same period last year is)")
+        return (
+            "a rolling year shares 11 of its 12 months with the previous one, so the change is not tested (the "
+            "same period last year is)"
+        )
     return why_untested(figure)
 
 
@@ -274,8 +280,10 @@ def missing_comparator_reason(figure: dict[str, Any], against: str) -> str:
         return "no figure to compare"
     if figure["comparator_series"] is None:
         if against == "national":
-            return ("no public release publishes this measure for England and Wales, and the data cover only this "
-                    "board's force areas")
+            return (
+                "no public release publishes this measure for England and Wales, and the data cover only this "
+                "board's force areas"
+            )
         return "no public release publishes this measure for the peer forces"
     if against == "national":
         return "the public release has no England and Wales figure for this period yet"
@@ -285,8 +293,13 @@ def missing_comparator_reason(figure: dict[str, Any], against: str) -> str:
 # Columns later publications added to scorecard.measure_values (the uncertainty and the judgements), read as empty from
 # a kept publication made before them, so a rollback to it still writes its workbooks and packs.
 ADDED_FIGURE_COLUMNS = {
-    "interval_method": "varchar", "base": "bigint", "ci_lower": "double", "ci_upper": "double",
-    "change_judgement": "varchar", "last_year_judgement": "varchar", "national_judgement": "varchar",
+    "interval_method": "varchar",
+    "base": "bigint",
+    "ci_lower": "double",
+    "ci_upper": "double",
+    "change_judgement": "varchar",
+    "last_year_judgement": "varchar",
+    "national_judgement": "varchar",
     "peer_judgement": "varchar",
 }
 
@@ -383,12 +396,16 @@ def headline_figures(
     # A cursor of its own: the caller's connection may hold a result it has not fetched to the end, which DuckDB's
     # relational API (`.sql(...).pl()`) refuses to run beside.
     with connection.cursor() as cursor:
-        present = {r[0] for r in cursor.execute(
-            "select column_name from duckdb_columns() where database_name = current_database() "
-            "and schema_name = 'scorecard' and table_name = 'measure_values'"
-        ).fetchall()}
-        added = "".join(f"cast(null as {kind}) as {name}, " for name, kind in ADDED_FIGURE_COLUMNS.items()
-                        if name not in present)
+        present = {
+            r[0]
+            for r in cursor.execute(
+                "select column_name from duckdb_columns() where database_name = current_database() "
+                "and schema_name = 'scorecard' and table_name = 'measure_values'"
+            ).fetchall()
+        }
+        added = "".join(
+            f"cast(null as {kind}) as {name}, " for name, kind in ADDED_FIGURE_COLUMNS.items() if name not in present
+        )
         return cursor.sql(HEADLINE_FIGURES_SQL.replace("{added_columns}", added), params=params).pl()
 
 
@@ -402,7 +419,10 @@ def board_areas(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -> lis
         {"scorecard_id": scorecard_id},
     ).fetchall()
     if not rows:
-        known = [r[0] for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()]
+        known = [
+            r[0]
+            for r in connection.execute("select distinct scorecard_id from scorecard.measures order by 1").fetchall()
+        ]
         raise ConfigurationError(f"unknown scorecard {scorecard_id!r}; the published file holds: {', '.join(known)}")
     return [code for code, _ in rows]
 
@@ -425,7 +445,9 @@ def latest_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_
     ).fetchall()[0]
     if row[0] is None:
         areas = board_areas(connection, scorecard_id)
-        raise ConfigurationError(f"no figures for area {area_code!r} in scorecard {scorecard_id!r}; its areas: {', '.join(areas)}")
+        raise ConfigurationError(
+            f"no figures for area {area_code!r} in scorecard {scorecard_id!r}; its areas: {', '.join(areas)}"
+        )
     return f"{row[0]:%Y-%m}"
 
 

@@ -23,14 +23,18 @@ def figure_html(row: dict) -> str:
     its 95% interval and base beneath."""
     status = shown_status(row["status"], row["status_reason"])
     if marker := figure_marker(row["value"], status):
-        return (f'<span class="value {status}" data-status="{status}" title="{html.escape(marker.explanation)}">'
-                f"{marker.symbol}</span>")
+        return (
+            f'<span class="value {status}" data-status="{status}" title="{html.escape(marker.explanation)}">'
+            f"{marker.symbol}</span>"
+        )
     flag = STATUS_MARKERS.get(status)  # an estimate or provisional figure: its number, marked
     marked = f' <span class="marker" title="{html.escape(flag.explanation)}">{flag.symbol}</span>' if flag else ""
     uncertainty = interval_text(row["ci_lower"], row["ci_upper"], row["base"], row["unit"])
     interval = f'<span class="interval">{uncertainty}</span>' if uncertainty else ""
-    return (f'<span class="value" data-status="{status}">{format_figure(row["value"], row["unit"])}</span>'
-            f"{marked}{interval}")
+    return (
+        f'<span class="value" data-status="{status}">{format_figure(row["value"], row["unit"])}</span>'
+        f"{marked}{interval}"
+    )
 
 
 def judgement_html(code: str | None, over_time: bool, untested: str = "") -> str:
@@ -46,5 +50,6 @@ def judgement_html(code: str | None, over_time: bool, untested: str = "") -> str
     else:
         title = "not statistically significant at the 5% level: within what chance alone would give"
     word = judgement.over_time if over_time else judgement.against_others
-    return (f'<span class="judgement {judgement.tone}" data-judgement="{code}" title="{html.escape(title)}">'
-            f"{word}</span>")
+    return (
+        f'<span class="judgement {judgement.tone}" data-judgement="{code}" title="{html.escape(title)}">{word}</span>'
+    )

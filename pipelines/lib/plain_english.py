@@ -71,8 +71,10 @@ class Vocabulary:
             if not MONTH.fullmatch(month):
                 return self.text(reason)
             months_by_extract.setdefault(extract, []).append(date(int(month[:4]), int(month[5:]), 1))
-        parts = [f"{self.names.get(extract, extract)} for {month_ranges(months)}"
-                 for extract, months in months_by_extract.items()]
+        parts = [
+            f"{self.names.get(extract, extract)} for {month_ranges(months)}"
+            for extract, months in months_by_extract.items()
+        ]
         return f"not delivered{listed.group('scope') or ''}: " + "; ".join(parts)
 
     def undelivered(self, reason: str | None) -> list[str]:

@@ -289,7 +289,9 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
             row_counts[name] = connection.execute(f"select count(*) from published.{name}").fetchall()[0][0]
         # history rows are published figures: they share measure_values' documentation
         _copy_comments(connection, {**tables, "scorecard.measure_value_history": tables["scorecard.measure_values"]})
-        connection.execute(f"comment on table published.scorecard.measure_value_history is {_sql_text(HISTORY_COMMENT)}")
+        connection.execute(
+            f"comment on table published.scorecard.measure_value_history is {_sql_text(HISTORY_COMMENT)}"
+        )
         _create_section_views(connection)
         _create_latest_figures_view(connection)
         if has_previous:
@@ -299,8 +301,13 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
         connection.execute(
             "create table published.scorecard.publication as "
             "select ? as publication_id, ? as published_at, ? as row_counts, ? as contact, ? as next_update",
-            [publication_id, published_at, json.dumps(row_counts, sort_keys=True), contact(),
-             next_update(published_at.date())],
+            [
+                publication_id,
+                published_at,
+                json.dumps(row_counts, sort_keys=True),
+                contact(),
+                next_update(published_at.date()),
+            ],
         )
         connection.execute("checkpoint published")
         connection.execute("detach published")

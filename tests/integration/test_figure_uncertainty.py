@@ -76,8 +76,9 @@ def _events(row: dict, prefix: str = "") -> tuple[float, float]:
     """(events, base) as the test counts them: a share's numerator of its denominator, a ratio's numerator of both
     counts, a count over the days of its period."""
     if row["interval_method"] == "poisson":
-        return row[f"{prefix}value"], _days(row[f"{prefix}start" if prefix else "period_start"],
-                                            row[f"{prefix}end" if prefix else "period_end"])
+        return row[f"{prefix}value"], _days(
+            row[f"{prefix}start" if prefix else "period_start"], row[f"{prefix}end" if prefix else "period_end"]
+        )
     numerator, denominator = row[f"{prefix}numerator"], row[f"{prefix}denominator"]
     return numerator, denominator + (numerator if row["interval_method"] == "poisson_ratio" else 0)
 
@@ -120,13 +121,16 @@ def test_only_plain_figures_of_testable_kinds_are_tested(figures: pl.DataFrame) 
     ratios of rates carry no interval; so nothing is given around a withheld figure."""
     tested = figures.filter(pl.col("interval_method").is_not_null())
     assert set(tested["status"]) == {"ok"}
-    assert tested.filter(pl.col("aggregate").is_in(["mean", "median"]) | (pl.col("counting_basis") == "snapshot")).is_empty()
+    assert tested.filter(
+        pl.col("aggregate").is_in(["mean", "median"]) | (pl.col("counting_basis") == "snapshot")
+    ).is_empty()
     untested = figures.filter(pl.col("interval_method").is_null())
     assert untested.filter(pl.col("ci_lower").is_not_null() | pl.col("ci_upper").is_not_null()).is_empty()
     withheld = figures.filter(pl.col("status") == "suppressed")
     assert not withheld.is_empty()
-    assert withheld.filter(pl.col("ci_lower").is_not_null() | pl.col("base").is_not_null()
-                           | pl.col("change_judgement").is_not_null()).is_empty()
+    assert withheld.filter(
+        pl.col("ci_lower").is_not_null() | pl.col("base").is_not_null() | pl.col("change_judgement").is_not_null()
+    ).is_empty()
     rolling = figures.filter((pl.col("period_type") == "r12m") & pl.col("change_judgement").is_not_null())
     assert set(rolling["change_judgement"]) == {"not_tested"}  # eleven months shared with the previous rolling year
 
@@ -136,7 +140,8 @@ def test_judgements_match_scipy(figures: pl.DataFrame) -> None:
     for row in figures.filter(pl.col("interval_method").is_not_null()).iter_rows(named=True):
         method = row["interval_method"]
         for comparison, prefix, other_status, other_value in [
-            ("change", "p_", row["p_status"], row["p_value"]), ("last_year", "y_", row["y_status"], row["y_value"]),
+            ("change", "p_", row["p_status"], row["p_value"]),
+            ("last_year", "y_", row["y_status"], row["y_value"]),
         ]:
             published = row[f"{comparison}_judgement"]
             if other_value is None:
@@ -161,8 +166,10 @@ def test_place_judgements_against_the_interval(figures: pl.DataFrame) -> None:
     compared = figures.filter(pl.col("peer_judgement").is_not_null() | pl.col("national_judgement").is_not_null())
     assert not compared.is_empty() and "count" not in set(compared["unit"])
     for row in compared.iter_rows(named=True):
-        for column, other in [("national_judgement", row["national_value"] or row["published_national_value"]),
-                              ("peer_judgement", row["peer_value"])]:
+        for column, other in [
+            ("national_judgement", row["national_value"] or row["published_national_value"]),
+            ("peer_judgement", row["peer_value"]),
+        ]:
             if row[column] in (None, "not_tested"):
                 continue
             significant = not row["ci_lower"] <= other <= row["ci_upper"]
@@ -172,8 +179,12 @@ def test_place_judgements_against_the_interval(figures: pl.DataFrame) -> None:
 def test_survey_intervals_cover_the_simulators_constant_rate(figures: pl.DataFrame) -> None:
     """The simulator asks each month's sample with one true rate (50% public confidence): the monthly 95% intervals
     should hold it about 19 times in 20 (at least 20 of 24 allows for chance)."""
-    monthly = figures.filter(pl.col("measure_id") == "public_confidence_pct", pl.col("period_type") == "month",
-                             pl.col("interval_method") == "wilson", pl.col("scorecard_id") == "wcjb")
+    monthly = figures.filter(
+        pl.col("measure_id") == "public_confidence_pct",
+        pl.col("period_type") == "month",
+        pl.col("interval_method") == "wilson",
+        pl.col("scorecard_id") == "wcjb",
+    )
     assert monthly.height == 24
     covered = monthly.filter((pl.col("ci_lower") <= 50) & (pl.col("ci_upper") >= 50)).height
     assert covered >= 20, monthly.select("period_start", "numerator", "denominator", "ci_lower", "ci_upper")

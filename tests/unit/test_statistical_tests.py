@@ -61,8 +61,12 @@ def test_conditional_test_of_two_counts_per_day() -> None:
 
 @pytest.mark.parametrize(
     ("significant", "difference", "polarity", "word"),
-    [("true", "-1", "higher_is_better", "worse"), ("true", "-1", "lower_is_better", "better"),
-     ("true", "2", "neither", "higher"), ("false", "2", "higher_is_better", "not_significant")],
+    [
+        ("true", "-1", "higher_is_better", "worse"),
+        ("true", "-1", "lower_is_better", "better"),
+        ("true", "2", "neither", "higher"),
+        ("false", "2", "higher_is_better", "not_significant"),
+    ],
 )
 def test_judgement_in_one_word(significant: str, difference: str, polarity: str, word: str) -> None:
     assert _sql(f"judgement('true', 'true', '{significant}', '{difference}', \"'{polarity}'\")") == word
