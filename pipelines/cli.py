@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import os
+import shlex
 import shutil
 import sys
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from pipelines.lib.landing_zone import months_between, months_present
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
 from pipelines.lib.refresh_state import changed_inputs, fingerprint, record, unchanged_since
 from pipelines.settings import (
+    CONTACT_ENV,
     REPO_ROOT,
     SAMPLE_SIMULATION,
     SAMPLE_SOURCES_DIR,
@@ -42,6 +45,32 @@ from pipelines.settings import (
 # Exit codes: 2 the refresh could not start (configuration, landing zone); 3 it published, but a delivery the monthly
 # schedule waits for was refused (the month's figures stand on the delivery in force, if any).
 EXIT_CONFIGURATION, EXIT_AWAITED_DELIVERY_REFUSED = 2, 3
+# The demo's contact (CJS_CONTACT unless set): its figures are simulated, so no real team answers for them.
+DEMO_CONTACT = "cjs-scorecard demo (simulated data): performance-team@example.org"
+
+
+# What each subcommand's --help says under its usage line: what it does, what it reads and writes, how it fails.
+DESCRIPTIONS = {
+    "refresh": "Ingest the agency extracts of the landing zone, build and test the warehouse, and publish it: the "
+    "DuckDB file BI tools read, its Parquet, an Excel workbook per scorecard and the latest board packs. "
+    "With --from/--to it loads or reloads only those months (a backfill). Exit code 2: the refresh could "
+    "not start (configuration, landing zone); 3: it published, but refused a monthly extract the schedule "
+    "waits for.",
+    "demo": "Run the whole pipeline on simulated sample extracts (Wiltshire's, or with --board that board's forces), "
+    "with a fixed demo key and a demo contact, and print the latest figures. The data is fake: never use the "
+    "demo key with real extracts.",
+    "ui": "Start the Dagster UI (dagster dev) over the sample extracts, or --sources: materialise, check and "
+    "schedule the assets from a browser.",
+    "simulate": "Write realistic fake agency extracts of the given police force areas and months into --out, with "
+    "their ground truth in OUT/_truth; the same arguments and seed give the same bytes.",
+    "dbt-sources": "Rewrite the dbt sources of the raw layer (dbt_project/models/staging/_raw__sources.yml) and the "
+    "macro of which force sends which extract from the extract specs, after adding or changing a spec.",
+    "rollback": "Put a kept publication back in place (the published file with its Parquet, workbooks and board "
+    "packs), by default the one before the current. The last CJS_KEEP_PUBLICATIONS (default 5) are kept "
+    "in WAREHOUSE/versions/, named <time>_<publication id>.duckdb.",
+    "report": "Write a board pack: the scorecard of one area and month as an HTML page (print it to PDF from a "
+    "browser), read from the published file.",
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +105,11 @@ def run_refresh(
         )
     months = present
     if first_month or last_month:
-        wanted = months_between(first_month or present[0], last_month or present[-1])
+        # an open end reaches the month given, so `--from` after the data names the gap, not a backward range
+        wanted = months_between(
+            first_month or min(present[0], last_month or present[0]),
+            last_month or max(present[-1], first_month or present[-1]),
+        )
         months = [month for month in present if month in wanted]
         if not months:
             raise ConfigurationError(
@@ -176,11 +209,48 @@ def ensure_sample(folder: Path = SAMPLE_SOURCES_DIR, simulation: dict[str, Any] 
 
 
 def _use_demo_key() -> None:
+    """The demo's fake data needs no secret key, and its pack and workbook a contact that says it is a demo."""
     if not os.environ.get(KEY_ENV):
         os.environ[KEY_ENV] = DEMO_KEY
         print(
             f"demo: {KEY_ENV} not set, using the fixed demo key (the sample is fake data; never do this with real extracts)"
         )
+    os.environ.setdefault(CONTACT_ENV, DEMO_CONTACT)
+
+
+def _simulated_areas(text: str) -> list[str] | str:
+    """`simulate --areas` as the simulator takes it, every name checked first: a mistyped force is a user's mistake
+    (exit 2 with the names it could have been), not a traceback from inside the simulator."""
+    from pipelines.lib.simulator.geography import AREAS, resolve_areas
+
+    areas = "all" if text.strip().lower() == "all" else [a.strip() for a in text.split(",") if a.strip()]
+    if not areas:
+        raise ConfigurationError(
+            "--areas names no police force area: give force slugs (e.g. wiltshire,durham), "
+            "ONS codes (e.g. E23000038) or 'all'"
+        )
+    for area in [] if areas == "all" else areas:
+        try:
+            resolve_areas([area])
+        except ValueError:
+            close = difflib.get_close_matches(area.lower(), AREAS, n=3)
+            hint = f"did you mean {' or '.join(close)}? " if close else ""
+            raise ConfigurationError(
+                f"unknown police force area '{area}'; {hint}--areas takes force slugs ({', '.join(sorted(AREAS))}), "
+                "ONS codes (e.g. E23000038) or 'all'"
+            ) from None
+    return areas
+
+
+def _positive(text: str) -> float:
+    """An argparse type for a scale: a positive number, else argparse's own message and exit code 2."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} is not positive (1.0 is the realistic volume)")
+    return value
 
 
 def _print_summary(published: Path, board: str | None = None) -> None:
@@ -226,14 +296,29 @@ def _print_summary(published: Path, board: str | None = None) -> None:
     for title, area, period, value, unit, status in rows:
         flag = "" if status == "ok" else f" ({status})"
         print(f"  {title} | {area} | {period:%Y-%m} | {format_figure(value, unit)}{flag}")
-    print(f'\nQuery it: duckdb -readonly {published} "select * from scorecard.measure_values"')
+    print(f"\nQuery it: {query_command(published, board)}")
+
+
+def query_command(published: Path, board: str) -> str:
+    """A shell command that shows the board's latest monthly figures on any machine this project is installed on:
+    through the project's own DuckDB (no duckdb CLI is installed), from any folder, read-only."""
+    sql = (
+        "select title, area_name, period, value, unit, status, reason from scorecard.latest_figures "
+        f"where scorecard_id = '{board}' and period_type = 'month'"
+    )
+    code = f"import duckdb; duckdb.connect({str(published)!r}, read_only=True).sql({sql!r}).show(max_rows=200, max_width=250)"
+    return f"uv run --project {shlex.quote(str(REPO_ROOT))} python -c {shlex.quote(code)}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="cjs-scorecard", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    refresh = commands.add_parser("refresh", help="ingest the landing zone, build, test and publish the warehouse")
+    refresh = commands.add_parser(
+        "refresh",
+        help="ingest the landing zone, build, test and publish the warehouse",
+        description=DESCRIPTIONS["refresh"],
+    )
     refresh.add_argument("--sources", help=f"landing zone (default ${SOURCES_ENV} or ./sources)")
     refresh.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
     refresh.add_argument(
@@ -241,46 +326,64 @@ def main(argv: list[str] | None = None) -> int:
     )
     refresh.add_argument("--to", dest="last_month", metavar="YYYY-MM", help="last month to load or reload (a backfill)")
 
-    demo = commands.add_parser("demo", help="run the whole pipeline on the shipped sample extracts")
+    demo = commands.add_parser(
+        "demo", help="run the whole pipeline on the shipped sample extracts", description=DESCRIPTIONS["demo"]
+    )
     demo.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
     demo.add_argument(
         "--board",
         help="a board of scorecard_definitions/ (e.g. durham_cleveland): simulate its forces into "
         "sources/sample_<board>/ and publish to warehouse_<board>/ (default: the Wiltshire sample)",
     )
-    demo.add_argument("--scale", type=float, default=1.0, help="with --board: multiplies every simulated volume")
+    demo.add_argument("--scale", type=_positive, default=1.0, help="with --board: multiplies every simulated volume")
 
     ui = commands.add_parser(
-        "ui", help="the Dagster UI over the sample extracts (loopback only unless --host says otherwise)"
+        "ui",
+        help="the Dagster UI over the sample extracts (loopback only unless --host says otherwise)",
+        description=DESCRIPTIONS["ui"],
     )
     ui.add_argument("--host", default="127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
     ui.add_argument("--sources", help="landing zone (default: the shipped sample, simulated on first use)")
 
-    simulate = commands.add_parser("simulate", help="write realistic fake agency extracts and their ground truth")
+    simulate = commands.add_parser(
+        "simulate",
+        help="write realistic fake agency extracts and their ground truth",
+        description=DESCRIPTIONS["simulate"],
+    )
     simulate.add_argument(
         "--areas", required=True, help="force slugs or ONS codes, comma separated (e.g. wiltshire,durham), or 'all'"
     )
     simulate.add_argument("--start", required=True, help="first reporting month, YYYY-MM")
     simulate.add_argument("--end", required=True, help="last reporting month, YYYY-MM")
     simulate.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same bytes")
-    simulate.add_argument("--scale", type=float, default=1.0, help="multiplies every volume (1.0 = realistic)")
-    simulate.add_argument("--out", required=True, help="landing-zone folder to write (truth goes to OUT/_truth)")
+    simulate.add_argument("--scale", type=_positive, default=1.0, help="multiplies every volume (1.0 = realistic)")
     simulate.add_argument(
         "--missing-deliveries",
         type=int,
         default=0,
         help="agency files (months inside the range) never sent, to see them missing on the scorecard",
     )
+    simulate.add_argument("--out", required=True, help="landing-zone folder to write (truth goes to OUT/_truth)")
 
-    commands.add_parser("dbt-sources", help="rewrite the dbt sources of the raw layer from the extract specs")
+    commands.add_parser(
+        "dbt-sources",
+        help="rewrite the dbt sources of the raw layer from the extract specs",
+        description=DESCRIPTIONS["dbt-sources"],
+    )
 
-    rollback = commands.add_parser("rollback", help="put back a kept publication (default: the one before the current)")
+    rollback = commands.add_parser(
+        "rollback",
+        help="put back a kept publication (default: the one before the current)",
+        description=DESCRIPTIONS["rollback"],
+    )
     rollback.add_argument("--warehouse", help=f"warehouse folder (default ${WAREHOUSE_ENV} or ./warehouse)")
     rollback.add_argument("--to", help="publication id to restore (see warehouse/versions/)")
 
     report = commands.add_parser(
-        "report", help="write a board pack: the scorecard of one area and month as an HTML page"
+        "report",
+        help="write a board pack: the scorecard of one area and month as an HTML page",
+        description=DESCRIPTIONS["report"],
     )
     report.add_argument("--scorecard", required=True, help="scorecard id, e.g. wcjb")
     report.add_argument("--area", help="area code (default: the board's own area)")
@@ -304,7 +407,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "simulate":
             from pipelines.lib.simulator.run import simulate as run_simulation
 
-            areas = "all" if args.areas == "all" else [a.strip() for a in args.areas.split(",") if a.strip()]
+            areas = _simulated_areas(args.areas)
+            months_between(args.start, args.end)  # YYYY-MM, forwards: a clear message before anything is written
             summary = run_simulation(
                 areas,
                 args.start,

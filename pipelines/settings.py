@@ -37,6 +37,13 @@ THREADS_ENV = "CJS_DUCKDB_THREADS"
 DEFAULT_MEMORY_LIMIT = "8GB"
 DEFAULT_THREADS = "2"
 
+# The monthly refresh's day (1-28, so every month has it); publications name the next one as their next update.
+SCHEDULE_DAY_ENV = "CJS_SCHEDULE_DAY"
+# The 10th: most agencies have delivered the previous month by then (police and CPS within 5 working days).
+DEFAULT_SCHEDULE_DAY = "10"
+# Who readers of the board pack and the workbook contact about the figures (free text: team, e-mail, telephone).
+CONTACT_ENV = "CJS_CONTACT"
+
 PUBLISHED_FILE_NAME = "cjs_scorecard.duckdb"
 BUILD_FILE_NAME = "cjs_build.duckdb"
 # BI connectors (Metabase, Evidence, ODBC drivers) bundle DuckDB 1.4: the published file must stay readable by them.
@@ -77,6 +84,19 @@ def max_month_gap() -> int:
     if not text.isdigit():
         raise ConfigurationError(f"{MAX_MONTH_GAP_ENV}={text!r}: a whole number of months, e.g. 12")
     return int(text)
+
+
+def schedule_day() -> int:
+    """The day of the month the monthly refresh runs (CJS_SCHEDULE_DAY, 1-28)."""
+    day = os.environ.get(SCHEDULE_DAY_ENV) or DEFAULT_SCHEDULE_DAY
+    if not (day.isdigit() and 1 <= int(day) <= 28):
+        raise ConfigurationError(f"{SCHEDULE_DAY_ENV}={day!r}: a day of the month from 1 to 28 (every month has it)")
+    return int(day)
+
+
+def contact() -> str:
+    """Who to contact about the figures (CJS_CONTACT), printed on the board pack's first page and the workbook's cover."""
+    return (os.environ.get(CONTACT_ENV) or "").strip()
 
 
 # The value types duckdb.connect(config=...) accepts; its parameter is a dict, so the value type must be spelled out.

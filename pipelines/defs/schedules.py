@@ -17,24 +17,21 @@ from pipelines.defs.partitions import partition_key
 from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.landing_zone import missing_monthly_files
+from pipelines.settings import SCHEDULE_DAY_ENV, schedule_day
 
-SCHEDULE_DAY_ENV = "CJS_SCHEDULE_DAY"
 SCHEDULE_TIME_ENV = "CJS_SCHEDULE_TIME"
-# The 10th at 06:00: most agencies have delivered the previous month by then (police and CPS within 5 working days).
-DEFAULT_SCHEDULE_DAY, DEFAULT_SCHEDULE_TIME = "10", "06:00"
+DEFAULT_SCHEDULE_TIME = "06:00"
 SCHEDULE_TIMEZONE = "Europe/London"
 
 
 def monthly_cron() -> str:
     """The cron expression from CJS_SCHEDULE_DAY (1-28, so every month has it) and CJS_SCHEDULE_TIME (HH:MM)."""
-    day = os.environ.get(SCHEDULE_DAY_ENV) or DEFAULT_SCHEDULE_DAY
+    day = schedule_day()
     clock = os.environ.get(SCHEDULE_TIME_ENV) or DEFAULT_SCHEDULE_TIME
-    if not (day.isdigit() and 1 <= int(day) <= 28):
-        raise ConfigurationError(f"{SCHEDULE_DAY_ENV}={day!r}: a day of the month from 1 to 28 (every month has it)")
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", clock)
     if not match:
         raise ConfigurationError(f"{SCHEDULE_TIME_ENV}={clock!r}: a 24-hour time HH:MM, e.g. 06:00")
-    return f"{int(match.group(2))} {int(match.group(1))} {int(day)} * *"
+    return f"{int(match.group(2))} {int(match.group(1))} {day} * *"
 
 
 def month_just_closed(when: datetime) -> str:

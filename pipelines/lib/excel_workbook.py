@@ -1,20 +1,25 @@
 """An Excel workbook per scorecard (warehouse/excel/<scorecard_id>.xlsx), made from the published DuckDB file only.
 
-Many board members and analysts live in Excel. The workbook is the published scorecard laid out the way a board
-paper is: a contents sheet (what the colours and markers mean), one sheet per section with the latest figures, their
-comparisons, RAG colour and a 24-month trend block to chart from, a notes sheet and the measure definitions. It is
-read from the published file (never the build database), so a withheld small number is withheld here too. Each
-workbook is written beside its final name and renamed in with the publication, so a reader never opens half a file
-or a workbook of another publication than the file beside it.
+Many board members and analysts live in Excel. The workbook is the published scorecard released the way the
+Government Statistical Service asks statistics to be released in spreadsheets (`pipelines/lib/excel_layout.py`): a
+cover sheet (what it is, when it was published and will be next, who to contact, what the markers and words mean),
+a contents sheet, one sheet per section with a table of the latest figures (value, status, 95% interval and base,
+each comparison and its judgement in a word, RAG in words, the note), a trends sheet (the last 24 months to chart
+from), the notes and the measure definitions. Each data range is an Excel Table; markers are text in their own cells.
+It reads the same headline figures as the board pack (`figure_presentation.headline_figures`, same reporting month,
+same rule), so a figure never reads one way in the pack and another in the workbook. It is read from the published
+file (never the build database), so a withheld small number is withheld here too, and no interval is given around
+it. Each workbook is written beside its final name and renamed in with the publication, so a reader never opens half
+a file or a workbook of another publication than the file beside it.
 
-Markers follow the Government Statistical Service's spreadsheet conventions: [c] withheld to protect confidentiality,
-[x] not available, [e] estimate, [p] provisional, [note N] the numbered note on the Notes sheet.
+Markers: [c] withheld to protect confidentiality, [x] not available, [z] not applicable, [e] estimate,
+[p] provisional, [note N] the numbered note on the Notes sheet.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,104 +28,111 @@ import duckdb
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from pipelines.lib.excel_layout import Column, Formats, add_table, fit_row, print_setup, write_cell, write_title
 from pipelines.lib.figure_presentation import (
+    CONFIDENCE,
+    INTERVAL_METHODS,
     NO_TARGET,
     RAG,
     STATUS_MARKERS,
     TREND_MONTHS,
-    UNITS,
-    direction_arrow,
+    add_months,
+    board_area,
     figure_marker,
     headline_figures,
+    judgement_word,
+    latest_month,
+    long_date,
+    month_end,
+    period_label,
     shown_status,
     unit_format,
 )
+from pipelines.lib.markers import GSS_SYMBOLS
+from pipelines.lib.plain_english import AGENCY_NAMES, Vocabulary, month_ranges, vocabulary
 
 EXCEL_FOLDER = "excel"
 SHEET_NAME_LIMIT = 31  # Excel's limit
+NOT_AVAILABLE, NOT_APPLICABLE = GSS_SYMBOLS["not_available"], GSS_SYMBOLS["not_applicable"]
+TEXT_WIDTH = 110  # the cover's and descriptions' text column
 
-MARKER_LEGEND = [
-    *((marker.symbol, marker.explanation) for marker in STATUS_MARKERS.values()),
-    ("[note N]", "See note N on the Notes sheet."),
-]
-
+# Widths in characters: a judgement column fits its longest word ("no real change") after the text indent.
 SECTION_COLUMNS = [
-    ("Measure", 48),
-    ("Area", 22),
-    ("Period", 22),
-    ("Value", 11),
-    ("Unit", 9),
-    ("Status", 16),
-    ("Previous period", 11),
-    ("Change", 10),
-    ("Same period last year", 12),
-    ("Direction of travel", 16),
-    ("England and Wales", 12),
-    ("RAG", 11),
-    ("Target", 9),
-    ("Notes", 10),
-    ("Measure id", 30),
+    Column("Measure", 32),
+    Column("Area", 16),
+    Column("Period", 13),
+    Column("Value", 9),
+    Column("Status", 18),
+    Column("Unit", 9),
+    Column(f"{CONFIDENCE} CI lower", 9),
+    Column(f"{CONFIDENCE} CI upper", 9),
+    Column("Base (n)", 9),
+    Column("Previous period", 9),
+    Column("Change", 9),
+    Column("Since last period", 16),
+    Column("Same period last year", 10),
+    Column("Since a year before", 16),
+    Column("England and Wales", 10),
+    Column("Against England and Wales", 12),
+    Column("Peer forces", 9),
+    Column("Against peer forces", 12),
+    Column("RAG", 10),
+    Column("Target", 8),
+    Column("Note", 10),
+    Column("Measure id", 30),
 ]
-TREND_WIDTH = 9
-HEADER_ROW = 3  # title, subtitle, trend caption above the column headers
+PRINTED_SECTION_COLUMNS = len(SECTION_COLUMNS) - 1  # the measure id is for machines: not printed
+WRAPPED_SECTION_COLUMNS = (0, 1, 2)  # measure, area and period: text that may not fit one line
+# Columns of numbers: a marker there is right-aligned with the numbers it stands for. In a column of words it is
+# left-aligned like them, so that "[x]" right-aligned in one cell never reads as one phrase with the next cell's word
+# (seen in the LibreOffice render: "[x] no target" across the peer judgement and RAG columns).
+NUMBER_SECTION_COLUMNS = frozenset(
+    index
+    for index, column in enumerate(SECTION_COLUMNS)
+    if column.header
+    in {
+        "Value",
+        f"{CONFIDENCE} CI lower",
+        f"{CONFIDENCE} CI upper",
+        "Base (n)",
+        "Previous period",
+        "Change",
+        "Same period last year",
+        "England and Wales",
+        "Peer forces",
+        "Target",
+    }
+)
 
+# (catalogue column, header, width): the printed definition first, the machine-readable detail after it.
 DEFINITION_COLUMNS = [
-    ("section_title", "Section", 30),
-    ("measure_id", "Measure id", 30),
-    ("title", "Title", 40),
-    ("description", "Description", 70),
-    ("counting_basis", "Counting basis", 16),
-    ("unit", "Unit", 11),
-    ("period_types", "Period types", 16),
-    ("source_agencies", "Source agencies", 16),
-    ("source_extracts", "Source extracts", 30),
-    ("owner_agency", "Owner", 12),
-    ("computation", "Computation", 70),
-    ("polarity", "Polarity", 16),
-    ("target", "Target", 9),
-    ("availability", "Availability", 14),
+    ("section_title", "Section", 26),
+    ("title", "Title", 30),
+    ("description", "Description", 60),
+    ("counting_basis", "Counting basis", 14),
+    ("unit", "Unit", 10),
+    ("period_types", "Period types", 14),
+    ("source_agencies", "Source agencies", 14),
+    ("owner_agency", "Owner", 10),
+    ("polarity", "Polarity", 14),
+    ("availability", "Availability", 12),
     ("availability_reason", "Availability reason", 50),
-    ("estimate_reason", "Estimate reason", 50),
+    ("measure_id", "Measure id", 30),
+    ("source_extracts", "Source extracts", 28),
+    ("computation", "Computation", 60),
+    ("target", "Target", 9),
+    ("estimate_reason", "Estimate reason", 40),
     ("disclosure", "Disclosure", 12),
-    ("definition_file", "Definition file", 36),
+    ("definition_file", "Definition file", 34),
 ]
+PRINTED_DEFINITION_COLUMNS = 11
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One published figure as the section sheet shows it."""
-
-    value: float | None
-    status: str
-    status_reason: str | None
-
-
-@dataclass(frozen=True)
-class SectionRow:
-    """One row of a section sheet: a measure (and area) at its latest period ending in the reporting month."""
-
-    measure_id: str
-    title: str
-    unit: str
-    area_name: str | None
-    period_type: str | None
-    period_start: date | None
-    figure: Figure
-    previous_value: float | None
-    change: float | None
-    same_period_last_year: float | None
-    direction_of_travel: str | None
-    national_value: float | None
-    rag: str | None
-    target: Any
-    trend: dict[date, Figure]  # month (first day) in which the period ends -> figure
-
-
-@dataclass(frozen=True)
+@dataclass
 class Section:
     section_id: str
     title: str
-    rows: list[SectionRow]
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 def workbooks_dir(published_db: Path) -> Path:
@@ -133,18 +145,24 @@ def write_workbooks(source_db: Path, folder: Path, suffix: str) -> list[tuple[Pa
     (pipelines/lib/publication_files.py), so a workbook is never of another publication than the file beside it."""
     written = []
     with duckdb.connect(str(source_db), read_only=True) as connection:
-        publication = connection.execute("select publication_id, published_at from scorecard.publication").fetchone()
-        if publication is None:
+        records = connection.sql("select * from scorecard.publication").pl()
+        if records.is_empty():
             raise ValueError(f"{source_db} has no publication record (scorecard.publication is empty)")
-        publication_id, published_at = publication
+        publication = records.row(0, named=True)
         scorecards = connection.execute(
             "select distinct scorecard_id, scorecard_title from scorecard.measures order by scorecard_id"
         ).fetchall()
+        names = vocabulary(connection)
         for scorecard_id, scorecard_title in scorecards:
             partial = folder / f".{scorecard_id}.xlsx.{suffix}.tmp"
             written.append((partial, folder / f"{scorecard_id}.xlsx"))
-            _write_workbook(connection, partial, scorecard_id, scorecard_title, publication_id, published_at)
+            _write_workbook(connection, partial, scorecard_id, scorecard_title, publication, names)
     return written
+
+
+def reporting_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -> date:
+    """The month the workbook reports: the board pack's (the latest month with a monthly figure for the board)."""
+    return month_end(latest_month(connection, scorecard_id, board_area(connection, scorecard_id))).replace(day=1)
 
 
 def _write_workbook(
@@ -152,128 +170,77 @@ def _write_workbook(
     path: Path,
     scorecard_id: str,
     scorecard_title: str,
-    publication_id: str,
-    published_at: datetime,
+    publication: dict[str, Any],
+    names: Vocabulary,
 ) -> None:
-    reporting_month, as_at = _reporting_month(connection, scorecard_id)
-    sections = _sections(connection, scorecard_id, reporting_month)
-    notes = _numbered_notes(sections)
+    month = reporting_month(connection, scorecard_id)
+    sections = _sections(connection, scorecard_id, month)
+    notes = _numbered_notes(sections, names)
     workbook = xlsxwriter.Workbook(
         str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     )
     try:
-        workbook.set_properties({"title": scorecard_title, "comments": f"publication {publication_id}"})
-        formats = _Formats(workbook)
-        contents = workbook.add_worksheet("Contents")
+        workbook.set_properties(
+            {
+                "title": scorecard_title,
+                "author": "cjs-scorecard",
+                "comments": f"publication {publication['publication_id']}",
+            }
+        )
+        formats = Formats(workbook)
+        cover, contents = workbook.add_worksheet("Cover"), workbook.add_worksheet("Contents")
         sheet_names = _sheet_names([s.title for s in sections])
-        for section, name in zip(sections, sheet_names, strict=True):
-            _write_section(workbook.add_worksheet(name), formats, section, reporting_month, notes)
+        for number, (section, name) in enumerate(zip(sections, sheet_names, strict=True), start=1):
+            _write_section(workbook.add_worksheet(name), formats, section, number, notes, names)
+        _write_trends(workbook.add_worksheet("Trends"), formats, sections, month)
         _write_notes(workbook.add_worksheet("Notes"), formats, notes)
         _write_definitions(workbook.add_worksheet("Definitions"), formats, connection, scorecard_id)
-        _write_contents(
-            contents,
-            formats,
-            scorecard_title,
-            publication_id,
-            published_at,
-            reporting_month,
-            as_at,
-            list(zip(sheet_names, sections, strict=True)),
+        as_at = max(
+            (row["as_at"] for s in sections for row in s.rows if row["value"] is not None and row["as_at"]),
+            default=None,
         )
+        _write_cover(cover, formats, scorecard_title, publication, month, as_at, sections)
+        _write_contents(contents, formats, list(zip(sheet_names, sections, strict=True)))
+        cover.activate()
     finally:
         workbook.close()
 
 
-def _reporting_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str) -> tuple[date, date | None]:
-    """The month the sheets report: the latest in which any of the scorecard's periods ends with a figure (when none
-    has one yet, the latest month), and the data's cut-off (as-at) of those figures."""
-    month, as_at = connection.execute(
-        """with scorecard_figures as (
-               select period_type, period_end, value, as_at from scorecard.measure_values where scorecard_id = ?
-           ),
-           latest_end as (
-               select coalesce(max(period_end) filter (where value is not null),
-                               max(period_end) filter (where period_type = 'month'), max(period_end)) as period_end
-               from scorecard_figures
-           )
-           select cast(date_trunc('month', latest_end.period_end) as date),
-                  max(scorecard_figures.as_at) filter (where scorecard_figures.value is not null)
-           from latest_end, scorecard_figures
-           group by latest_end.period_end""",
-        [scorecard_id],
-    ).fetchone() or (None, None)
-    if month is None:  # a scorecard with no figure rows at all: report the month of publication
-        month = date.today().replace(day=1)
-    return month, as_at
-
-
-def _sections(connection: duckdb.DuckDBPyConnection, scorecard_id: str, reporting_month: date) -> list[Section]:
+def _sections(connection: duckdb.DuckDBPyConnection, scorecard_id: str, month: date) -> list[Section]:
     """Every measure of every section (from the catalogue, so a measure without figures still shows), one row per
     area (the board first) at its headline period, with its trend (`figure_presentation.headline_figures`)."""
     sections: dict[str, Section] = {}
-    for row in headline_figures(connection, scorecard_id, reporting_month).iter_rows(named=True):
-        section = sections.setdefault(row["section_id"], Section(row["section_id"], row["section_title"], []))
-        section.rows.append(_section_row(row))
+    for row in headline_figures(connection, scorecard_id, month).iter_rows(named=True):
+        sections.setdefault(row["section_id"], Section(row["section_id"], row["section_title"])).rows.append(row)
     return list(sections.values())
 
 
-def _section_row(row: dict[str, Any]) -> SectionRow:
-    """An area's latest figure is the headline (however old); those ending in the trend window are its trend."""
+def note_text(row: dict[str, Any], names: Vocabulary) -> str | None:
+    """Why a headline figure is not plain (withheld, not available, an estimate), in plain English; None if it is."""
+    if shown_status(row["status"], row["status_reason"]) == "ok":
+        return None
     if row["area_code"] is None:
-        return SectionRow(
-            row["measure_id"],
-            row["title"],
-            row["unit"],
-            None,
-            None,
-            None,
-            Figure(None, "not_available", "no published figure for this measure"),
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            row["target"],
-            {},
-        )
-    return SectionRow(
-        row["measure_id"],
-        row["title"],
-        row["unit"],
-        row["area_name"],
-        row["period_type"],
-        row["period_start"],
-        _figure(row),
-        row["previous_value"],
-        row["change"],
-        row["same_period_last_year"],
-        row["direction_of_travel"],
-        row["national_value"],
-        row["rag"],
-        row["target"],
-        {point["end_month"]: _figure(point) for point in row["trend"] or []},
-    )
+        reason = row["availability_reason"] or "no published figure for this measure"
+    else:
+        reason = row["status_reason"]
+    text = names.reason(reason)
+    return text[:1].upper() + text[1:] if text else None
 
 
-def _figure(row: dict[str, Any]) -> Figure:
-    return Figure(row["value"], shown_status(row["status"], row["status_reason"]), row["status_reason"])
-
-
-def _numbered_notes(sections: list[Section]) -> dict[str, int]:
-    """Every distinct reason a headline figure is not plain (withheld, not available, estimate), numbered in order."""
+def _numbered_notes(sections: list[Section], names: Vocabulary) -> dict[str, int]:
+    """Every distinct reason a headline figure is not plain, numbered in order of appearance."""
     notes: dict[str, int] = {}
     for section in sections:
         for row in section.rows:
-            reason = (row.figure.status_reason or "").strip()
-            if reason and row.figure.status != "ok" and reason not in notes:
-                notes[reason] = len(notes) + 1
+            text = note_text(row, names)
+            if text and text not in notes:
+                notes[text] = len(notes) + 1
     return notes
 
 
 def _sheet_names(titles: list[str]) -> list[str]:
     """Excel sheet names: at most 31 characters, none of []:*?/\\'. The section's number (which keeps them unique,
-    and apart from Contents, Notes and Definitions) and its title, cut at a word."""
+    and apart from the other sheets) and its title, cut at a word."""
     names = []
     for number, title in enumerate(titles, start=1):
         cleaned = re.sub(r"[\[\]:*?/\\']", " ", title)
@@ -289,231 +256,285 @@ def _cut_at_word(text: str, limit: int) -> str:
     return (cut if len(cut) > limit // 2 else text[:limit]).rstrip(" ,-")
 
 
-def _add_months(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _period_label(period_type: str | None, period_start: date | None) -> str:
-    if period_type is None or period_start is None:
-        return ""
-    if period_type == "month":
-        return f"{period_start:%b %Y}"
-    if period_type == "quarter":
-        return f"{period_start:%b}-{_add_months(period_start, 2):%b %Y}"
-    return f"12 months to {_add_months(period_start, 11):%b %Y}"
-
-
-class _Formats:
-    """The workbook's cell formats, made once (xlsxwriter keeps one record per distinct format)."""
-
-    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
-        self.title = workbook.add_format({"bold": True, "font_size": 14})
-        self.bold = workbook.add_format({"bold": True})
-        self.header = workbook.add_format(
-            {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#F3F2F1"}
-        )
-        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-        self.marker = workbook.add_format({"align": "right"})
-        self.link = workbook.add_format({"font_color": "#1D70B8", "underline": 1})
-        self.timestamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
-        self.day = workbook.add_format({"num_format": "d mmmm yyyy", "align": "left"})
-        self.numbers = {unit: workbook.add_format({"num_format": f.excel}) for unit, f in UNITS.items()}
-        # estimates and provisional figures in italics: still numbers (they can be charted), visibly different
-        self.estimates = {
-            unit: workbook.add_format({"num_format": f.excel, "italic": True}) for unit, f in UNITS.items()
-        }
-        self.rag = {
-            colour: workbook.add_format({"bg_color": style.fill, "font_color": style.text, "bold": True})
-            for colour, style in RAG.items()
-        }
-
-    def number(self, unit: str, status: str = "ok") -> Any:
-        chosen = self.estimates if status in ("estimate", "provisional") else self.numbers
-        return chosen[unit]
-
-
-def _write_figure(sheet: Worksheet, row: int, column: int, figure: Figure, unit: str, formats: _Formats) -> None:
+def _figure(row: dict[str, Any]) -> Any:
     """A number where there is one; the marker (never 0, never an empty cell) where it is withheld or not available."""
-    if marker := figure_marker(figure.value, figure.status):
-        sheet.write_string(row, column, marker.symbol, formats.marker)
-    else:
-        sheet.write_number(row, column, figure.value, formats.number(unit, figure.status))
+    marker = figure_marker(row["value"], shown_status(row["status"], row["status_reason"]))
+    return marker.symbol if marker else row["value"]
 
 
-def _write_optional_number(
-    sheet: Worksheet, row: int, column: int, value: float | None, unit: str, formats: _Formats
-) -> None:
+def _or_marker(value: float | None, applies: bool = True) -> Any:
+    """A comparison or interval cell: its number, [z] where it does not apply, else [x]."""
     if value is not None:
-        sheet.write_number(row, column, value, formats.number(unit))
+        return value
+    return NOT_AVAILABLE if applies else NOT_APPLICABLE
 
 
-def _direction(change: float | None, direction: str | None) -> str:
-    """An arrow for which way the figure moved, and whether that is better or worse (from the measure's polarity)."""
-    return f"{direction_arrow(change, direction)} {direction or ''}".strip()
+def _status_text(row: dict[str, Any]) -> str:
+    status = shown_status(row["status"], row["status_reason"])
+    marker = STATUS_MARKERS.get(status)
+    return f"{marker.symbol} {marker.label}" if marker else "ok"
+
+
+def section_cells(row: dict[str, Any], notes: dict[str, int], names: Vocabulary) -> list[Any]:
+    """A section table's row, column for column (SECTION_COLUMNS), as values: numbers stay numbers, markers text."""
+    has_value = row["value"] is not None
+    interval_applies = not has_value or row["interval_method"] is not None
+    return [
+        row["title"],
+        row["area_name"] or NOT_AVAILABLE,
+        period_label(row["period_type"], row["period_start"], row["counting_basis"]) or NOT_AVAILABLE,
+        _figure(row),
+        _status_text(row),
+        unit_format(row["unit"]).label,
+        _or_marker(row["ci_lower"], interval_applies),
+        _or_marker(row["ci_upper"], interval_applies),
+        _or_marker(row["base"], interval_applies or row["aggregate"] in ("mean", "median")),
+        _or_marker(row["previous_value"]),
+        _or_marker(row["change"]),
+        judgement_word(row["change_judgement"]) or NOT_AVAILABLE,
+        _or_marker(row["same_period_last_year"]),
+        judgement_word(row["last_year_judgement"]) or NOT_AVAILABLE,
+        _or_marker(row["national_value"]),
+        judgement_word(row["national_judgement"], over_time=False) or NOT_AVAILABLE,
+        _or_marker(row["peer_value"]),
+        judgement_word(row["peer_judgement"], over_time=False) or NOT_AVAILABLE,
+        RAG[row["rag"]].label if row["rag"] in RAG else NO_TARGET,
+        row["target"] if isinstance(row["target"], (int, float)) else NOT_APPLICABLE,
+        f"[note {notes[text]}]" if (text := note_text(row, names)) else NOT_APPLICABLE,
+        row["measure_id"],
+    ]
 
 
 def _write_section(
-    sheet: Worksheet, formats: _Formats, section: Section, reporting_month: date, notes: dict[str, int]
+    sheet: Worksheet, formats: Formats, section: Section, number: int, notes: dict[str, int], names: Vocabulary
 ) -> None:
-    trend_months = [_add_months(reporting_month, offset) for offset in range(1 - TREND_MONTHS, 1)]
-    first_trend_column = len(SECTION_COLUMNS)
-    sheet.write_string(0, 0, section.title, formats.title)
-    sheet.write_string(
-        1,
-        0,
-        f"Latest period ending in or before {reporting_month:%B %Y}. Markers, colours and "
-        "arrows are explained on the Contents sheet.",
+    first_row = write_title(
+        sheet,
+        formats,
+        section.title,
+        "This worksheet contains one table: each measure at its latest period covering the reporting month (a cohort "
+        "measure at its latest cohort), one row per area where the board covers several, the board first. Markers, "
+        "words and colours are explained on the Cover sheet; [note N] refers to the Notes sheet.",
+        TEXT_WIDTH,
     )
-    sheet.write_string(2, first_trend_column, "Trend: the figure for the period ending in each month", formats.bold)
-    for column, (heading, width) in enumerate(SECTION_COLUMNS):
-        sheet.write_string(HEADER_ROW, column, heading, formats.header)
-        sheet.set_column(column, column, width)
-    for offset, month in enumerate(trend_months):
-        sheet.write_string(HEADER_ROW, first_trend_column + offset, f"{month:%b %Y}", formats.header)
-    sheet.set_column(first_trend_column, first_trend_column + TREND_MONTHS - 1, TREND_WIDTH)
-    for index, item in enumerate(section.rows):
-        row = HEADER_ROW + 1 + index
-        status = item.figure.status
-        reason = (item.figure.status_reason or "").strip()
-        unit_label = unit_format(item.unit).label  # first: an unknown unit is a clear error, not a missing format
-        sheet.write_string(row, 0, item.title, formats.wrap)
-        sheet.write_string(row, 1, item.area_name or "")
-        sheet.write_string(row, 2, _period_label(item.period_type, item.period_start))
-        _write_figure(sheet, row, 3, item.figure, item.unit, formats)
-        sheet.write_string(row, 4, unit_label)
-        marker = STATUS_MARKERS.get(status)
-        sheet.write_string(row, 5, f"{marker.symbol} {marker.label}" if marker else "")
-        _write_optional_number(sheet, row, 6, item.previous_value, item.unit, formats)
-        _write_optional_number(sheet, row, 7, item.change, item.unit, formats)
-        _write_optional_number(sheet, row, 8, item.same_period_last_year, item.unit, formats)
-        sheet.write_string(row, 9, _direction(item.change, item.direction_of_travel))
-        _write_optional_number(sheet, row, 10, item.national_value, item.unit, formats)
-        if item.rag in RAG:
-            sheet.write_string(row, 11, RAG[item.rag].label, formats.rag[item.rag])
-        else:
-            sheet.write_string(row, 11, NO_TARGET)
-        if isinstance(item.target, (int, float)):
-            sheet.write_number(row, 12, item.target, formats.number(item.unit))
-        if status != "ok" and reason in notes:
-            sheet.write_string(row, 13, f"[note {notes[reason]}]")
-        sheet.write_string(row, 14, item.measure_id)
-        for offset, month in enumerate(trend_months):
-            figure = item.trend.get(month)
-            if figure is not None:
-                _write_figure(sheet, row, first_trend_column + offset, figure, item.unit, formats)
-    last_row = HEADER_ROW + max(len(section.rows), 1)
-    sheet.freeze_panes(HEADER_ROW + 1, 2)
-    sheet.autofilter(HEADER_ROW, 0, last_row, first_trend_column + TREND_MONTHS - 1)
+    add_table(
+        sheet,
+        f"Section_{number}",
+        first_row,
+        SECTION_COLUMNS,
+        len(section.rows),
+        formats,
+        printed_columns=PRINTED_SECTION_COLUMNS,
+    )
+    base_column, rag_column = 8, 18
+    for index, row in enumerate(section.rows):
+        line = first_row + 1 + index
+        cells = section_cells(row, notes, names)
+        for column, value in enumerate(cells):
+            if column == rag_column and row["rag"] in RAG:
+                cell_format = formats.rag[row["rag"]]
+            elif isinstance(value, (int, float)):
+                cell_format = formats.whole if column == base_column else formats.numbers[row["unit"]]
+            elif column in NUMBER_SECTION_COLUMNS:
+                cell_format = formats.marker
+            else:
+                cell_format = formats.wrap if column in WRAPPED_SECTION_COLUMNS else formats.text
+            write_cell(sheet, line, column, value, cell_format)
+        fit_row(sheet, line, [(str(cells[c]), SECTION_COLUMNS[c].width) for c in WRAPPED_SECTION_COLUMNS])
 
 
-def _write_notes(sheet: Worksheet, formats: _Formats, notes: dict[str, int]) -> None:
-    sheet.write_string(0, 0, "Notes", formats.title)
-    sheet.write_string(1, 0, "Why a figure is withheld, not available, an estimate or provisional.")
-    sheet.write_string(3, 0, "Note", formats.header)
-    sheet.write_string(3, 1, "Text", formats.header)
-    sheet.set_column(0, 0, 10)
-    sheet.set_column(1, 1, 120, formats.wrap)
-    for index, (reason, number) in enumerate(sorted(notes.items(), key=lambda item: item[1])):
-        sheet.write_string(4 + index, 0, f"[note {number}]")
-        sheet.write_string(4 + index, 1, reason, formats.wrap)
-    sheet.freeze_panes(4, 0)
+def _write_trends(sheet: Worksheet, formats: Formats, sections: list[Section], month: date) -> None:
+    """The last TREND_MONTHS months of every measure and area, a column per month, to chart from: the figure for the
+    period ending in the month, [c] or [x] where there is none; estimated or provisional months named in words in
+    their own column (never by formatting alone)."""
+    months = [add_months(month, offset) for offset in range(1 - TREND_MONTHS, 1)]
+    columns = [
+        Column("Measure", 34),
+        Column("Area", 13),
+        Column("Period type", 11),
+        *[Column(f"{m:%b %Y}", 9) for m in months],
+        Column("Estimate or provisional months", 22),
+        Column("Measure id", 30),
+    ]
+    rows = [row for section in sections for row in section.rows if row["area_code"] is not None]
+    first_row = write_title(
+        sheet,
+        formats,
+        "Trends",
+        f"This worksheet contains one table: each measure's figures for the {TREND_MONTHS} months to "
+        f"{month:%B %Y}, a column per month holding the figure for the period ending in it (the month, the quarter, "
+        "the 12 months or the cohort quarter, as the Period type column says). [c] withheld, [x] not available; "
+        "estimates and provisional figures are numbers, and their months are listed in the last column but one.",
+        TEXT_WIDTH,
+    )
+    add_table(sheet, "Trends", first_row, columns, len(rows), formats, printed_columns=len(columns) - 1)
+    period_types = {"month": "month", "quarter": "quarter", "r12m": "12 months"}
+    for index, row in enumerate(rows):
+        line = first_row + 1 + index
+        trend = {point["end_month"]: point for point in row["trend"] or []}
+        marked: dict[str, list[date]] = {}
+        write_cell(sheet, line, 0, row["title"], formats.wrap)
+        write_cell(sheet, line, 1, row["area_name"], formats.text)
+        kind = "cohort quarter" if row["counting_basis"] == "cohort" else period_types[row["period_type"]]
+        write_cell(sheet, line, 2, kind, formats.text)
+        for offset, trend_month in enumerate(months):
+            point = trend.get(trend_month)
+            if point is None:
+                write_cell(sheet, line, 3 + offset, NOT_AVAILABLE, formats.marker)
+                continue
+            value = _figure(
+                {"value": point["value"], "status": point["status"], "status_reason": point["status_reason"]}
+            )
+            status = shown_status(point["status"], point["status_reason"])
+            if status in ("estimate", "provisional") and point["value"] is not None:
+                marked.setdefault(STATUS_MARKERS[status].symbol, []).append(trend_month)
+            write_cell(
+                sheet,
+                line,
+                3 + offset,
+                value,
+                formats.numbers[row["unit"]] if isinstance(value, (int, float)) else formats.marker,
+            )
+        listed = "; ".join(f"{symbol} {month_ranges(marked_months)}" for symbol, marked_months in marked.items())
+        write_cell(sheet, line, 3 + len(months), listed or NOT_APPLICABLE, formats.wrap)
+        write_cell(sheet, line, 4 + len(months), row["measure_id"], formats.text)
+        fit_row(sheet, line, [(row["title"], 34), (listed, 22)])
+
+
+def _write_notes(sheet: Worksheet, formats: Formats, notes: dict[str, int]) -> None:
+    first_row = write_title(
+        sheet,
+        formats,
+        "Notes",
+        "This worksheet contains one table: why a figure is withheld, not available, an estimate or provisional. "
+        "Each is referred to as [note N] in the section sheets' Note column.",
+        TEXT_WIDTH,
+    )
+    columns = [Column("Note number", 12), Column("Note text", 110)]
+    add_table(sheet, "Notes", first_row, columns, len(notes), formats)
+    for index, (text, number) in enumerate(sorted(notes.items(), key=lambda item: item[1])):
+        write_cell(sheet, first_row + 1 + index, 0, f"[note {number}]", formats.text)
+        write_cell(sheet, first_row + 1 + index, 1, text, formats.wrap)
+        fit_row(sheet, first_row + 1 + index, [(text, columns[1].width)])
 
 
 def _write_definitions(
-    sheet: Worksheet, formats: _Formats, connection: duckdb.DuckDBPyConnection, scorecard_id: str
+    sheet: Worksheet, formats: Formats, connection: duckdb.DuckDBPyConnection, scorecard_id: str
 ) -> None:
     """Every measure of the scorecard with its definition, from scorecard.measures (the published catalogue)."""
-    columns = ", ".join(name for name, _, _ in DEFINITION_COLUMNS)
+    names = ", ".join(name for name, _, _ in DEFINITION_COLUMNS)
     rows = connection.execute(
-        f"select {columns} from scorecard.measures where scorecard_id = ? order by section_order, measure_order",
+        f"select {names} from scorecard.measures where scorecard_id = ? order by section_order, measure_order",
         [scorecard_id],
     ).fetchall()
-    sheet.write_string(0, 0, "Definitions", formats.title)
-    sheet.write_string(1, 0, "How each measure is defined and computed, and where its data comes from.")
-    for column, (_, heading, width) in enumerate(DEFINITION_COLUMNS):
-        sheet.write_string(3, column, heading, formats.header)
-        sheet.set_column(column, column, width, formats.wrap)
+    first_row = write_title(
+        sheet,
+        formats,
+        "Definitions",
+        "This worksheet contains one table: how each measure is defined and computed, and where its data comes from. "
+        f"The first {PRINTED_DEFINITION_COLUMNS} columns print; the columns after them are for analysts.",
+        TEXT_WIDTH,
+    )
+    columns = [Column(header, width) for _, header, width in DEFINITION_COLUMNS]
+    add_table(sheet, "Definitions", first_row, columns, len(rows), formats, printed_columns=PRINTED_DEFINITION_COLUMNS)
     for index, values in enumerate(rows):
-        for column, value in enumerate(values):
-            if isinstance(value, (int, float)):
-                sheet.write_number(4 + index, column, value)
-            elif value is not None:
-                sheet.write_string(4 + index, column, str(value).strip(), formats.wrap)
-    sheet.freeze_panes(4, 3)
-    sheet.autofilter(3, 0, 3 + max(len(rows), 1), len(DEFINITION_COLUMNS) - 1)
+        line = first_row + 1 + index
+        cells = [_definition_cell(value) for value in values]
+        for column, value in enumerate(cells):
+            write_cell(sheet, line, column, value, formats.wrap)
+        fit_row(sheet, line, [(str(value), column.width) for value, column in zip(cells, columns, strict=True)])
 
 
-def _write_contents(
+def _definition_cell(value: Any) -> Any:
+    """A catalogue value for the Definitions table, which may hold no empty cell: None is a field that does not apply
+    to the measure ([z]: no target, no estimate reason); an empty list such as the source extracts of a measure no
+    extract yet holds is not available ([x])."""
+    if isinstance(value, (int, float)):
+        return value
+    if value is None:
+        return NOT_APPLICABLE
+    return str(value).strip() or NOT_AVAILABLE
+
+
+def _write_cover(
     sheet: Worksheet,
-    formats: _Formats,
+    formats: Formats,
     scorecard_title: str,
-    publication_id: str,
-    published_at: datetime,
-    reporting_month: date,
+    publication: dict[str, Any],
+    month: date,
     as_at: date | None,
-    sections: list[tuple[str, Section]],
+    sections: list[Section],
 ) -> None:
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 100)
-    sheet.write_string(0, 0, scorecard_title, formats.title)
+    """The cover: what the workbook is, when it was published and will be next, who to contact, how to read it."""
+    areas = sorted({row["area_name"] for s in sections for row in s.rows if row["area_name"]})
+    published: datetime = publication["published_at"]
+    next_update = publication.get("next_update")
+    agencies = sorted(
+        {a.strip() for s in sections for row in s.rows for a in (row["source_agencies"] or "").split(",") if a.strip()}
+    )
     facts = [
-        ("Publication", publication_id),
-        ("Published at (UTC)", published_at),
-        ("Reporting month", reporting_month),
-        ("Data as at", as_at),
+        (
+            "About",
+            f"The {scorecard_title} for {', '.join(areas) or 'its areas'}: each measure's latest figure for "
+            f"{month:%B %Y}, its comparisons and the {TREND_MONTHS} months before, computed from the criminal "
+            "justice agencies' monthly extracts. Small numbers are withheld so that no person can be identified.",
+        ),
+        ("Reporting month", f"{month:%B %Y}"),
+        ("Data to", long_date(as_at) if as_at else NOT_AVAILABLE),
+        ("Published", f"{long_date(published)}, {published:%H:%M} UTC"),
+        ("Next update", long_date(next_update) if next_update else NOT_AVAILABLE),
+        ("Contact", publication.get("contact") or "not set (the publisher sets CJS_CONTACT)"),
+        ("Source", "Monthly extracts from " + ", ".join(AGENCY_NAMES.get(a, a) for a in agencies) + "."),
+        ("Publication reference", publication["publication_id"]),
+        (
+            "Judgements",
+            f"Each comparison is a word: better or worse only where the difference is statistically "
+            f"significant at the 5% level; no real change (against an earlier period) or similar (against "
+            f"England and Wales or the peer forces) where it is not; not tested where no test applies. "
+            f"{CONFIDENCE} CI: the range the underlying figure lies in 19 times out of 20. "
+            + " ".join(text[0].upper() + text[1:] + "." for text in INTERVAL_METHODS.values()),
+        ),
+        (
+            "RAG",
+            f"Red, Amber or Green, written in the cell (its colour repeats the word), against the board's target "
+            f"thresholds; {NO_TARGET} where the board has set none.",
+        ),
+        *[(marker.symbol, marker.explanation) for marker in STATUS_MARKERS.values()],
+        (
+            NOT_APPLICABLE,
+            "Not applicable: the quantity does not exist for this figure (e.g. an interval for an "
+            "average, whose spread the extracts do not give).",
+        ),
+        ("[note N]", "See note N on the Notes sheet."),
     ]
-    for row, (label, value) in enumerate(facts, start=2):
-        sheet.write_string(row, 0, label, formats.bold)
-        if isinstance(value, datetime):
-            sheet.write_datetime(row, 1, value, formats.timestamp)
-        elif isinstance(value, date):
-            sheet.write_datetime(row, 1, datetime.combine(value, datetime.min.time()), formats.day)
-        else:
-            sheet.write_string(row, 1, value or "")
-    row = len(facts) + 3
-    sheet.write_string(row, 0, "Contents", formats.bold)
-    for name, section in sections:
-        row += 1
-        sheet.write_url(row, 0, f"internal:'{name}'!A1", formats.link, string=name)
-        sheet.write_string(row, 1, f"{section.title} ({len({r.measure_id for r in section.rows})} measures)")
-    for name, text in [
-        ("Notes", "why figures are withheld, not available or estimates"),
-        ("Definitions", "every measure's definition, computation and sources"),
-    ]:
-        row += 1
-        sheet.write_url(row, 0, f"internal:'{name}'!A1", formats.link, string=name)
-        sheet.write_string(row, 1, text)
-    row += 2
-    sheet.write_string(row, 0, "How to read it", formats.bold)
-    guide: list[tuple[str, str, Any]] = [
-        (
-            "Rows",
-            "One per measure (and per area where the board covers several, the board first), at its latest "
-            "period: the month, else the quarter or rolling 12 months ending in the reporting month.",
-            None,
-        ),
-        (
-            "Trend columns",
-            f"The last {TREND_MONTHS} months: the figure for the period ending in each month, to chart "
-            "from. Marked cells hold text, not numbers; italics are estimates or provisional.",
-            None,
-        ),
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, TEXT_WIDTH)
+    sheet.write_string(0, 0, scorecard_title, formats.title)
+    sheet.set_row(0, 24)
+    for row, (label, text) in enumerate(facts, start=2):
+        write_cell(sheet, row, 0, label, formats.bold)
+        write_cell(sheet, row, 1, text, formats.wrap)
+        fit_row(sheet, row, [(text, TEXT_WIDTH)])
+    print_setup(sheet, None, 1, len(facts) + 2)
+
+
+def _write_contents(sheet: Worksheet, formats: Formats, sections: list[tuple[str, Section]]) -> None:
+    first_row = write_title(
+        sheet, formats, "Contents", "This worksheet contains one table: the workbook's sheets.", TEXT_WIDTH
+    )
+    entries = [
+        ("Cover", "What this workbook is, when it was published, who to contact, how to read it"),
         *[
-            (style.label, f"{style.label} against the board's target thresholds.", formats.rag[colour])
-            for colour, style in RAG.items()
+            (name, f"{section.title} ({len({r['measure_id'] for r in section.rows})} measures)")
+            for name, section in sections
         ],
-        (NO_TARGET, "The board has set no target for the measure: no colour.", None),
-        (
-            "↑ ↓ →",
-            "The figure rose, fell or stayed within 1% of the previous period; the word says whether that is "
-            "an improvement or a worsening for the measure.",
-            None,
-        ),
-        *[(marker, text, None) for marker, text in MARKER_LEGEND],
+        ("Trends", f"Every measure's figures for the last {TREND_MONTHS} months, to chart from"),
+        ("Notes", "Why figures are withheld, not available, estimates or provisional"),
+        ("Definitions", "Every measure's definition, computation and sources"),
     ]
-    for label, text, label_format in guide:
-        row += 1
-        sheet.write_string(row, 0, label, label_format)
-        sheet.write_string(row, 1, text, formats.wrap)
-    sheet.activate()
+    columns = [Column("Sheet", 32), Column("What it holds", 100)]
+    add_table(sheet, "Contents", first_row, columns, len(entries), formats)
+    for index, (name, text) in enumerate(entries):
+        sheet.write_url(first_row + 1 + index, 0, f"internal:'{name}'!A1", formats.link, string=name)
+        write_cell(sheet, first_row + 1 + index, 1, text, formats.wrap)
+        fit_row(sheet, first_row + 1 + index, [(text, columns[1].width)])

@@ -12,7 +12,7 @@ import os
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -20,7 +20,7 @@ import duckdb
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.publication_files import discard, stage_publication_files
 from pipelines.lib.quality_gates import GateReport, PublicationBlocked, run_quality_gates
-from pipelines.settings import PUBLISHED_STORAGE_VERSION, duckdb_config
+from pipelines.settings import PUBLISHED_STORAGE_VERSION, contact, duckdb_config, schedule_day
 
 # Published table -> the build database table it is copied from. The published figures are the disclosure-controlled
 # copy; the unsuppressed scorecard.measure_values stays in the build database.
@@ -53,6 +53,13 @@ PUBLICATION_COLUMN_COMMENTS = {
     "superseded_by": "The publication (scorecard.publication) that replaced this value.",
     "superseded_at": "When it was replaced.",
 }
+# The history shares measure_values' columns and their comments, but not its table comment (which calls it "the
+# figures BI users see": the history holds the values they no longer see).
+HISTORY_COMMENT = (
+    "Every published figure that a later delivery revised, with the value it had: the row of scorecard.measure_values "
+    "as it was, the publication that replaced it (superseded_by) and when (superseded_at). Carried from publication "
+    "to publication; scorecard.measure_values holds each figure's current value and its revision number."
+)
 VERSIONS_FOLDER = "versions"
 KEEP_ENV = "CJS_KEEP_PUBLICATIONS"
 DEFAULT_KEEP = 5
@@ -204,6 +211,43 @@ def _create_section_views(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return views
 
 
+LATEST_FIGURES_COMMENT = (
+    "The latest figure of every scorecard, measure, area and period type, one row each, for the common question "
+    "(what is the latest figure?): the latest period with a figure or a withheld one, else (a measure no extract yet "
+    "holds) the latest period, not available. status and reason sit beside value, so a withheld figure (status "
+    "suppressed), a missing one (not_available) and a zero never look alike; period names the period as the board "
+    "pack does; period_end selects a period of any type."
+)
+
+
+def _create_latest_figures_view(connection: duckdb.DuckDBPyConnection) -> None:
+    """scorecard.latest_figures: a long view (one figure per row) over scorecard.measure_values and the catalogue."""
+    connection.execute("use published")  # as the section views: no catalog name in the view's SQL
+    connection.execute(
+        """create view scorecard.latest_figures as
+           select
+               figures.scorecard_id, measures.scorecard_title, measures.section_title, figures.measure_id,
+               measures.title, figures.area_code, figures.area_name, figures.period_type,
+               case figures.period_type
+                   when 'month' then strftime(figures.period_start, '%b %Y')
+                   when 'quarter' then (case when figures.counting_basis = 'cohort' then 'cohort of ' else '' end)
+                       || strftime(figures.period_start, '%b') || '-' || strftime(figures.period_end, '%b %Y')
+                   else '12 months to ' || strftime(figures.period_end, '%b %Y')
+               end as period,
+               figures.period_start, figures.period_end, figures.value, figures.unit, figures.status,
+               figures.status_reason as reason, figures.ci_lower, figures.ci_upper, figures.base, figures.as_at,
+               figures.revision
+           from scorecard.measure_values as figures
+           join scorecard.measures as measures using (scorecard_id, measure_id)
+           qualify row_number() over (
+               partition by figures.scorecard_id, figures.measure_id, figures.area_code, figures.period_type
+               order by figures.status <> 'not_available' desc, figures.period_end desc
+           ) = 1"""
+    )
+    connection.execute(f"comment on view scorecard.latest_figures is {_sql_text(LATEST_FIGURES_COMMENT)}")
+    connection.execute("use memory")
+
+
 def _remove_abandoned_staging(published_db: Path) -> None:
     """A publication killed before its rename leaves its staging file (and perhaps a WAL, the copy kept in versions/
     under its id, and its Parquet, workbooks and packs under temporary names) behind; none of it was ever published,
@@ -245,14 +289,25 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
             row_counts[name] = connection.execute(f"select count(*) from published.{name}").fetchall()[0][0]
         # history rows are published figures: they share measure_values' documentation
         _copy_comments(connection, {**tables, "scorecard.measure_value_history": tables["scorecard.measure_values"]})
+        connection.execute(
+            f"comment on table published.scorecard.measure_value_history is {_sql_text(HISTORY_COMMENT)}"
+        )
         _create_section_views(connection)
+        _create_latest_figures_view(connection)
         if has_previous:
             connection.execute("detach previous")
-        # the row counts let a reader check it sees one whole publication (its counts match its own record)
+        # the row counts let a reader check it sees one whole publication (its counts match its own record); the
+        # contact and next update are what the board pack's first page and the workbook's cover print
         connection.execute(
             "create table published.scorecard.publication as "
-            "select ? as publication_id, ? as published_at, ? as row_counts",
-            [publication_id, published_at, json.dumps(row_counts, sort_keys=True)],
+            "select ? as publication_id, ? as published_at, ? as row_counts, ? as contact, ? as next_update",
+            [
+                publication_id,
+                published_at,
+                json.dumps(row_counts, sort_keys=True),
+                contact(),
+                next_update(published_at.date()),
+            ],
         )
         connection.execute("checkpoint published")
         connection.execute("detach published")
@@ -273,6 +328,14 @@ def publish(build_db: Path, published_db: Path, tables: dict[str, str] = PUBLISH
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
     return Publication(publication_id, published_at, published_db, row_counts, gate_report)
+
+
+def next_update(published_on: date) -> date:
+    """The next publication's date: the monthly refresh's next day (CJS_SCHEDULE_DAY) after this one's."""
+    this_month = published_on.replace(day=schedule_day())
+    if this_month > published_on:
+        return this_month
+    return (this_month.replace(day=28) + timedelta(days=4)).replace(day=schedule_day())
 
 
 def versions_dir(published_db: Path) -> Path:
@@ -303,14 +366,14 @@ def publication_versions(published_db: Path) -> list[Path]:
 def rollback(published_db: Path, publication_id: str | None = None) -> Path:
     """Put a kept publication back in place, atomically (default: the one before the current)."""
     versions = publication_versions(published_db)
+    current = _publication_id(published_db) if published_db.exists() else None
     if publication_id:
-        chosen = [v for v in versions if v.stem.endswith(publication_id)]
+        chosen = [v for v in versions if kept_publication_id(v) == publication_id.strip()]
     else:
-        current = _publication_id(published_db) if published_db.exists() else None
-        position = next((i for i, v in enumerate(versions) if current and v.stem.endswith(current)), 0)
+        position = next((i for i, v in enumerate(versions) if kept_publication_id(v) == current), 0)
         chosen = versions[position - 1 : position] if position > 0 else []
     if not chosen:
-        raise ConfigurationError(f"no kept publication to roll back to in {versions_dir(published_db)}")
+        raise ConfigurationError(_nothing_to_roll_back_to(published_db, versions, publication_id, current))
     staging_file = published_db.with_name(f".{published_db.name}.rollback.tmp")
     shutil.copyfile(chosen[0], staging_file)
     _fsync(staging_file)
@@ -323,6 +386,27 @@ def rollback(published_db: Path, publication_id: str | None = None) -> Path:
     os.replace(staging_file, published_db)
     _fsync(published_db.parent)
     return chosen[0]
+
+
+def kept_publication_id(kept: Path) -> str:
+    """The publication id of a kept file, `<time>_<publication id>.duckdb` (`_keep_version`)."""
+    return kept.stem.split("_", 1)[-1]
+
+
+def _nothing_to_roll_back_to(published_db: Path, versions: list[Path], wanted: str | None, current: str | None) -> str:
+    """Why a rollback cannot go ahead, with what it could go to: the kept publications, each with when it was
+    published and which is current, so the user can copy the id they meant."""
+    folder = versions_dir(published_db)
+    if not versions:
+        return f"no kept publication in {folder}: nothing to roll back to (a refresh keeps each publication there)"
+    kept = "; ".join(
+        f"{kept_publication_id(v)} (published {datetime.strptime(v.stem.split('_', 1)[0], '%Y%m%dT%H%M%S%f'):%Y-%m-%d %H:%M} UTC"
+        f"{', current' if kept_publication_id(v) == current else ''})"
+        for v in versions
+    )
+    if wanted:
+        return f"no kept publication '{wanted}' in {folder}; kept, oldest first: {kept}"
+    return f"no kept publication before the current one ({current or 'none'}) in {folder}; kept, oldest first: {kept}"
 
 
 def _publication_id(path: Path) -> str:

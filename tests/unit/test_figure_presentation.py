@@ -19,6 +19,11 @@ from pipelines.lib.figure_presentation import (
     figure_marker,
     format_figure,
     headline_figures,
+    interval_text,
+    judgement_word,
+    long_date,
+    period_label,
+    previous_period_label,
     shown_status,
     unit_format,
 )
@@ -94,16 +99,20 @@ def published(tmp_path: Path) -> duckdb.DuckDBPyConnection:
                scorecard_id varchar, section_id varchar, section_title varchar, section_order int, measure_order int,
                measure_id varchar, period_types varchar, unit varchar, title varchar, description varchar,
                counting_basis varchar, source_agencies varchar, source_extracts varchar, polarity varchar,
-               availability_reason varchar, target double);
+               aggregate varchar, availability varchar, availability_reason varchar, comparator_series varchar,
+               target double);
            insert into scorecard.measures (scorecard_id, section_id, section_title, section_order, measure_order,
-                                           measure_id, period_types, unit) values
-               ('b', 's1', 'Section one', 1, 1, 'monthly', 'month,quarter,r12m', 'count'),
-               ('b', 's1', 'Section one', 1, 2, 'quarterly', 'quarter', 'percentage'),
-               ('b', 's2', 'Section two', 2, 1, 'none_yet', 'month', 'days'),
-               ('other', 's1', 'Section one', 1, 1, 'monthly', 'month', 'count');
+                                           measure_id, period_types, unit, counting_basis) values
+               ('b', 's1', 'Section one', 1, 1, 'monthly', 'month,quarter,r12m', 'count', 'in_period'),
+               ('b', 's1', 'Section one', 1, 2, 'quarterly', 'quarter', 'percentage', 'in_period'),
+               ('b', 's2', 'Section two', 2, 1, 'none_yet', 'month', 'days', 'in_period'),
+               ('b', 's2', 'Section two', 2, 2, 'cohort', 'quarter', 'percentage', 'cohort'),
+               ('other', 's1', 'Section one', 1, 1, 'monthly', 'month', 'count', 'in_period');
            create table scorecard.measure_values (
                scorecard_id varchar, measure_id varchar, area_code varchar, area_name varchar, area_type varchar,
-               period_type varchar, period_start date, period_end date, value double, status varchar,
+               period_type varchar, period_start date, period_end date, counting_basis varchar, value double,
+               numerator double, denominator double,
+               status varchar,
                status_reason varchar, as_at date, previous_value double, change double, same_period_last_year double,
                direction_of_travel varchar, national_value double, published_national_value double,
                peer_group varchar, peer_value double, rag varchar, target double);"""
@@ -117,8 +126,8 @@ def published(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     ]:
         connection.execute(
             f"""insert into scorecard.measure_values (scorecard_id, measure_id, area_code, area_name, area_type,
-                    period_type, period_start, period_end, value, status)
-                select 'b', 'monthly', ?, ?, ?, 'month', m, last_day(m), {value}, 'ok'
+                    period_type, period_start, period_end, counting_basis, value, status)
+                select 'b', 'monthly', ?, ?, ?, 'month', m, last_day(m), 'in_period', {value}, 'ok'
                 from range(?::date, ?::date + interval 1 day, interval 1 month) r(m)""",
             [area_code, area_name, area_type, first, last],
         )
@@ -131,12 +140,20 @@ def published(tmp_path: Path) -> duckdb.DuckDBPyConnection:
             'small', null, 70),
            ('other', 'monthly', 'B', 'The board', 'board', 'month', '2025-03-01', '2025-03-31', 1, 'ok', null, null, null)"""
     )
+    # A cohort measure: the cohort of Jan-Mar 2023 published (long after), Apr-Jun 2023 not yet delivered.
+    connection.execute(
+        """insert into scorecard.measure_values (scorecard_id, measure_id, area_code, area_name, area_type,
+               period_type, period_start, period_end, counting_basis, value, status, status_reason) values
+           ('b', 'cohort', 'B', 'The board', 'board', 'quarter', '2023-01-01', '2023-03-31', 'cohort', 25.4, 'ok', null),
+           ('b', 'cohort', 'B', 'The board', 'board', 'quarter', '2023-04-01', '2023-06-30', 'cohort', null,
+            'not_available', 'not delivered: moj_proven_reoffending 2025-01')"""
+    )
     yield connection
     connection.close()
 
 
 def test_headline_and_trend(published: duckdb.DuckDBPyConnection) -> None:
-    rows = headline_figures(published, "b", date(2025, 3, 15)).to_dicts()
+    rows = headline_figures(published, "b", date(2025, 3, 15), current_only=False).to_dicts()
     assert [
         (r["measure_id"], r["area_name"], r["period_type"], r["period_end"], r["value"], r["status"]) for r in rows
     ] == [
@@ -145,6 +162,7 @@ def test_headline_and_trend(published: duckdb.DuckDBPyConnection) -> None:
         ("monthly", "Zulu", "month", date(2025, 3, 31), 7.0, "ok"),
         ("quarterly", "The board", "quarter", date(2024, 12, 31), None, "suppressed"),
         ("none_yet", None, "month", None, None, None),
+        ("cohort", "The board", "quarter", date(2023, 3, 31), 25.4, "ok"),  # the latest cohort published
     ]
     board_trend = rows[0]["trend"]
     assert [p["end_month"] for p in board_trend] == [date(2023 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(24)]
@@ -167,6 +185,39 @@ def test_current_only_keeps_the_measure_but_not_an_old_headline(published: duckd
         ("monthly", date(2025, 2, 28), 24),
         ("quarterly", date(2024, 12, 31), 2),
         ("none_yet", None, 0),
-    ]
+        ("cohort", date(2023, 3, 31), 2),
+    ]  # a cohort is published long after its quarter: its latest, however old
     assert headline(date(2025, 3, 31), "B")[1] == ("quarterly", None, 2)  # December's quarter is old by March
     assert headline(date(2025, 3, 31), "A2")[0] == ("monthly", None, 1)  # January's figure, in the trend only
+
+
+def test_judgement_words_intervals_and_period_labels() -> None:
+    """The same words, interval text and period labels for the pack and the workbook, against hand-written text."""
+    assert [
+        judgement_word(code, over_time)
+        for code, over_time in [
+            ("better", True),
+            ("worse", False),
+            ("not_significant", True),
+            ("not_significant", False),
+            ("higher", True),
+            ("not_tested", False),
+            (None, True),
+        ]
+    ] == ["better", "worse", "no real change", "similar", "higher", "not tested", ""]
+    # public confidence, 20 of 58: Wilson 95% interval 23.6% to 47.3% (worked by hand in the statistics test)
+    assert interval_text(23.56, 47.33, 58, "percentage") == "95% CI 23.6% to 47.3%, n = 58"
+    assert interval_text(2739.45, 2949.47, 2843, "count") == "95% CI 2,739 to 2,949"  # a count is its own base
+    assert interval_text(None, None, 222, "days") == "n = 222" and interval_text(None, None, None, "days") == ""
+    assert [
+        period_label(t, date(2024, 10, 1), basis)
+        for t, basis in [
+            ("month", "in_period"),
+            ("quarter", "in_period"),
+            ("quarter", "cohort"),
+            ("r12m", "rolling_12_months"),
+        ]
+    ] == ["Oct 2024", "Oct-Dec 2024", "cohort of Oct-Dec 2024", "12 months to Sep 2025"]
+    assert previous_period_label("month", date(2025, 1, 1)) == "Dec 2024"
+    assert previous_period_label("quarter", date(2025, 1, 1)) == "Oct-Dec 2024"
+    assert long_date(date(2026, 12, 7)) == "7 December 2026"

@@ -6,7 +6,8 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.resources import WarehouseResource
-from pipelines.lib.board_pack import REPORTS_DIR_NAME, every_board_pack, latest_month, pack_file_name, write_board_pack
+from pipelines.lib.board_pack import REPORTS_DIR_NAME, every_board_pack, pack_file_name, write_board_pack
+from pipelines.lib.figure_presentation import latest_month
 
 
 class BoardPackConfig(dg.Config):

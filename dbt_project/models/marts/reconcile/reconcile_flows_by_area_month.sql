@@ -65,7 +65,9 @@ police_charge_flows as (
         area_code,
         charge_month as month_start,
         count(*) as police_charges_crimes,
-        sum(crime_suspects_charged) as police_charges_crime_suspects
+        -- a sum of BIGINTs is a HUGEINT in DuckDB, which BI drivers read as a decimal or not at all; a month's
+        -- suspects fit a BIGINT many times over
+        cast(sum(crime_suspects_charged) as bigint) as police_charges_crime_suspects
     from police_charges
     group by all
 

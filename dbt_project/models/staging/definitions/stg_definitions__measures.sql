@@ -26,9 +26,11 @@ select
     computation,
     frequency,
     polarity,
-    target,
-    rag_green,
-    rag_red,
+    -- typed here: no board sets a target yet, and a column of nulls read from the definitions would be published
+    -- as DuckDB's NULL type (Parquet's NullType), which BI tools cannot map
+    cast(target as double) as target,
+    cast(rag_green as double) as rag_green,
+    cast(rag_red as double) as rag_red,
     disclosure,
     disclosure_rests_on,
     breakdowns,
