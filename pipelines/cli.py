@@ -167,7 +167,9 @@ def execute_refresh(paths: WarehousePaths, tags: dict[str, str], instance: Dagst
 
     if instance is None:
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    assets = list(defs.assets or [])
+    # the defs-folder loader lists a definition once per module that holds it (defined in one, imported by another):
+    # each counted once, or the progress total announces materialisations that never come
+    assets = list({id(asset): asset for asset in defs.assets or []}.values())
     job = dg.Definitions(
         assets=assets,
         asset_checks=defs.asset_checks,
