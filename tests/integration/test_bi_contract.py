@@ -6,9 +6,7 @@ latest figure?" with status and reason beside each value, checked against the fi
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -16,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.lib.figure_presentation import period_label
+from tests.duckdb_1_4 import run_script
 
 # What the DuckDB 1.4 client sees: every column of the published schemas (tables and views), and the view's rows.
 READER = """
@@ -39,27 +38,7 @@ print(json.dumps({"version": duckdb.__version__, "columns": columns, "comments":
 
 @pytest.fixture(scope="module")
 def seen_by_duckdb_1_4(small_warehouse: Path) -> dict:
-    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
-    completed = subprocess.run(
-        [
-            uv,
-            "run",
-            "--no-project",
-            "--quiet",
-            "--with",
-            "duckdb==1.4.4",
-            "python",
-            "-c",
-            READER,
-            str(small_warehouse / "cjs_scorecard.duckdb"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=small_warehouse,
-    )
-    assert completed.returncode == 0, completed.stderr
-    seen = json.loads(completed.stdout)
+    seen = json.loads(run_script(READER, small_warehouse / "cjs_scorecard.duckdb"))
     assert seen["version"] == "1.4.4"
     return seen
 

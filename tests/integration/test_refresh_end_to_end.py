@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import duckdb
 import pytest
 
 from tests.conftest import SMALL_LANDING_RUI_LIVE as EXPECTED_RUI_LIVE
+from tests.duckdb_1_4 import run_script
 
 RAW_PERSONAL_VALUES = ["Aled Fakeperson", "Bryn Notreal", "03/04/1990", "1990-04-03", "90/123456A", "N1000001"]
 
@@ -118,33 +117,14 @@ def test_no_raw_personal_value_in_any_table(refreshed: Path) -> None:
 
 def test_duckdb_1_4_client_opens_published_file(refreshed: Path) -> None:
     """BI connectors bundle DuckDB 1.4: open the file with that client, in its own throwaway environment."""
-    uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
     script = (
         "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
         "print(duckdb.__version__, c.execute(\"select count(*) from scorecard.measure_values where scorecard_id = 'wcjb' and measure_id = 'rui_live'\").fetchone()[0], "
         "c.execute('select count(rui_live) from scorecard.wcjb__p2_effective_efficient').fetchone()[0])"
     )
-    completed = subprocess.run(
-        [
-            uv,
-            "run",
-            "--no-project",
-            "--quiet",
-            "--with",
-            "duckdb==1.4.4",
-            "python",
-            "-c",
-            script,
-            str(refreshed / "cjs_scorecard.duckdb"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=refreshed,
-    )
-    assert completed.returncode == 0, completed.stderr
+    stdout = run_script(script, refreshed / "cjs_scorecard.duckdb")
     # rui_live: 2 months, 1 quarter; the section's wide view works too (its figures are withheld small numbers)
-    assert completed.stdout.split() == ["1.4.4", "3", "0"]
+    assert stdout.split() == ["1.4.4", "3", "0"]
 
 
 def test_build_database_is_private(refreshed: Path) -> None:
