@@ -24,9 +24,11 @@ RAW_PERSONAL_VALUES = [
 
 
 def published_figures(warehouse: Path) -> tuple[list[tuple], str]:
+    """The agencies' figures (the data section counts the refused file itself, as it should) and the publication."""
     with duckdb.connect(str(warehouse / "cjs_scorecard.duckdb"), read_only=True) as connection:
         figures = connection.execute(
-            "select measure_id, period_start, value from scorecard.measure_values order by all"
+            """select measure_id, period_start, value from scorecard.measure_values
+               where section_id <> 'data_behind_these_figures' order by all"""
         ).fetchall()
         publication = connection.execute("select publication_id from scorecard.publication").fetchone()[0]
     return figures, publication
