@@ -1,4 +1,4 @@
-"""The public-data adapters read the real published files (../shared/real_data) and small hand-made ones
+"""The public-data adapters read the real published files (copied into tests/fixtures/real_data, with their source and licence) and small hand-made ones
 (tests/fixtures/public) through the real reader and raw loader into a real DuckDB file, and give the figures a count of
 those files with the csv module gives; every marker is read as what it means, never as 0."""
 

@@ -12,7 +12,7 @@ import polars as pl
 from pipelines.lib.measure_definitions import load_definitions, load_measure_catalogue
 from pipelines.settings import DBT_PROJECT_DIR, SCORECARD_DEFINITIONS_DIR
 
-# Typed from the customer's document (../shared/seeds/002_21847c6f10cd71c0.txt, "Lancashire Criminal Justice Board
+# Typed from the customer's document (seed 002, nothing is read from it here; "Lancashire Criminal Justice Board
 # Strategy 2012 - 2015"): its three aims, in order, and the section each is in.
 AIMS = {
     "delivery_of_justice": (

@@ -8,7 +8,7 @@ import polars as pl
 from pipelines.lib.measure_definitions import load_measure_catalogue
 from pipelines.settings import SCORECARD_DEFINITIONS_DIR
 
-# Typed from the customer's document (../shared/seeds/003_*.txt, Appendix A), section by section. The board's note
+# Typed from the customer's document (seed 003, the WCJB strategy's Appendix A; nothing is read from it here), section by section. The board's note
 # after "Public Perception of safety (sample) (outcome 6)" (where to take the figure from) is not part of the title.
 APPENDIX_A = {
     "p1_victims": [
