@@ -23,7 +23,8 @@ scorecards as (
 areas_in_data as (
 
     {% for model in var('measure_fact_models') %}
-    select distinct area_code from {{ ref(model) }}
+    -- a null here would make every `in (select area_code ...)` below null, not false, for an area not in the data
+    select distinct area_code from {{ ref(model) }} where area_code is not null
     {% if not loop.last %}union{% endif %}
     {% endfor %}
 
@@ -31,7 +32,7 @@ areas_in_data as (
 
 areas as (
 
-    select area_code from areas_in_data where area_code is not null
+    select area_code from areas_in_data
     union
     select area_code from scorecard_areas
 

@@ -10,7 +10,7 @@
 with candidates as (
 
     select * from {{ ref('int_linkage__pair_candidates') }}
-    where pair_id in ('police-cps', 'police-hmcts_mc') and agency <> 'police'
+    where pair_id in ('police-cps', 'police-hmcts_mc') and agency <> 'police' and area_code is not null
 
 ),
 
