@@ -29,6 +29,7 @@ import polars as pl
 from great_tables import GT, nanoplot_options
 
 from pipelines.lib.board_pack_summary import summary_html
+from pipelines.lib.delivery_panel import AgencyDeliveries, agency_deliveries
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.figure_presentation import (
     CONFIDENCE,
@@ -91,11 +92,12 @@ def board_pack_page(
             sparkline=pl.col("trend").list.eval(pl.element().struct.field("value"))
         )
         names = vocabulary(connection)
+        deliveries = agency_deliveries(connection, scorecard_id, area_code, month_end(period).replace(day=1))
     as_at = figures.filter(pl.col("value").is_not_null())["as_at"].max()  # None when no measure has a figure
     if as_at is not None and not isinstance(as_at, date):
         raise TypeError(f"the figures' as_at is a {type(as_at).__name__}, not a date")
     header = replace(header, as_at=as_at)
-    return pack_file_name(scorecard_id, area_code, period), render_page(header, figures, names)
+    return pack_file_name(scorecard_id, area_code, period), render_page(header, figures, names, deliveries)
 
 
 def pack_file_name(scorecard_id: str, area_code: str, period: str) -> str:
@@ -134,8 +136,11 @@ def every_board_pack(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, s
     return [(scorecard, area) for scorecard in scorecards for area in board_areas(connection, scorecard)]
 
 
-def render_page(header: PackHeader, figures: pl.DataFrame, names: Vocabulary) -> str:
-    """The whole page: the header, the first page (summary), one block per section, then the notes."""
+def render_page(
+    header: PackHeader, figures: pl.DataFrame, names: Vocabulary, deliveries: list[AgencyDeliveries]
+) -> str:
+    """The whole page: the header, the first page (summary, with the month's deliveries by agency), one block per
+    section, then the notes."""
     figures = figures.with_row_index("note", offset=1)
     rows = list(figures.iter_rows(named=True))
     sections = [
@@ -161,7 +166,7 @@ def render_page(header: PackHeader, figures: pl.DataFrame, names: Vocabulary) ->
 <p class="subtitle"><strong>{html.escape(header.area_name)}</strong> &middot; <strong>{month}</strong> &middot;
 published {long_date(header.published_at)} &middot; data to {as_at} &middot; next update by {next_update}</p>
 </header>
-{summary_html(header.period, rows, names, header.contact, header.next_update)}
+{summary_html(header.period, rows, names, deliveries, header.contact, header.next_update)}
 <main class="tables">
 {"".join(sections)}
 </main>
@@ -435,6 +440,8 @@ h2 { font-size: 15px; color: #1d4f91; margin: 8px 0 4px; }
 .summary th, .summary td { text-align: left; padding: 2px 4px; border-bottom: 1px solid #ddd; vertical-align: top; }
 .summary th { font-size: 11px; color: #555; }
 .summary ul { margin: 0; padding-left: 16px; }
+.summary table.deliveries { table-layout: auto; font-size: 10px; }
+.summary table.deliveries td + td, .summary table.deliveries th + th { text-align: right; }
 .summary li { margin-bottom: 2px; }
 .glance { font-size: 13px; margin: 0 0 6px; }
 .key { font-size: 10.5px; color: #444; border-top: 1px solid #ccc; margin-top: 8px; padding-top: 4px; }

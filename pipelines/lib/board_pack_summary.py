@@ -2,7 +2,8 @@
 
 One printed page (A4 landscape), in this order: how many measures have figures and how many changed beyond chance;
 the headline figures (the first measures of each section with a figure, as the board orders them); every comparison
-that is statistically significant, in words; what is missing and why, grouped by reason; who to contact and when
+that is statistically significant, in words; what is missing and why, grouped by reason; which agency's files for the month arrived on time, late or not at all
+(`pipelines/lib/delivery_panel.py`); who to contact and when
 the next figures come; and a key. Everything on it is also in the tables that follow, cell for cell
 (`pipelines/lib/pack_html.py`), so the first page can never disagree with them.
 """
@@ -13,6 +14,7 @@ import html
 from collections import defaultdict
 from datetime import date
 
+from pipelines.lib.delivery_panel import AgencyDeliveries, delivery_panel_html
 from pipelines.lib.figure_presentation import (
     ARROWS,
     CONFIDENCE,
@@ -33,11 +35,21 @@ MOST_LISTED = 8  # significant comparisons listed on the first page; the rest ar
 TITLES_PER_REASON = 6
 
 
-def summary_html(period: str, rows: list[dict], names: Vocabulary, contact: str, next_update: date | None) -> str:
-    """The first page of a pack of `period` (YYYY-MM) over its figures' rows (one per measure)."""
+def summary_html(
+    period: str,
+    rows: list[dict],
+    names: Vocabulary,
+    deliveries: list[AgencyDeliveries],
+    contact: str,
+    next_update: date | None,
+) -> str:
+    """The first page of a pack of `period` (YYYY-MM) over its figures' rows (one per measure) and the month's
+    deliveries by agency."""
     month = f"{month_end(period):%B %Y}"
     contact_text = html.escape(contact) if contact else "not set (the publisher sets CJS_CONTACT)"
     next_text = long_date(next_update) if next_update else "not scheduled"
+    panel = delivery_panel_html(deliveries, month)
+    panel = f"<h2>Data behind these figures</h2>\n{panel}" if panel else ""
     return f"""<section class="summary" id="summary">
 <div class="summary-grid">
 <div>
@@ -51,6 +63,7 @@ def summary_html(period: str, rows: list[dict], names: Vocabulary, contact: str,
 {_significant(rows)}
 <h2>What is missing and why</h2>
 {_missing(rows, names)}
+{panel}
 <h2>Contact and next update</h2>
 <p data-summary="contact">Questions about these figures: {contact_text}. Next update: by {next_text}, with the
 following month's figures.</p>

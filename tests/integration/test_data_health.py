@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -181,6 +182,34 @@ def test_a_late_delivery_shows_as_late(health_run: tuple[Path, Path]) -> None:
     )
     expected = late.group_by("agency", "reporting_month").agg(pl.len().cast(pl.Float64).alias("value"))
     assert sorted(published.rows()) == sorted(expected.rows())
+
+
+def test_the_board_pack_first_page_shows_each_agencys_late_and_missing_files(health_run: tuple[Path, Path]) -> None:
+    """The pack of each month says, on its first page and per agency, how many files were due, on time, late and
+    missing, as the simulator's delivery schedule has them; the month of the missing police file says so in words."""
+    from pipelines.lib.board_pack import board_pack_page
+
+    landing, warehouse = health_run
+    truth = pl.read_parquet(landing / "_truth" / "deliveries.parquet")
+    for month in ["2024-01", "2024-02", "2024-03"]:
+        _, page = board_pack_page(warehouse / "cjs_scorecard.duckdb", "wcjb", AREA, month)
+        first_page = page[page.index('<section class="summary"') : page.index("</section>")]
+        shown = {
+            agency: [int(cell) for cell in re.findall(r"<td>(\d+)</td>", cells)[:4]]
+            for agency, cells in re.findall(r'<tr data-agency="(\w+)">(.*?)</tr>', first_page)
+        }
+        expected = {
+            agency: [
+                rows.height,
+                *((rows["status"] == status).sum() for status in ["on_time", "late", "missing"]),
+            ]
+            for (agency,), rows in truth.filter(pl.col("reporting_month") == month).group_by("agency")
+        }
+        assert shown == expected, month
+        late, missing = sum(row[2] for row in expected.values()), sum(row[3] for row in expected.values())
+        assert bool(re.search(rf"{late} arrived late", first_page)) == (late > 0), month
+        assert bool(re.search(rf"{missing} never arrived", first_page)) == (missing > 0), month
+    assert truth.filter(pl.col("status") == "missing")["reporting_month"].to_list() == ["2024-02"]
 
 
 def test_the_missing_file_makes_its_figures_not_available_and_counts_as_missing(health_run: tuple[Path, Path]) -> None:
