@@ -14,6 +14,7 @@ EXCEL_EPOCH_OFFSET = 25569  # Excel serial of 1970-01-01 (1900 date system)
 STREAM_PEOPLE, STREAM_CRIMES, STREAM_COURT, STREAM_SS, STREAM_URN, STREAM_REOFF, STREAM_RESEND = 1, 2, 3, 4, 5, 6, 7
 STREAM_PUBLIC = 8  # the public releases' lookalikes (extracts/police_uk.py, extracts/public_stats.py)
 STREAM_DELIVERY = 9  # the day each agency file arrived (deliveries.py)
+STREAM_VICTIM_ETHNICITY = 10  # victims whose ethnicity is not stated: its own stream, so no other draw moves
 
 
 def rng_for(seed: int, area_code_int: int, month_idx: int, stream: int) -> np.random.Generator:

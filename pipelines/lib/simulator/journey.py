@@ -22,6 +22,7 @@ from pipelines.lib.simulator import params as P
 from pipelines.lib.simulator.common import (
     STREAM_COURT,
     STREAM_CRIMES,
+    STREAM_VICTIM_ETHNICITY,
     backlog_factor,
     categorical,
     choice,
@@ -152,6 +153,8 @@ def crime_block(area: Area, month_idx: int, seed: int, scale: float, n_pool: int
         np.where(rasso, 12 + lognormal_days(rng, 14, 0.6, n), 16 + lognormal_days(rng, 20, 0.6, n)), 5, 95
     )
     victim_eth = ethnicity_codes(rng, draw_broad_ethnicity(rng, area, n))
+    not_stated = rng_for(seed, area.code_int, month_idx, STREAM_VICTIM_ETHNICITY).random(n)
+    victim_eth = np.where(not_stated < P.VICTIM_ETHNICITY_NOT_STATED.value, "NS", victim_eth)
 
     # eventual police outcome class
     # DA-flagged crimes follow the DA outcome mix, except sexual offences, which keep their own (rape charge ~1.5-3%)

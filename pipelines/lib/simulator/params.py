@@ -699,6 +699,11 @@ VICTIM_REFERRAL_RATE = Param(
 VICTIM_SECOND_SERVICE = Param(
     {"da": 0.35, "rasso": 0.5}, "ASSUMED: share of referred DA / RASSO victims also referred to the specialist service"
 )
+VICTIM_ETHNICITY_NOT_STATED = Param(
+    0.06,
+    "ASSUMED: share of crime victims whose self-defined ethnicity the police record as not stated (NS); the PCC's "
+    "referrals carry the crime's code, so its victims' shares follow",
+)
 VICTIM_REFERRAL_OUTCOMES = Param(
     {"Support accepted": 0.55, "Support declined": 0.25, "Unable to contact": 0.20},
     "ASSUMED: outcome of a referral to a victim service",

@@ -30,7 +30,7 @@ from pipelines.lib.simulator.model import simulate_area
 from pipelines.lib.simulator.resends import resend_table
 from pipelines.lib.simulator.truth import data_health, ethnicity_not_stated, events, measure_values, reconciliation
 
-SIMULATOR_VERSION = "0.4.0"  # 0.4.0: files stamped with their arrival date, late and missing deliveries
+SIMULATOR_VERSION = "0.4.1"  # 0.4.1: some victims' ethnicity not stated; 0.4.0: files stamped with their arrival date
 EVENT_WINDOW_MONTHS = 6  # the event log is built and written a few months at a time (bounded memory)
 
 

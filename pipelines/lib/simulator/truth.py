@@ -987,6 +987,18 @@ HEALTH_MEASURES = [
         "percent",
         "Stop and searches in the month whose self-defined ethnicity is not stated (NS, or left blank), % of searches in the month: the share the stop and search disproportionality figures cannot place.",
     ),
+    Measure(
+        "crimes_victim_ethnicity_not_stated_pct",
+        "month",
+        "percent",
+        "Crimes with a victim recorded in the month whose victim's self-defined ethnicity is not stated (NS), % of crimes with a victim recorded in the month.",
+    ),
+    Measure(
+        "victim_referrals_ethnicity_not_stated_pct",
+        "month",
+        "percent",
+        "Referrals of victims to a support service made in the month whose victim's self-defined ethnicity is not stated (NS), % of referrals in the month.",
+    ),
 ]
 HEALTH_SCHEMA = pl.Schema(
     {
@@ -1003,10 +1015,14 @@ HEALTH_SCHEMA = pl.Schema(
 
 
 def ethnicity_not_stated(world: AreaWorld) -> pl.DataFrame:
-    """The ethnicity-not-stated shares per month for one area, from the simulated searches and arrested suspects (not
-    from the extracts): stop_search_ethnicity_not_stated_pct and arrests_ethnicity_not_stated_pct."""
+    """The ethnicity-not-stated shares per month for one area, from the simulated searches, arrested suspects, victims
+    and victim referrals (not from the extracts): the *_ethnicity_not_stated_pct measures of HEALTH_MEASURES."""
     acc = _Acc(world)
     searches = world.stop_search
+    victims = world.crimes.filter(pl.col("has_victim"))
+    referrals = victim_referrals(world)
+    if referrals.is_empty():  # no referral at all: a frame with no columns
+        referrals = pl.DataFrame(schema={"referral_date": pl.Int32, "victim_ethnicity": pl.String})
     arrests = world.suspects.filter(pl.col("arrested")).join(
         world.pool.select("person_id", "ethnicity_code"), on="person_id", how="left"
     )
@@ -1019,6 +1035,14 @@ def ethnicity_not_stated(world: AreaWorld) -> pl.DataFrame:
         "arrests_ethnicity_not_stated_pct": (
             _np(arrests, "arrest_date"),
             ~arrests["ethnicity_code"].fill_null("").str.slice(0, 1).is_in(stated).to_numpy(),
+        ),
+        "crimes_victim_ethnicity_not_stated_pct": (
+            _np(victims, "recorded_date"),
+            victims["victim_ethnicity"].eq("NS").to_numpy(),
+        ),
+        "victim_referrals_ethnicity_not_stated_pct": (
+            _np(referrals, "referral_date"),
+            referrals["victim_ethnicity"].eq("NS").to_numpy(),
         ),
     }
     rows = []

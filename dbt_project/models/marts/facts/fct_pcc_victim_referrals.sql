@@ -17,6 +17,7 @@ select
     is_domestic_abuse,
     is_sexual_violence,
     victim_sex,
+    victim_ethnicity_code,
     referral_outcome,
     is_support_accepted
 from referrals
