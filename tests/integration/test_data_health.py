@@ -161,7 +161,9 @@ def test_area_totals_equal_the_truth_every_month(health_run: tuple[Path, Path]) 
     victims = compared.filter(pl.col("measure_id").str.contains("victim"))
     assert victims.height == 2 * 3 and (victims["value"] > 0).all()
     assert compared.filter((pl.col("value") - pl.col("published")).abs() > 1e-9).height == 0
-    assert compared["published"].null_count() == 0
+    # the one figure resting on the police crimes file never sent (2024-02) waits for it
+    unpublished = compared.filter(pl.col("published").is_null()).select("measure_id", "period_start").rows()
+    assert unpublished == [("crimes_victim_ethnicity_not_stated_pct", dt.date(2024, 2, 1))]
 
 
 def test_a_late_delivery_shows_as_late(health_run: tuple[Path, Path]) -> None:
