@@ -49,7 +49,7 @@ from pipelines.lib.figure_presentation import (
     unit_format,
 )
 from pipelines.lib.markers import GSS_SYMBOLS
-from pipelines.lib.plain_english import AGENCY_NAMES, Vocabulary, month_ranges, vocabulary
+from pipelines.lib.plain_english import AGENCY_NAMES, Vocabulary, catalogue_words, month_ranges, vocabulary
 
 EXCEL_FOLDER = "excel"
 SHEET_NAME_LIMIT = 31  # Excel's limit
@@ -439,7 +439,11 @@ def _write_definitions(
     add_table(sheet, "Definitions", first_row, columns, len(rows), formats, printed_columns=PRINTED_DEFINITION_COLUMNS)
     for index, values in enumerate(rows):
         line = first_row + 1 + index
-        cells = [_definition_cell(value) for value in values]
+        # the printed columns in words; the analysts' columns after them keep the catalogue's codes
+        cells = [
+            _definition_cell(catalogue_words(name, value) if position < PRINTED_DEFINITION_COLUMNS else value)
+            for position, ((name, _, _), value) in enumerate(zip(DEFINITION_COLUMNS, values, strict=True))
+        ]
         for column, value in enumerate(cells):
             write_cell(sheet, line, column, value, formats.wrap)
         fit_row(sheet, line, [(str(value), column.width) for value, column in zip(cells, columns, strict=True)])

@@ -38,6 +38,26 @@ COUNTING_BASES = {
     "rolling_12_months": "events in the 12 months to the end of the period",
     "cohort": "a cohort of offenders, each followed for a year after their caution, conviction or release",
 }
+AGENCY_ABBREVIATIONS = {
+    "police": "Police",
+    "cps": "CPS",
+    "hmcts": "HMCTS",
+    "moj": "MoJ",
+    "pcc": "PCC",
+    "probation": "Probation",
+    "partnership": "Partnership",
+}
+PERIOD_TYPES = {"month": "months", "quarter": "quarters", "r12m": "rolling 12 months"}
+POLARITIES = {
+    "higher_is_better": "higher is better",
+    "lower_is_better": "lower is better",
+    "neither": "neither: no direction is better",
+}
+AVAILABILITIES = {
+    "computed": "computed from the agencies' extracts",
+    "manual_input": "entered by hand each month",
+    "not_available": "not available",
+}
 IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 MONTH = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])\b")
 NOT_DELIVERED = re.compile(r"^not delivered(?P<scope> for [^:]+)?: (?P<items>.*)$")
@@ -96,6 +116,25 @@ class Vocabulary:
 def counting_basis(basis: str | None) -> str:
     """What a figure counts, in words (events in the period, open cases at its end ...)."""
     return COUNTING_BASES.get(basis or "", (basis or "").replace("_", " "))
+
+
+def catalogue_words(column: str, value: str | None) -> str | None:
+    """A catalogue field as the printed Definitions read it (counting basis, period types, agencies, polarity,
+    availability in words: "higher is better", not `higher_is_better`); any other field as it is."""
+    if value is None:
+        return None
+    listed = [item.strip() for item in value.split(",") if item.strip()]
+    if column == "counting_basis":
+        return counting_basis(value)
+    if column == "period_types":
+        return ", ".join(PERIOD_TYPES.get(item, item) for item in listed)
+    if column in ("source_agencies", "owner_agency"):
+        return ", ".join(AGENCY_ABBREVIATIONS.get(item, item) for item in listed)
+    if column == "polarity":
+        return POLARITIES.get(value, value)
+    if column == "availability":
+        return AVAILABILITIES.get(value, value)
+    return value
 
 
 def month_ranges(months: list[date]) -> str:

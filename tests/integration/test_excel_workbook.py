@@ -77,6 +77,12 @@ def test_every_section_and_measure_of_every_board(small_warehouse: Path) -> None
                 assert areas == DURHAM_CLEVELAND_AREAS * len(section["measures"])
         definitions = [row["Measure id"].value for row in _rows(workbook["Definitions"])]
         assert definitions == [m["id"] for section in board["sections"] for m in section["measures"]]
+        # the printed columns say the catalogue's codes in words (the analysts' columns after them keep the codes)
+        coded = ["Counting basis", "Period types", "Source agencies", "Owner", "Polarity", "Availability"]
+        words = {row[column].value for row in _rows(workbook["Definitions"]) for column in coded}
+        assert not [word for word in words if re.search(r"_|\br12m\b", word)], board_id
+        assert not words & {"police", "cps", "hmcts", "pcc", "probation", "moj", "computed", "neither"}, board_id
+        assert {"higher is better", "lower is better", "events in the period"} <= words
         cover = {row[0].value: row[1].value for row in workbook["Cover"].iter_rows(min_row=2) if row[0].value}
         assert workbook["Cover"]["A1"].value == board["title"] and cover["Reporting month"] == REPORTING_MONTH
 
