@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 from pipelines.defs.partitions import partition_key, reporting_month
 from pipelines.lib.board_demo import board_folders, board_simulation
 from pipelines.lib.landing_report import UnloadedFile, summary_lines, unloaded_files
-from pipelines.lib.landing_zone import months_between, months_present
+from pipelines.lib.landing_zone import months_present
+from pipelines.lib.months import months_between
 from pipelines.lib.pseudonymise import DEMO_KEY, KEY_ENV, pseudonym_key
 from pipelines.lib.refresh_state import changed_inputs, fingerprint, record, unchanged_since
 from pipelines.settings import (

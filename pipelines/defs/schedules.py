@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import dagster as dg
 
@@ -17,6 +17,7 @@ from pipelines.defs.partitions import partition_key
 from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.landing_zone import missing_monthly_files
+from pipelines.lib.months import month_offset
 from pipelines.settings import SCHEDULE_DAY_ENV, schedule_day
 
 SCHEDULE_TIME_ENV = "CJS_SCHEDULE_TIME"
@@ -36,7 +37,7 @@ def monthly_cron() -> str:
 
 def month_just_closed(when: datetime) -> str:
     """The reporting month (YYYY-MM) before the one `when` falls in."""
-    return f"{date(when.year, when.month, 1) - timedelta(days=1):%Y-%m}"
+    return month_offset(f"{when:%Y-%m}", -1)
 
 
 @dg.schedule(

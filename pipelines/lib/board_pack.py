@@ -46,13 +46,13 @@ from pipelines.lib.figure_presentation import (
     latest_month,
     long_date,
     missing_comparator_reason,
-    month_end,
     period_label,
     previous_period_label,
     unit_format,
     untested_change_reason,
     why_untested,
 )
+from pipelines.lib.months import month_end
 from pipelines.lib.pack_html import figure_html, judgement_html
 from pipelines.lib.plain_english import Vocabulary, counting_basis, vocabulary
 

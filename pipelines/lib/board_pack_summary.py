@@ -22,11 +22,11 @@ from pipelines.lib.figure_presentation import (
     STATUS_MARKERS,
     format_figure,
     long_date,
-    month_end,
     period_label,
     previous_period_label,
     shown_status,
 )
+from pipelines.lib.months import month_end
 from pipelines.lib.pack_html import figure_html, judgement_html
 from pipelines.lib.plain_english import Vocabulary
 

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from pipelines.lib.extract_reader import ReadExtract
-from pipelines.lib.landing_zone import month_offset
+from pipelines.lib.months import month_offset
 from pipelines.lib.source_spec import SourceSpec
 
 NEIGHBOUR_MONTHS = 3  # months either side a file's row count is compared with

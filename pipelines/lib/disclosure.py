@@ -33,6 +33,8 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from pipelines.lib.months import month_starts
+
 NATIONAL_UNIT = "K04000001"
 SMALL_COUNT = "small_count"
 MIN_BASE = "min_base"
@@ -121,14 +123,6 @@ def _series_of(parts: pl.DataFrame) -> dict[tuple[str, str], Series]:
     return series
 
 
-def _months(start: date, end: date) -> list[date]:
-    months, year, month = [], start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        months.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
 class _SeriesSystem:
     """The published and withheld cells of one series as 0/1 rows over its base cells (area x time x category)."""
 
@@ -152,7 +146,7 @@ class _SeriesSystem:
 
     def _times(self, period_type: str, period_start: date, period_end: date) -> Sequence[object]:
         if self.series.time == "sum":
-            return _months(period_start, period_end)
+            return month_starts(period_start, period_end)
         if self.series.time == "snapshot":
             return [date(period_end.year, period_end.month, 1)]
         return [(period_type, period_start)]

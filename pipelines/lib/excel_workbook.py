@@ -36,19 +36,18 @@ from pipelines.lib.figure_presentation import (
     RAG,
     STATUS_MARKERS,
     TREND_MONTHS,
-    add_months,
     board_area,
     figure_marker,
     headline_figures,
     judgement_word,
     latest_month,
     long_date,
-    month_end,
     period_label,
     shown_status,
     unit_format,
 )
 from pipelines.lib.markers import GSS_SYMBOLS
+from pipelines.lib.months import add_months, month_end
 from pipelines.lib.plain_english import AGENCY_NAMES, Vocabulary, catalogue_words, month_ranges, vocabulary
 
 EXCEL_FOLDER = "excel"

@@ -29,6 +29,7 @@ from pipelines.lib.extract_files import (
 )
 from pipelines.lib.extract_schema import POLARS_TYPES, validate
 from pipelines.lib.markers import MARKER_SUFFIX, marker_expr
+from pipelines.lib.months import month_end
 from pipelines.lib.pseudonymise import pseudonymise_column, pseudonymise_combination
 from pipelines.lib.source_spec import ColumnSpec, SourceSpec, UnpivotSpec
 
@@ -229,9 +230,7 @@ def latest_plausible_date(reporting_month: str | None, today: date) -> date:
     file whose periods are in its rows)."""
     if reporting_month is None:
         return today + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
-    year, month = (int(part) for part in reporting_month.split("-"))
-    month_end = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-    return month_end + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
+    return month_end(reporting_month) + timedelta(days=PLAUSIBLE_DAYS_AHEAD)
 
 
 def _implausible_dates(

@@ -22,6 +22,7 @@ import polars as pl
 
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.markers import GSS_SYMBOLS
+from pipelines.lib.months import add_months
 
 TREND_MONTHS = 24
 
@@ -196,12 +197,6 @@ def interval_text(ci_lower: float | None, ci_upper: float | None, base: int | No
 def long_date(day: date) -> str:
     """A date as a reader writes it: 7 December 2026."""
     return f"{day.day} {day:%B %Y}"
-
-
-def add_months(month: date, months: int) -> date:
-    """The first day of the month `months` after (or before) `month`'s."""
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def period_label(period_type: str | None, period_start: date | None, counting_basis: str | None = None) -> str:
@@ -449,12 +444,3 @@ def latest_month(connection: duckdb.DuckDBPyConnection, scorecard_id: str, area_
             f"no figures for area {area_code!r} in scorecard {scorecard_id!r}; its areas: {', '.join(areas)}"
         )
     return f"{row[0]:%Y-%m}"
-
-
-def month_end(period: str) -> date:
-    """The last day of a YYYY-MM month; a clear error for anything else."""
-    try:
-        year, month = (int(part) for part in period.split("-"))
-        return date(year, month, calendar.monthrange(year, month)[1])
-    except (ValueError, calendar.IllegalMonthError):
-        raise ConfigurationError(f"period {period!r} is not a month written YYYY-MM (e.g. 2025-03)") from None

@@ -12,7 +12,6 @@ its folder knows, a file misplaced in a subfolder). The ingest assets write each
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -20,9 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import polars as pl
-
-from pipelines.lib.errors import ConfigurationError, printable_path
+from pipelines.lib.errors import printable_path
+from pipelines.lib.months import month_index
 from pipelines.lib.source_spec import SourceSpec, load_specs
 from pipelines.settings import first_month, max_month_gap
 
@@ -111,11 +109,6 @@ def _classify(path: Path, root: Path, folders: dict[Path, list[SourceSpec]]) -> 
     return LandingFile(path, spec, spec.reporting_month(path), "refused" if problem else "deliver", problem or "")
 
 
-def _month_index(month: str) -> int:
-    """Months since year 0: month arithmetic on YYYY-MM."""
-    return int(month[:4]) * 12 + int(month[5:7]) - 1
-
-
 def _long_before(files: list[LandingFile], today: date) -> dict[str, str]:
     """Agency extract months no delivery can be for, and why: before the monthly partitions start, or long before the
     rest of the landing zone's agency extracts (a misnamed file; published statistics may hold years of history)."""
@@ -140,7 +133,7 @@ def _long_before(files: list[LandingFile], today: date) -> dict[str, str]:
     covered = [month for month in months if month >= first]
     kept = covered[:1]
     for month in covered[1:]:
-        if _month_index(kept[-1]) - _month_index(month) > gap:
+        if month_index(kept[-1]) - month_index(month) > gap:
             break
         kept.append(month)
     return problems | {
@@ -242,19 +235,3 @@ def missing_monthly_files(sources_dir: Path, month: str, specs: dict[str, Source
         spec for spec in (specs or load_specs()).values() if spec.cadence == "monthly" and spec.publisher == "agency"
     ]
     return [expected_file(spec, month) for spec in monthly if not (sources_dir / expected_file(spec, month)).is_file()]
-
-
-def months_between(first: str, last: str) -> list[str]:
-    """Every reporting month from `first` to `last` (YYYY-MM, inclusive); a clear error for a bad or reversed range."""
-    if not all(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month) for month in (first, last)):
-        raise ConfigurationError(f"months are written YYYY-MM (e.g. 2024-01): got {first!r} and {last!r}")
-    start, end = (date.fromisoformat(f"{month}-01") for month in (first, last))
-    if start > end:
-        raise ConfigurationError(f"the range {first}..{last} runs backwards: the first month must not follow the last")
-    return pl.date_range(start, end, interval="1mo", eager=True).dt.strftime("%Y-%m").to_list()
-
-
-def month_offset(month: str, months: int) -> str:
-    """The reporting month `months` after `month` (before, if negative), YYYY-MM."""
-    index = _month_index(month) + months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"

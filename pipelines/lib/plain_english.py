@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.lib.figure_presentation import add_months
+from pipelines.lib.months import MONTH_PATTERN, add_months
 from pipelines.lib.source_spec import load_specs
 
 PUBLISHED_SERIES_SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "ref_published_series.csv"
@@ -59,7 +59,7 @@ AVAILABILITIES = {
     "not_available": "not available",
 }
 IDENTIFIER = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
-MONTH = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])\b")
+MONTH = re.compile(rf"\b{MONTH_PATTERN}\b")
 NOT_DELIVERED = re.compile(r"^not delivered(?P<scope> for [^:]+)?: (?P<items>.*)$")
 
 
@@ -75,7 +75,7 @@ class Vocabulary:
         if not text:
             return ""
         named = IDENTIFIER.sub(lambda found: self.names.get(found.group(0), found.group(0)), text.strip())
-        return MONTH.sub(lambda found: f"{date(int(found.group(1)), int(found.group(2)), 1):%b %Y}", named)
+        return MONTH.sub(lambda found: f"{date.fromisoformat(found.group(0) + '-01'):%b %Y}", named)
 
     def reason(self, reason: str | None) -> str:
         """Why a figure is missing or marked, in words; a list of undelivered extract months becomes each extract's

@@ -24,6 +24,7 @@ from pipelines.lib.delivery_checks import delivery_problem
 from pipelines.lib.errors import ConfigurationError, ExtractError, printable_path
 from pipelines.lib.extract_files import read_file_bytes
 from pipelines.lib.extract_reader import ReadExtract, content_sha256, empty_rows, read_extract
+from pipelines.lib.months import month_end
 from pipelines.lib.pseudonymise import KEY_ENV, key_fingerprint
 from pipelines.lib.source_spec import SourceSpec
 
@@ -119,10 +120,6 @@ def with_lineage(
         pl.lit(as_at, dtype=pl.Date).alias("_as_at"),
         pl.lit(loaded_at, dtype=pl.Datetime("us")).alias("_loaded_at"),
     )
-
-
-def _month_end(month: str | None) -> date | None:
-    return None if month is None else pl.Series([f"{month}-01"]).str.to_date().dt.month_end()[0]
 
 
 def _delivery(spec: SourceSpec, month: str | None, path: Path) -> tuple[str, list[object]]:
@@ -296,7 +293,12 @@ def load_file(
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
     source_file = printable_path(path)
     incoming = with_lineage(
-        rows, source_file, sha256, read.reporting_month, _month_end(read.reporting_month), loaded_at
+        rows,
+        source_file,
+        sha256,
+        read.reporting_month,
+        month_end(read.reporting_month) if read.reporting_month else None,
+        loaded_at,
     )
     quarantined = rejections.select(
         pl.lit(spec.extract).alias("extract"),

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pipelines.lib.errors import ConfigurationError
 from pipelines.lib.extract_files import normalise_header
 from pipelines.lib.markers import MARKER_SUFFIX, Meaning
+from pipelines.lib.months import MONTH_PATTERN
 
-MONTH_REGEX = r"\d{4}-(?:0[1-9]|1[0-2])"
 # Month names and abbreviations a publisher writes in a file name (`principal_offence_category_Mar_2018.csv`).
 MONTH_WORDS = {
     name.lower(): number
@@ -292,7 +292,7 @@ class SourceSpec(BaseModel):
     def _name_match(self, path: Path) -> re.Match[str] | None:
         regex = (
             re.escape(self.file_pattern)
-            .replace(re.escape("{month}"), f"(?P<month>{MONTH_REGEX})")
+            .replace(re.escape("{month}"), f"(?P<month>{MONTH_PATTERN})")
             .replace(re.escape("*"), ".+")
         )
         return re.fullmatch(regex, path.name)
@@ -307,7 +307,7 @@ class SourceSpec(BaseModel):
         if self.period_from == "file_name":
             return named
         folder = path.parent.name
-        return folder if re.fullmatch(MONTH_REGEX, folder) and named in (None, folder) else None
+        return folder if re.fullmatch(MONTH_PATTERN, folder) and named in (None, folder) else None
 
     def months_in_name(self, path: Path) -> tuple[set[int], set[int]]:
         """The months (1-12) and years a name states in words where its pattern has no `{month}`: a COPOC file named

@@ -8,7 +8,8 @@ from pipelines.defs.partitions import reporting_month
 from pipelines.defs.resources import WarehouseResource
 from pipelines.lib.errors import ExtractError
 from pipelines.lib.landing_report import summary_lines, unloaded_files
-from pipelines.lib.landing_zone import months_between, survey
+from pipelines.lib.landing_zone import survey
+from pipelines.lib.months import months_between
 from pipelines.lib.raw_loader import AUDIT_DDL, LoadOutcome, record_unloaded
 
 LOAD_LOG = dg.AssetKey(["audit", "load_log"])
