@@ -188,7 +188,9 @@ def _copy_comments(connection: duckdb.DuckDBPyConnection, tables: dict[str, str]
 
 
 def _create_section_views(connection: duckdb.DuckDBPyConnection) -> list[str]:
-    """One wide view per scorecard section (a column per measure), for BI tools that want a scorecard page as a grid."""
+    """One wide view per scorecard section, for BI tools that want a scorecard page as a grid: per measure its value
+    and, beside it, its status and unit (`<measure>__status`, `<measure>__unit`), so a withheld figure, a missing one
+    and a zero never look alike in the grid either."""
     sections = connection.execute(
         """select scorecard_id, section_id, list(measure_id order by measure_order)
            from published.scorecard.measures group by all order by all"""
@@ -197,7 +199,11 @@ def _create_section_views(connection: duckdb.DuckDBPyConnection) -> list[str]:
     connection.execute("use published")  # the views' SQL must not name the catalog: readers attach the file by any name
     for scorecard_id, section_id, measure_ids in sections:
         name = f"{scorecard_id}__{section_id}"
-        columns = ",\n".join(f"    max(value) filter (where measure_id = '{m}') as \"{m}\"" for m in measure_ids)
+        columns = ",\n".join(
+            f"    max({column}) filter (where measure_id = '{m}') as \"{m}{suffix}\""
+            for m in measure_ids
+            for column, suffix in [("value", ""), ("status", "__status"), ("unit", "__unit")]
+        )
         connection.execute(
             f"""create view scorecard.\"{name}\" as
                 select area_code, area_name, period_type, period_start, period_end,

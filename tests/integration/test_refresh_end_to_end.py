@@ -120,11 +120,13 @@ def test_duckdb_1_4_client_opens_published_file(refreshed: Path) -> None:
     script = (
         "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
         "print(duckdb.__version__, c.execute(\"select count(*) from scorecard.measure_values where scorecard_id = 'wcjb' and measure_id = 'rui_live'\").fetchone()[0], "
-        "c.execute('select count(rui_live) from scorecard.wcjb__p2_effective_efficient').fetchone()[0])"
+        "*c.execute('select count(rui_live), string_agg(distinct rui_live__status order by rui_live__status), string_agg(distinct rui_live__unit) "
+        "from scorecard.wcjb__p2_effective_efficient').fetchone())"
     )
     stdout = run_script(script, refreshed / "cjs_scorecard.duckdb")
-    # rui_live: 2 months, 1 quarter; the section's wide view works too (its figures are withheld small numbers)
-    assert stdout.split() == ["1.4.4", "3", "0"]
+    # rui_live: 2 months, 1 quarter; the section's wide view works too: its figures are withheld small numbers, and
+    # the status beside each says so, or that the period is not complete (not a blank that reads as zero)
+    assert stdout.split() == ["1.4.4", "3", "0", "not_available,suppressed", "count"]
 
 
 def test_build_database_is_private(refreshed: Path) -> None:
