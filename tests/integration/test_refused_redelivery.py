@@ -85,6 +85,10 @@ def test_truncated_redelivery_is_refused_and_figures_stand(
     assert "a monthly extract the schedule waits for was refused" in captured.err
     logs = [repr(entry) for run in instance.get_runs() for entry in instance.all_logs(run.run_id)]
     assert len(instance.get_runs()) == 2 and len(logs) > 50
+    # the runs' tags say it too, so the UI's run list shows which runs left files unloaded
+    assert [
+        (run.tags.get("cjs/files_refused"), run.tags.get("cjs/files_ignored")) for run in reversed(instance.get_runs())
+    ] == [("0", "0"), ("1", "2")]
     assert any("1 file(s) refused and 2 ignored" in log for log in logs)  # the Dagster run says so too
     for text in [captured.out, captured.err, *logs]:
         for value in RAW_PERSONAL_VALUES:

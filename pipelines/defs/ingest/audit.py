@@ -15,6 +15,8 @@ from pipelines.lib.raw_loader import AUDIT_DDL, LoadOutcome, record_unloaded
 LOAD_LOG = dg.AssetKey(["audit", "load_log"])
 QUARANTINE = dg.AssetKey(["audit", "quarantine"])
 RANGE_TAGS = ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end")
+# the run's own tags, so the UI's run list shows (and filters by) the runs that left files unloaded
+FILES_REFUSED_TAG, FILES_IGNORED_TAG = "cjs/files_refused", "cjs/files_ignored"
 
 
 def _run_months(context: dg.AssetExecutionContext) -> set[str] | None:
@@ -76,12 +78,17 @@ def ingestion_audit(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     summary = summary_lines(unloaded)
     if summary:
         context.log.warning("\n".join(summary))
+    files_refused = sum(1 for u in unloaded if u.outcome == "refused")
+    files_ignored = sum(1 for u in unloaded if u.outcome == "ignored")
+    context.instance.add_run_tags(
+        context.run_id, {FILES_REFUSED_TAG: str(files_refused), FILES_IGNORED_TAG: str(files_ignored)}
+    )
     yield dg.MaterializeResult(
         asset_key=LOAD_LOG,
         metadata={
             "outcomes": dg.MetadataValue.json(dict(outcomes)),
-            "files_refused": sum(1 for u in unloaded if u.outcome == "refused"),
-            "files_ignored": sum(1 for u in unloaded if u.outcome == "ignored"),
+            "files_refused": files_refused,
+            "files_ignored": files_ignored,
             "not_loaded": dg.MetadataValue.md(
                 "\n".join(summary) if summary else "every file met was loaded or unchanged"
             ),
